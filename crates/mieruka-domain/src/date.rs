@@ -1,0 +1,211 @@
+//! Calendar dates and instants, without a clock: callers pass "now" in.
+//!
+//! Dates are proleptic Gregorian; arithmetic goes through a day count from 1970-01-01
+//! (the algorithm of H. Hinnant's `days_from_civil`), which is exact for any year we meet.
+
+use std::fmt;
+
+/// A calendar date, always valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// A date from its parts, or why it does not exist.
+    pub fn new(year: i32, month: u32, day: u32) -> Result<Date, String> {
+        if !(1..=9999).contains(&year) {
+            return Err(format!("year {year} is outside 1–9999"));
+        }
+        if !(1..=12).contains(&month) {
+            return Err(format!("month {month} is outside 1–12"));
+        }
+        let last = days_in_month(year, month as u8);
+        if day == 0 || day > u32::from(last) {
+            return Err(format!("{year}-{month:02} has no day {day}"));
+        }
+        Ok(Date {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let bad = || format!("`{s}` is not a date of the form YYYY-MM-DD");
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        Date::new(y as i32, m, d)
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+    pub fn month(self) -> u32 {
+        u32::from(self.month)
+    }
+    pub fn day(self) -> u32 {
+        u32::from(self.day)
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date a number of days after 1970-01-01.
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    pub fn add_days(self, n: i64) -> Date {
+        Date::from_days_since_epoch(self.days_since_epoch() + n)
+    }
+
+    /// Days from `self` to `other` (positive when `other` is later).
+    pub fn days_until(self, other: Date) -> i64 {
+        other.days_since_epoch() - self.days_since_epoch()
+    }
+
+    /// The first day of the month `n` months after this date's month.
+    pub fn first_of_month_plus(self, n: i32) -> Date {
+        let index = self.year * 12 + i32::from(self.month) - 1 + n;
+        Date {
+            year: index.div_euclid(12),
+            month: (index.rem_euclid(12) + 1) as u8,
+            day: 1,
+        }
+    }
+
+    /// The last day of this date's month.
+    pub fn end_of_month(self) -> Date {
+        Date {
+            day: days_in_month(self.year, self.month),
+            ..self
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+/// An instant, in whole seconds since 1970-01-01T00:00:00Z.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    pub fn from_unix_seconds(s: i64) -> Timestamp {
+        Timestamp(s)
+    }
+    pub fn unix_seconds(self) -> i64 {
+        self.0
+    }
+    /// The UTC calendar date of this instant.
+    pub fn date(self) -> Date {
+        Date::from_days_since_epoch(self.0.div_euclid(86_400))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// RFC 3339 in UTC: `2026-11-26T16:11:07Z`. Sorts as text in time order.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.0.rem_euclid(86_400);
+        write!(
+            f,
+            "{}T{:02}:{:02}:{:02}Z",
+            self.date(),
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects() {
+        assert_eq!(Date::parse("2026-11-26").unwrap().to_string(), "2026-11-26");
+        assert_eq!(Date::parse("2028-02-29").unwrap().day(), 29);
+        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-11-26", "2026/11/26", "2026-11-2x"] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn epoch_day_round_trips_over_four_centuries() {
+        let start = Date::new(1900, 1, 1).unwrap().days_since_epoch();
+        let mut prev = Date::from_days_since_epoch(start - 1);
+        for n in start..start + 146_097 {
+            let d = Date::from_days_since_epoch(n);
+            assert_eq!(d.days_since_epoch(), n);
+            assert!(d > prev);
+            assert_eq!(Date::new(d.year(), d.month(), d.day()), Ok(d));
+            prev = d;
+        }
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
+    }
+
+    #[test]
+    fn month_arithmetic() {
+        let d = Date::new(2026, 11, 26).unwrap();
+        assert_eq!(d.first_of_month_plus(2).to_string(), "2027-01-01");
+        assert_eq!(d.first_of_month_plus(-11).to_string(), "2025-12-01");
+        assert_eq!(Date::new(2028, 2, 3).unwrap().end_of_month().day(), 29);
+    }
+
+    #[test]
+    fn timestamps_render_rfc3339_utc() {
+        assert_eq!(Timestamp::from_unix_seconds(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            Timestamp::from_unix_seconds(1_795_709_467).to_string(),
+            "2026-11-26T16:11:07Z"
+        );
+    }
+}

@@ -1,0 +1,23 @@
+//! The mieruka domain: the KPI model of JCIC's *Cybersecurity KPI Model* as plain Rust.
+//!
+//! This crate owns the vocabulary (maturity stage, measure kind, formula, target), the built-in
+//! catalogue and its validation, the Fig. 1 grid, calendar dates and fiscal periods, and the
+//! organisation/unit facts. It performs no IO: no database, network, filesystem or clock. Time and
+//! text come in as parameters, so everything here is deterministic and unit-testable.
+
+pub mod catalogue;
+pub mod date;
+pub mod grid;
+pub mod kpi;
+pub mod org;
+pub mod period;
+pub mod text;
+mod vocab;
+
+pub use catalogue::{Catalogue, CatalogueError};
+pub use date::{Date, Timestamp};
+pub use kpi::{
+    Direction, Formula, FormulaPart, Frequency, GridCell, KpiDefinition, KpiId, Maturity,
+    MeasureKind, MeasureType, Source, Target, TargetRule, Unit,
+};
+pub use text::{Lang, Text};

@@ -1,0 +1,147 @@
+//! Organisations (組織) and their units: the company, group companies and departments.
+
+use serde::Serialize;
+
+use crate::kpi::Maturity;
+use crate::period::check_start_month;
+use crate::text::normalise;
+use crate::vocab::vocabulary;
+
+vocabulary! {
+    /// What a unit of an organisation is.
+    UnitKind, "unit kind" {
+        Company => "company", "本社", "Company";
+        Subsidiary => "subsidiary", "子会社", "Subsidiary";
+        OverseasSubsidiary => "overseas_subsidiary", "海外現地法人", "Overseas subsidiary";
+        Department => "department", "部門", "Department";
+    }
+}
+
+/// The short name an organisation is addressed by on the command line and in URLs (`demo`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct OrgSlug(String);
+
+impl OrgSlug {
+    /// 1–40 characters of `a–z 0–9 -`, starting with a letter.
+    pub fn parse(s: &str) -> Result<OrgSlug, String> {
+        let ok = !s.is_empty()
+            && s.len() <= 40
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if ok {
+            Ok(OrgSlug(s.to_string()))
+        } else {
+            Err(format!(
+                "`{s}` is not a valid organisation slug (1–40 of a–z, 0–9 and -, starting with a letter)"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for OrgSlug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A display name: NFKC-normalised, trimmed, 1–200 characters.
+pub fn parse_name(field: &str, s: &str) -> Result<String, String> {
+    let n = normalise(s);
+    match n.chars().count() {
+        0 => Err(format!("{field} is empty")),
+        201.. => Err(format!("{field} is longer than 200 characters")),
+        _ => Ok(n),
+    }
+}
+
+/// An organisation whose cybersecurity is run by KPIs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Organisation {
+    pub slug: OrgSlug,
+    pub name: String,
+    pub maturity: Maturity,
+    /// Month (1–12) the fiscal year starts in; April in most Japanese companies.
+    pub fiscal_start_month: u8,
+}
+
+impl Organisation {
+    pub fn new(slug: &str, name: &str, maturity: Maturity, fiscal_start_month: u32) -> Result<Organisation, String> {
+        Ok(Organisation {
+            slug: OrgSlug::parse(slug)?,
+            name: parse_name("name", name)?,
+            maturity,
+            fiscal_start_month: check_start_month(fiscal_start_month)?,
+        })
+    }
+}
+
+/// The facts about a unit that KPIs and losses are computed from. Unknown facts stay `None`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UnitFacts {
+    pub employees: Option<i64>,
+    pub it_staff: Option<i64>,
+    pub security_staff: Option<i64>,
+    /// Annual revenue in yen.
+    pub annual_revenue_yen: Option<i64>,
+    pub it_budget_yen: Option<i64>,
+    pub security_budget_yen: Option<i64>,
+    pub industry: Option<String>,
+}
+
+impl UnitFacts {
+    /// Rejects negative counts and amounts, naming the field.
+    pub fn check(&self) -> Result<(), String> {
+        let fields = [
+            ("employees", self.employees),
+            ("it_staff", self.it_staff),
+            ("security_staff", self.security_staff),
+            ("annual_revenue_yen", self.annual_revenue_yen),
+            ("it_budget_yen", self.it_budget_yen),
+            ("security_budget_yen", self.security_budget_yen),
+        ];
+        for (name, v) in fields {
+            if let Some(v) = v
+                && v < 0
+            {
+                return Err(format!("{name} is negative ({v})"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(OrgSlug::parse("demo").is_ok());
+        assert!(OrgSlug::parse("acme-2").is_ok());
+        for bad in ["", "Demo", "2acme", "a b", "デモ"] {
+            assert!(OrgSlug::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn organisation_validates_every_field() {
+        let o = Organisation::new("demo", " 空調メーカー ", Maturity::Improving, 4).unwrap();
+        assert_eq!(o.name, "空調メーカー");
+        assert!(Organisation::new("demo", "  ", Maturity::Initial, 4).unwrap_err().contains("name"));
+        assert!(Organisation::new("demo", "x", Maturity::Initial, 13).unwrap_err().contains("13"));
+    }
+
+    #[test]
+    fn facts_reject_negatives() {
+        let f = UnitFacts {
+            it_staff: Some(-1),
+            ..UnitFacts::default()
+        };
+        assert_eq!(f.check().unwrap_err(), "it_staff is negative (-1)");
+    }
+}
