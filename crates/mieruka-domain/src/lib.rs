@@ -11,6 +11,7 @@ pub mod grid;
 pub mod kpi;
 pub mod org;
 pub mod period;
+pub mod plan;
 pub mod text;
 mod vocab;
 

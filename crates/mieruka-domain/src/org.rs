@@ -17,23 +17,24 @@ vocabulary! {
     }
 }
 
-/// The short name an organisation is addressed by on the command line and in URLs (`demo`).
+/// A short name things are addressed by on the command line and in URLs: an organisation
+/// (`demo`), a unit (`security`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
-pub struct OrgSlug(String);
+pub struct Code(String);
 
-impl OrgSlug {
-    /// 1–40 characters of `a–z 0–9 -`, starting with a letter.
-    pub fn parse(s: &str) -> Result<OrgSlug, String> {
+impl Code {
+    /// 1–40 characters of `a–z 0–9 -`, starting with a letter. `what` names it in the error.
+    pub fn parse(what: &str, s: &str) -> Result<Code, String> {
         let ok = !s.is_empty()
             && s.len() <= 40
             && s.starts_with(|c: char| c.is_ascii_lowercase())
             && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if ok {
-            Ok(OrgSlug(s.to_string()))
+            Ok(Code(s.to_string()))
         } else {
             Err(format!(
-                "`{s}` is not a valid organisation slug (1–40 of a–z, 0–9 and -, starting with a letter)"
+                "`{s}` is not a valid {what} (1–40 of a–z, 0–9 and -, starting with a letter)"
             ))
         }
     }
@@ -43,7 +44,7 @@ impl OrgSlug {
     }
 }
 
-impl std::fmt::Display for OrgSlug {
+impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -62,7 +63,7 @@ pub fn parse_name(field: &str, s: &str) -> Result<String, String> {
 /// An organisation whose cybersecurity is run by KPIs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Organisation {
-    pub slug: OrgSlug,
+    pub slug: Code,
     pub name: String,
     pub maturity: Maturity,
     /// Month (1–12) the fiscal year starts in; April in most Japanese companies.
@@ -72,7 +73,7 @@ pub struct Organisation {
 impl Organisation {
     pub fn new(slug: &str, name: &str, maturity: Maturity, fiscal_start_month: u32) -> Result<Organisation, String> {
         Ok(Organisation {
-            slug: OrgSlug::parse(slug)?,
+            slug: Code::parse("organisation code", slug)?,
             name: parse_name("name", name)?,
             maturity,
             fiscal_start_month: check_start_month(fiscal_start_month)?,
@@ -115,16 +116,47 @@ impl UnitFacts {
     }
 }
 
+/// A unit of an organisation, validated: the company itself, a group company or a department.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unit {
+    pub code: Code,
+    pub name: String,
+    pub kind: UnitKind,
+    /// A group company's own stage, when it differs from the organisation's.
+    pub maturity: Option<Maturity>,
+    pub facts: UnitFacts,
+}
+
+impl Unit {
+    pub fn new(
+        code: &str,
+        name: &str,
+        kind: UnitKind,
+        maturity: Option<Maturity>,
+        facts: UnitFacts,
+    ) -> Result<Unit, String> {
+        facts.check()?;
+        Ok(Unit {
+            code: Code::parse("unit code", code)?,
+            name: parse_name("name", name)?,
+            kind,
+            maturity,
+            facts,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn slugs() {
-        assert!(OrgSlug::parse("demo").is_ok());
-        assert!(OrgSlug::parse("acme-2").is_ok());
+    fn codes() {
+        assert!(Code::parse("unit code", "demo").is_ok());
+        assert!(Code::parse("unit code", "acme-2").is_ok());
         for bad in ["", "Demo", "2acme", "a b", "デモ"] {
-            assert!(OrgSlug::parse(bad).is_err(), "{bad}");
+            let e = Code::parse("unit code", bad).unwrap_err();
+            assert!(e.contains("unit code"), "{e}");
         }
     }
 

@@ -1,1 +1,112 @@
-//! placeholder
+//! Persistence for mieruka: one [`Store`] over SQLite (a single file, the default) or
+//! PostgreSQL (a shared server), chosen once from the database URL.
+//!
+//! Both backends run the same SQL text through sqlx's `Any` driver (`$1` placeholders, `RETURNING`,
+//! portable types: integers, floats, text). Only the DDL differs, so each backend has its own
+//! migration folder. This crate knows SQL and nothing of HTTP or the command line; values pass
+//! through the domain's validated types, and the clock is a parameter (`now`).
+
+mod error;
+mod migrate;
+mod ids;
+mod url;
+
+pub mod catalogue;
+pub mod measurements;
+pub mod orgs;
+pub mod periods;
+pub mod plans;
+#[doc(hidden)]
+pub mod testing;
+pub mod users;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyConnection, AnyPool, Connection};
+
+pub use error::StoreError;
+pub use migrate::schema_version;
+pub use ids::{KpiDefId, MeasurementId, OrgId, PeriodId, PlanId, UnitId, UserId};
+pub use url::{Backend, DatabaseUrl};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A connection pool to a migrated mieruka database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    url: DatabaseUrl,
+}
+
+impl Store {
+    /// Connects (creating a SQLite file and its folder when missing) and brings the schema up to
+    /// date. Safe to call from several processes at once: migrations take the database's lock.
+    pub async fn open(url: &DatabaseUrl) -> Result<Store> {
+        install_default_drivers();
+        url.prepare_location()?;
+        let connect_error = |source| StoreError::Connect {
+            url: url.to_string(),
+            source,
+        };
+        // One direct connection first: a pool retries a refused connection until its timeout,
+        // while a person at a terminal wants the reason at once.
+        AnyConnection::connect(&url.connect_string())
+            .await
+            .map_err(connect_error)?
+            .close()
+            .await
+            .map_err(connect_error)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if url.backend() == Backend::Sqlite { 4 } else { 8 })
+            .connect(&url.connect_string())
+            .await
+            .map_err(connect_error)?;
+        if url.backend() == Backend::Sqlite {
+            // WAL lets readers proceed while one writer writes; it is a property of the file.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        let store = Store {
+            pool,
+            url: url.clone(),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        migrate::run(&self.pool, self.backend()).await
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    /// The schema version the database is at.
+    pub async fn applied_version(&self) -> Result<i64> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(v.unwrap_or(0))
+    }
+
+    /// Waits for connections to finish and closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// The wall-clock time, only for bookkeeping columns no rule depends on (when a migration ran).
+/// Everything the product reasons about takes `now` as a parameter.
+pub(crate) fn now_for_bookkeeping() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    mieruka_domain::Timestamp::from_unix_seconds(secs).to_string()
+}

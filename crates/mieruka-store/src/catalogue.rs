@@ -1,0 +1,172 @@
+//! KPI definitions in the database: the built-in catalogue (no organisation) and each
+//! organisation's own KPIs, stored in their public JSON form and re-validated when read.
+
+use std::collections::HashMap;
+
+use mieruka_domain::catalogue::RawKpi;
+use mieruka_domain::{Catalogue, KpiDefinition, Source, Timestamp};
+use sqlx::Row;
+
+use crate::ids::{KpiDefId, OrgId};
+use crate::{Result, Store, StoreError};
+
+/// A KPI definition as stored.
+#[derive(Debug, Clone)]
+pub struct StoredKpi {
+    pub id: KpiDefId,
+    /// `None` for the built-in catalogue.
+    pub org_id: Option<OrgId>,
+    pub definition: KpiDefinition,
+}
+
+/// What loading the catalogue changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SyncReport {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+fn to_json(def: &KpiDefinition) -> String {
+    serde_json::to_string(def).expect("a definition always serialises")
+}
+
+fn from_json(kpi_id: &str, json: &str) -> Result<KpiDefinition> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        what: format!("KPI definition {kpi_id}"),
+        reason,
+    };
+    let raw: RawKpi = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
+    raw.validate().map_err(|problems| {
+        corrupt(
+            problems
+                .iter()
+                .map(|p| format!("{}: {}", p.field.as_deref().unwrap_or("-"), p.reason))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+impl Store {
+    /// Loads the built-in catalogue: adds new entries, updates changed ones, leaves the rest.
+    /// Entries a newer catalogue dropped stay, because plans may refer to them.
+    pub async fn sync_catalogue(&self, catalogue: &Catalogue, now: Timestamp) -> Result<SyncReport> {
+        let mut tx = self.pool().begin().await?;
+        let rows = sqlx::query("SELECT id, kpi_id, definition FROM kpi_definitions WHERE org_id IS NULL")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut existing = HashMap::new();
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
+            let kpi_id: String = row.try_get("kpi_id")?;
+            let json: String = row.try_get("definition")?;
+            existing.insert(kpi_id, (id, json));
+        }
+        let mut report = SyncReport::default();
+        let now = now.to_string();
+        for def in catalogue.entries() {
+            let json = to_json(def);
+            match existing.get(def.id.as_str()) {
+                Some((_, old)) if *old == json => report.unchanged += 1,
+                Some((id, _)) => {
+                    sqlx::query(
+                        "UPDATE kpi_definitions SET definition = $1, source = $2, updated_at = $3 WHERE id = $4",
+                    )
+                    .bind(&json)
+                    .bind(def.source.code())
+                    .bind(&now)
+                    .bind(*id)
+                    .execute(&mut *tx)
+                    .await?;
+                    report.updated += 1;
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO kpi_definitions (org_id, kpi_id, source, definition, updated_at) \
+                         VALUES (NULL, $1, $2, $3, $4)",
+                    )
+                    .bind(def.id.as_str())
+                    .bind(def.source.code())
+                    .bind(&json)
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await?;
+                    report.added += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Adds an organisation's own KPI. Its id may not repeat a built-in id or another own KPI.
+    pub async fn add_own_kpi(&self, org: OrgId, def: &KpiDefinition, now: Timestamp) -> Result<KpiDefId> {
+        if def.source != Source::Own {
+            return Err(StoreError::invalid("source", "an organisation's own KPI has source `own`"));
+        }
+        let taken: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM kpi_definitions WHERE kpi_id = $1 AND (org_id IS NULL OR org_id = $2)",
+        )
+        .bind(def.id.as_str())
+        .bind(org.0)
+        .fetch_one(self.pool())
+        .await?;
+        if taken > 0 {
+            return Err(StoreError::Conflict {
+                what: "KPI",
+                key: def.id.to_string(),
+            });
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO kpi_definitions (org_id, kpi_id, source, definition, updated_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(def.id.as_str())
+        .bind(def.source.code())
+        .bind(to_json(def))
+        .bind(now.to_string())
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "KPI", def.id.as_str()))?;
+        Ok(KpiDefId(id))
+    }
+
+    /// The definitions visible to an organisation (built-in first, then its own), or only the
+    /// built-in catalogue when `org` is `None`. In the order they were stored.
+    pub async fn kpi_definitions(&self, org: Option<OrgId>) -> Result<Vec<StoredKpi>> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, kpi_id, definition FROM kpi_definitions \
+             WHERE org_id IS NULL OR org_id = $1 ORDER BY COALESCE(org_id, 0), id",
+        )
+        .bind(org.map_or(-1, |o| o.0))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kpi_id: String = row.try_get("kpi_id")?;
+                let json: String = row.try_get("definition")?;
+                let org_id: Option<i64> = row.try_get("org_id")?;
+                Ok(StoredKpi {
+                    id: KpiDefId(row.try_get("id")?),
+                    org_id: org_id.map(OrgId),
+                    definition: from_json(&kpi_id, &json)?,
+                })
+            })
+            .collect()
+    }
+
+    /// One definition by its KPI id, as an organisation sees it (its own shadows nothing: ids
+    /// are unique across both).
+    pub async fn kpi_definition(&self, org: Option<OrgId>, kpi_id: &str) -> Result<StoredKpi> {
+        self.kpi_definitions(org)
+            .await?
+            .into_iter()
+            .find(|k| k.definition.id.as_str() == kpi_id)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "KPI",
+                key: kpi_id.to_string(),
+            })
+    }
+}

@@ -1,0 +1,181 @@
+//! Organisations and their unit tree.
+
+use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
+use mieruka_domain::{Maturity, Timestamp};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::ids::{OrgId, UnitId};
+use crate::{Result, Store, StoreError};
+
+/// An organisation as stored.
+#[derive(Debug, Clone)]
+pub struct StoredOrg {
+    pub id: OrgId,
+    pub org: Organisation,
+    pub created_at: String,
+}
+
+/// A unit as stored, with its place in the tree.
+#[derive(Debug, Clone)]
+pub struct StoredUnit {
+    pub id: UnitId,
+    pub org_id: OrgId,
+    pub parent_id: Option<UnitId>,
+    pub unit: Unit,
+}
+
+fn corrupt(what: &str, reason: String) -> StoreError {
+    StoreError::Corrupt {
+        what: what.to_string(),
+        reason,
+    }
+}
+
+fn org_from_row(row: &AnyRow) -> Result<StoredOrg> {
+    let slug: String = row.try_get("slug")?;
+    let maturity: String = row.try_get("maturity")?;
+    let month: i64 = row.try_get("fiscal_start_month")?;
+    let what = format!("organisation {slug}");
+    let maturity: Maturity = maturity.parse().map_err(|e| corrupt(&what, e))?;
+    let name: String = row.try_get("name")?;
+    let org = Organisation::new(&slug, &name, maturity, month.clamp(0, 99) as u32)
+        .map_err(|e| corrupt(&what, e))?;
+    Ok(StoredOrg {
+        id: OrgId(row.try_get("id")?),
+        org,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn unit_from_row(row: &AnyRow) -> Result<StoredUnit> {
+    let code: String = row.try_get("code")?;
+    let what = format!("unit {code}");
+    let kind: String = row.try_get("kind")?;
+    let kind: UnitKind = kind.parse().map_err(|e| corrupt(&what, e))?;
+    let maturity: Option<String> = row.try_get("maturity")?;
+    let maturity = maturity
+        .map(|m| m.parse::<Maturity>())
+        .transpose()
+        .map_err(|e| corrupt(&what, e))?;
+    let facts = UnitFacts {
+        employees: row.try_get("employees")?,
+        it_staff: row.try_get("it_staff")?,
+        security_staff: row.try_get("security_staff")?,
+        annual_revenue_yen: row.try_get("annual_revenue_yen")?,
+        it_budget_yen: row.try_get("it_budget_yen")?,
+        security_budget_yen: row.try_get("security_budget_yen")?,
+        industry: row.try_get("industry")?,
+    };
+    let name: String = row.try_get("name")?;
+    let unit = Unit::new(&code, &name, kind, maturity, facts).map_err(|e| corrupt(&what, e))?;
+    let parent: Option<i64> = row.try_get("parent_id")?;
+    Ok(StoredUnit {
+        id: UnitId(row.try_get("id")?),
+        org_id: OrgId(row.try_get("org_id")?),
+        parent_id: parent.map(UnitId),
+        unit,
+    })
+}
+
+impl Store {
+    pub async fn create_organisation(&self, org: &Organisation, now: Timestamp) -> Result<OrgId> {
+        let now = now.to_string();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organisations (slug, name, maturity, fiscal_start_month, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(org.slug.as_str())
+        .bind(&org.name)
+        .bind(org.maturity.code())
+        .bind(i64::from(org.fiscal_start_month))
+        .bind(&now)
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "organisation", org.slug.as_str()))?;
+        Ok(OrgId(id))
+    }
+
+    /// The organisation with this code, or `NotFound`.
+    pub async fn organisation(&self, slug: &str) -> Result<StoredOrg> {
+        let row = sqlx::query("SELECT * FROM organisations WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "organisation",
+                key: slug.to_string(),
+            })?;
+        org_from_row(&row)
+    }
+
+    pub async fn organisations(&self) -> Result<Vec<StoredOrg>> {
+        let rows = sqlx::query("SELECT * FROM organisations ORDER BY slug")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(org_from_row).collect()
+    }
+
+    pub async fn set_maturity(&self, org: OrgId, maturity: Maturity, now: Timestamp) -> Result<()> {
+        let done = sqlx::query("UPDATE organisations SET maturity = $1, updated_at = $2 WHERE id = $3")
+            .bind(maturity.code())
+            .bind(now.to_string())
+            .bind(org.0)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "organisation",
+                key: org.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Adds a unit under `parent` (or at the top). The parent must belong to the same
+    /// organisation.
+    pub async fn add_unit(&self, org: OrgId, parent: Option<UnitId>, unit: &Unit, now: Timestamp) -> Result<UnitId> {
+        if let Some(p) = parent {
+            let owner: Option<i64> = sqlx::query_scalar("SELECT org_id FROM units WHERE id = $1")
+                .bind(p.0)
+                .fetch_optional(self.pool())
+                .await?;
+            if owner != Some(org.0) {
+                return Err(StoreError::invalid("parent", format!("unit {p} is not a unit of this organisation")));
+            }
+        }
+        let f = &unit.facts;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO units (org_id, parent_id, code, name, kind, maturity, employees, it_staff, \
+             security_staff, annual_revenue_yen, it_budget_yen, security_budget_yen, industry, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(parent.map(|p| p.0))
+        .bind(unit.code.as_str())
+        .bind(&unit.name)
+        .bind(unit.kind.code())
+        .bind(unit.maturity.map(|m| m.code()))
+        .bind(f.employees)
+        .bind(f.it_staff)
+        .bind(f.security_staff)
+        .bind(f.annual_revenue_yen)
+        .bind(f.it_budget_yen)
+        .bind(f.security_budget_yen)
+        .bind(f.industry.as_deref())
+        .bind(now.to_string())
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "unit", unit.code.as_str()))?;
+        Ok(UnitId(id))
+    }
+
+    /// An organisation's units, parents before their children.
+    pub async fn units(&self, org: OrgId) -> Result<Vec<StoredUnit>> {
+        let rows = sqlx::query("SELECT * FROM units WHERE org_id = $1 ORDER BY id")
+            .bind(org.0)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(unit_from_row).collect()
+    }
+}

@@ -1,0 +1,97 @@
+//! Periods an organisation plans for.
+
+use mieruka_domain::Date;
+use mieruka_domain::period::Period;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::ids::{OrgId, PeriodId};
+use crate::{Result, Store, StoreError};
+
+/// A period as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPeriod {
+    pub id: PeriodId,
+    pub code: String,
+    pub kind: String,
+    pub start: Date,
+    pub end: Date,
+}
+
+fn period_from_row(row: &AnyRow) -> Result<StoredPeriod> {
+    let code: String = row.try_get("code")?;
+    let date = |col: &str| -> Result<Date> {
+        let s: String = row.try_get(col)?;
+        Date::parse(&s).map_err(|reason| StoreError::Corrupt {
+            what: format!("period {code}"),
+            reason,
+        })
+    };
+    Ok(StoredPeriod {
+        id: PeriodId(row.try_get("id")?),
+        start: date("start_date")?,
+        end: date("end_date")?,
+        kind: row.try_get("kind")?,
+        code,
+    })
+}
+
+fn kind_code(p: &Period) -> &'static str {
+    use mieruka_domain::period::PeriodKind::*;
+    match p.kind {
+        FiscalYear => "fiscal_year",
+        Half(_) => "half",
+        Quarter(_) => "quarter",
+        Custom => "custom",
+    }
+}
+
+impl Store {
+    /// Returns the stored period with this id, creating it when new. A period stored with other
+    /// dates (say, before the fiscal-year start month changed) is a conflict, never overwritten.
+    pub async fn ensure_period(&self, org: OrgId, period: &Period) -> Result<PeriodId> {
+        if let Some(p) = self.period(org, &period.id).await? {
+            if p.start != period.start || p.end != period.end {
+                return Err(StoreError::invalid(
+                    "period",
+                    format!(
+                        "{} is already stored as {} … {}, not {} … {}",
+                        period.id, p.start, p.end, period.start, period.end
+                    ),
+                ));
+            }
+            return Ok(p.id);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO periods (org_id, code, kind, start_date, end_date) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id",
+        )
+        .bind(org.0)
+        .bind(&period.id)
+        .bind(kind_code(period))
+        .bind(period.start.to_string())
+        .bind(period.end.to_string())
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "period", &period.id))?;
+        Ok(PeriodId(id))
+    }
+
+    pub async fn period(&self, org: OrgId, code: &str) -> Result<Option<StoredPeriod>> {
+        let row = sqlx::query("SELECT * FROM periods WHERE org_id = $1 AND code = $2")
+            .bind(org.0)
+            .bind(code)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(period_from_row).transpose()
+    }
+
+    /// An organisation's periods, earliest first.
+    pub async fn periods(&self, org: OrgId) -> Result<Vec<StoredPeriod>> {
+        let rows = sqlx::query("SELECT * FROM periods WHERE org_id = $1 ORDER BY start_date, end_date DESC, code")
+            .bind(org.0)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(period_from_row).collect()
+    }
+}

@@ -1,0 +1,223 @@
+//! Plans (目標) and their revisions. A plan's content is never updated in place: each change
+//! is a new revision with its reason, so the history of what was agreed stays readable.
+
+use mieruka_domain::Timestamp;
+use mieruka_domain::plan::PlanState;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::ids::{KpiDefId, OrgId, PeriodId, PlanId};
+use crate::{Result, Store, StoreError};
+
+/// A plan with its current revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPlan {
+    pub id: PlanId,
+    pub org_id: OrgId,
+    pub period_id: PeriodId,
+    pub kpi: KpiDefId,
+    pub state: PlanState,
+    pub revision: i64,
+    /// The plan's content as JSON (target, deadline, trajectory, purpose, units, agreement).
+    pub content: serde_json::Value,
+}
+
+/// One revision of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRevision {
+    pub revision: i64,
+    pub content: serde_json::Value,
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+fn parse_content(plan: i64, s: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
+        what: format!("plan {plan}"),
+        reason: e.to_string(),
+    })
+}
+
+fn plan_from_row(row: &AnyRow) -> Result<StoredPlan> {
+    let id: i64 = row.try_get("id")?;
+    let state: String = row.try_get("state")?;
+    let content: String = row.try_get("content")?;
+    Ok(StoredPlan {
+        id: PlanId(id),
+        org_id: OrgId(row.try_get("org_id")?),
+        period_id: PeriodId(row.try_get("period_id")?),
+        kpi: KpiDefId(row.try_get("kpi_definition_id")?),
+        state: state.parse().map_err(|reason| StoreError::Corrupt {
+            what: format!("plan {id}"),
+            reason,
+        })?,
+        revision: row.try_get("revision")?,
+        content: parse_content(id, &content)?,
+    })
+}
+
+const PLAN_WITH_CURRENT_REVISION: &str = "SELECT p.id, p.org_id, p.period_id, p.kpi_definition_id, p.state, \
+     r.revision, r.content FROM plans p JOIN plan_revisions r ON r.plan_id = p.id \
+     AND r.revision = (SELECT MAX(revision) FROM plan_revisions WHERE plan_id = p.id)";
+
+impl Store {
+    /// Creates a draft plan with its first revision, in one transaction.
+    pub async fn create_plan(
+        &self,
+        org: OrgId,
+        period: PeriodId,
+        kpi: KpiDefId,
+        content: &serde_json::Value,
+        created_by: &str,
+        now: Timestamp,
+    ) -> Result<PlanId> {
+        let now = now.to_string();
+        let mut tx = self.pool().begin().await?;
+        let period_org: Option<i64> = sqlx::query_scalar("SELECT org_id FROM periods WHERE id = $1")
+            .bind(period.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if period_org != Some(org.0) {
+            return Err(StoreError::invalid("period", format!("period {period} is not this organisation's")));
+        }
+        let kpi_org: Option<Option<i64>> = sqlx::query_scalar("SELECT org_id FROM kpi_definitions WHERE id = $1")
+            .bind(kpi.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match kpi_org {
+            Some(None) => {}
+            Some(Some(o)) if o == org.0 => {}
+            _ => return Err(StoreError::invalid("kpi", format!("KPI {kpi} is not available to this organisation"))),
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plans (org_id, period_id, kpi_definition_id, state, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(period.0)
+        .bind(kpi.0)
+        .bind(PlanState::Draft.code())
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO plan_revisions (plan_id, revision, content, reason, created_by, created_at) \
+             VALUES ($1, 1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(content.to_string())
+        .bind("created")
+        .bind(created_by)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(PlanId(id))
+    }
+
+    /// Records a new revision of a plan and returns its number. A reason is required.
+    pub async fn revise_plan(
+        &self,
+        plan: PlanId,
+        content: &serde_json::Value,
+        reason: &str,
+        created_by: &str,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::invalid("reason", "a plan revision needs a reason"));
+        }
+        let mut tx = self.pool().begin().await?;
+        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(revision) FROM plan_revisions WHERE plan_id = $1")
+            .bind(plan.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        let Some(last) = last else {
+            return Err(StoreError::NotFound {
+                what: "plan",
+                key: plan.to_string(),
+            });
+        };
+        // The UNIQUE (plan_id, revision) constraint turns a concurrent reviser into a conflict
+        // instead of a lost revision.
+        sqlx::query(
+            "INSERT INTO plan_revisions (plan_id, revision, content, reason, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(plan.0)
+        .bind(last + 1)
+        .bind(content.to_string())
+        .bind(reason)
+        .bind(created_by)
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "plan revision", &format!("{plan}#{}", last + 1)))?;
+        tx.commit().await?;
+        Ok(last + 1)
+    }
+
+    pub async fn set_plan_state(&self, plan: PlanId, state: PlanState) -> Result<()> {
+        let done = sqlx::query("UPDATE plans SET state = $1 WHERE id = $2")
+            .bind(state.code())
+            .bind(plan.0)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "plan",
+                key: plan.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn plan(&self, plan: PlanId) -> Result<StoredPlan> {
+        let sql = format!("{PLAN_WITH_CURRENT_REVISION} WHERE p.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(plan.0)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "plan",
+                key: plan.to_string(),
+            })?;
+        plan_from_row(&row)
+    }
+
+    /// An organisation's plans for a period, oldest first, each at its current revision.
+    pub async fn plans(&self, org: OrgId, period: PeriodId) -> Result<Vec<StoredPlan>> {
+        let sql = format!("{PLAN_WITH_CURRENT_REVISION} WHERE p.org_id = $1 AND p.period_id = $2 ORDER BY p.id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(org.0)
+            .bind(period.0)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(plan_from_row).collect()
+    }
+
+    /// Every revision of a plan, first to last.
+    pub async fn plan_revisions(&self, plan: PlanId) -> Result<Vec<PlanRevision>> {
+        let rows = sqlx::query(
+            "SELECT revision, content, reason, created_by, created_at FROM plan_revisions \
+             WHERE plan_id = $1 ORDER BY revision",
+        )
+        .bind(plan.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let content: String = row.try_get("content")?;
+                Ok(PlanRevision {
+                    revision: row.try_get("revision")?,
+                    content: parse_content(plan.0, &content)?,
+                    reason: row.try_get("reason")?,
+                    created_by: row.try_get("created_by")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+}
