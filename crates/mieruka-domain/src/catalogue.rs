@@ -44,7 +44,13 @@ pub struct CatalogueError {
 impl fmt::Display for CatalogueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        write!(f, "{}: {} problem{}", self.file, n, if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "{}: {} problem{}",
+            self.file,
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
         for p in &self.problems {
             write!(f, "\n  {}", self.file)?;
             if let Some(e) = &p.entry {
@@ -186,7 +192,11 @@ fn cross_check(entries: &[KpiDefinition]) -> Vec<Problem> {
             problems.push(Problem {
                 entry: Some(d.id.to_string()),
                 field: Some("id".into()),
-                reason: format!("duplicate id `{}` (already used by entry #{})", d.id, first + 1),
+                reason: format!(
+                    "duplicate id `{}` (already used by entry #{})",
+                    d.id,
+                    first + 1
+                ),
             });
         }
     }
@@ -215,7 +225,10 @@ fn entry_label(value: &toml::Value, index: usize) -> String {
 
 fn toml_reason(e: &toml::de::Error) -> String {
     // The TOML error spans several lines with a source excerpt; keep it on one.
-    e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+    e.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A KPI definition as written by a person, before validation.
@@ -384,9 +397,10 @@ impl RawKpi {
         };
 
         match (source, &example_of) {
-            (Some(Source::Example), None) => {
-                c.fail("example_of", "required for an entry whose source is `example`")
-            }
+            (Some(Source::Example), None) => c.fail(
+                "example_of",
+                "required for an entry whose source is `example`",
+            ),
             (Some(s), Some(_)) if s != Source::Example => c.fail(
                 "example_of",
                 "only entries whose source is `example` name an example organisation",
@@ -406,16 +420,40 @@ impl RawKpi {
         if let (Some(f), true) = (&formula, may_exceed_100)
             && !matches!(f, Formula::Ratio { .. } | Formula::Progress { .. })
         {
-            c.fail("may_exceed_100", "only a ratio or progress KPI can exceed 100%");
+            c.fail(
+                "may_exceed_100",
+                "only a ratio or progress KPI can exceed 100%",
+            );
         }
 
         if !c.problems.is_empty() {
             return Err(c.problems);
         }
         // Every `?`-style None above has recorded a problem, so these are all present.
-        match (id, source, name, measure_kind, maturity, direction, measure_type, frequency, formula, targets) {
-            (Some(id), Some(source), Some(name), Some(measure_kind), Some(maturity), Some(direction),
-             Some(measure_type), Some(frequency), Some(formula), Some(targets)) => Ok(KpiDefinition {
+        match (
+            id,
+            source,
+            name,
+            measure_kind,
+            maturity,
+            direction,
+            measure_type,
+            frequency,
+            formula,
+            targets,
+        ) {
+            (
+                Some(id),
+                Some(source),
+                Some(name),
+                Some(measure_kind),
+                Some(maturity),
+                Some(direction),
+                Some(measure_type),
+                Some(frequency),
+                Some(formula),
+                Some(targets),
+            ) => Ok(KpiDefinition {
                 id,
                 source,
                 name,
@@ -478,7 +516,10 @@ fn validate_formula(c: &mut Checker, f: RawFormula) -> Option<Formula> {
         if is_present && !allowed.contains(&field) {
             c.fail(
                 format!("formula.{field}"),
-                format!("not a term of a `{kind}` formula (its terms: {})", allowed.join(", ")),
+                format!(
+                    "not a term of a `{kind}` formula (its terms: {})",
+                    allowed.join(", ")
+                ),
             );
         }
     }
@@ -517,7 +558,10 @@ fn validate_formula(c: &mut Checker, f: RawFormula) -> Option<Formula> {
         _ => {
             let raw_parts = c.required("formula.parts", f.parts)?;
             if raw_parts.is_empty() {
-                c.fail("formula.parts", "a compound formula needs at least one part");
+                c.fail(
+                    "formula.parts",
+                    "a compound formula needs at least one part",
+                );
             }
             let mut keys = HashSet::new();
             let mut parts = Vec::new();
@@ -526,7 +570,8 @@ fn validate_formula(c: &mut Checker, f: RawFormula) -> Option<Formula> {
                 let key = c.required(&at("key"), p.key).map(|k| k.trim().to_string());
                 if let Some(k) = &key {
                     let snake = !k.is_empty()
-                        && k.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
+                        && k.chars()
+                            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
                     if !snake {
                         c.fail(at("key"), format!("`{k}` must be snake_case (a–z, 0–9, _)"));
                     } else if !keys.insert(k.clone()) {
@@ -560,7 +605,10 @@ fn validate_targets(
     raw: Vec<RawTarget>,
 ) -> Option<Vec<Target>> {
     if raw.is_empty() {
-        c.fail("targets", "at least one target is needed (rule `unspecified` if none is set)");
+        c.fail(
+            "targets",
+            "at least one target is needed (rule `unspecified` if none is set)",
+        );
         return None;
     }
     let before = c.problems.len();
@@ -575,7 +623,11 @@ fn validate_targets(
             let allowed: Vec<_> = formula.target_units().iter().map(|u| u.code()).collect();
             c.fail(
                 at("unit"),
-                format!("a `{}` KPI is measured in {}, not `{u}`", formula.kind(), allowed.join(" or ")),
+                format!(
+                    "a `{}` KPI is measured in {}, not `{u}`",
+                    formula.kind(),
+                    allowed.join(" or ")
+                ),
             );
         }
         if let Some(r) = rule {
@@ -615,9 +667,15 @@ fn validate_targets(
     }
     if let Formula::Compound { parts } = formula {
         for p in parts {
-            let n = targets.iter().filter(|t| t.part.as_deref() == Some(&p.key)).count();
+            let n = targets
+                .iter()
+                .filter(|t| t.part.as_deref() == Some(&p.key))
+                .count();
             if n != 1 {
-                c.fail("targets", format!("part `{}` needs exactly one target, has {n}", p.key));
+                c.fail(
+                    "targets",
+                    format!("part `{}` needs exactly one target, has {n}", p.key),
+                );
             }
         }
     }

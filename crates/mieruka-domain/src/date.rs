@@ -173,7 +173,14 @@ mod tests {
     fn parses_and_rejects() {
         assert_eq!(Date::parse("2026-11-26").unwrap().to_string(), "2026-11-26");
         assert_eq!(Date::parse("2028-02-29").unwrap().day(), 29);
-        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-11-26", "2026/11/26", "2026-11-2x"] {
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-11-26",
+            "2026/11/26",
+            "2026-11-2x",
+        ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
     }
@@ -202,7 +209,10 @@ mod tests {
 
     #[test]
     fn timestamps_render_rfc3339_utc() {
-        assert_eq!(Timestamp::from_unix_seconds(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            Timestamp::from_unix_seconds(0).to_string(),
+            "1970-01-01T00:00:00Z"
+        );
         assert_eq!(
             Timestamp::from_unix_seconds(1_795_709_467).to_string(),
             "2026-11-26T16:11:07Z"

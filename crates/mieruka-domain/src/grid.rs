@@ -45,7 +45,13 @@ impl<'a> Grid<'a> {
 }
 
 fn index(kind: MeasureKind, maturity: Maturity) -> usize {
-    let k = MeasureKind::ALL.iter().position(|&x| x == kind).expect("listed");
-    let m = Maturity::ALL.iter().position(|&x| x == maturity).expect("listed");
+    let k = MeasureKind::ALL
+        .iter()
+        .position(|&x| x == kind)
+        .expect("listed");
+    let m = Maturity::ALL
+        .iter()
+        .position(|&x| x == maturity)
+        .expect("listed");
     k * Maturity::ALL.len() + m
 }

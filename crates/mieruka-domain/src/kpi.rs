@@ -95,7 +95,10 @@ vocabulary! {
 impl TargetRule {
     /// Whether this rule carries a number.
     pub fn has_value(self) -> bool {
-        matches!(self, TargetRule::AtLeast | TargetRule::AtMost | TargetRule::Exactly)
+        matches!(
+            self,
+            TargetRule::AtLeast | TargetRule::AtMost | TargetRule::Exactly
+        )
     }
 }
 
@@ -243,12 +246,15 @@ impl Target {
             format!("{v}")
         };
         let unit = self.unit.label(lang);
-        let sep = if self.unit == Unit::Percent || unit.is_empty() || lang == crate::text::Lang::Ja {
+        let sep = if self.unit == Unit::Percent || unit.is_empty() || lang == crate::text::Lang::Ja
+        {
             ""
         } else {
             " "
         };
         let sign = match self.rule {
+            // "At least 100%" of a share is all of it: say 100%.
+            TargetRule::AtLeast if self.unit == Unit::Percent && v >= 100.0 => "",
             TargetRule::AtLeast => "≥ ",
             TargetRule::AtMost => "≤ ",
             _ => "",
@@ -343,7 +349,10 @@ mod tests {
             assert_eq!(m.code().parse::<MeasureKind>(), Ok(*m));
         }
         let err = "finance".parse::<MeasureKind>().unwrap_err();
-        assert!(err.contains("finance") && err.contains("information_sharing"), "{err}");
+        assert!(
+            err.contains("finance") && err.contains("information_sharing"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -354,9 +363,22 @@ mod tests {
             unit,
             part: None,
         };
-        assert_eq!(t(TargetRule::AtLeast, Some(95.0), Unit::Percent).describe(Lang::Ja), "≥ 95%");
-        assert_eq!(t(TargetRule::AtLeast, Some(0.25), Unit::Percent).describe(Lang::En), "≥ 0.25%");
-        assert_eq!(t(TargetRule::AtMost, Some(24.0), Unit::Hours).describe(Lang::En), "≤ 24 h");
+        assert_eq!(
+            t(TargetRule::AtLeast, Some(95.0), Unit::Percent).describe(Lang::Ja),
+            "≥ 95%"
+        );
+        assert_eq!(
+            t(TargetRule::AtLeast, Some(0.25), Unit::Percent).describe(Lang::En),
+            "≥ 0.25%"
+        );
+        assert_eq!(
+            t(TargetRule::AtLeast, Some(100.0), Unit::Percent).describe(Lang::En),
+            "100%"
+        );
+        assert_eq!(
+            t(TargetRule::AtMost, Some(24.0), Unit::Hours).describe(Lang::En),
+            "≤ 24 h"
+        );
         assert_eq!(
             t(TargetRule::SetByOrganisation, None, Unit::Count).describe(Lang::Ja),
             "自社の状況に応じて設定"

@@ -7,7 +7,9 @@
 
 pub mod catalogue;
 pub mod date;
+pub mod demo;
 pub mod grid;
+pub mod i18n;
 pub mod kpi;
 pub mod org;
 pub mod period;

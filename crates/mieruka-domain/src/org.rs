@@ -29,7 +29,8 @@ impl Code {
         let ok = !s.is_empty()
             && s.len() <= 40
             && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if ok {
             Ok(Code(s.to_string()))
         } else {
@@ -71,7 +72,12 @@ pub struct Organisation {
 }
 
 impl Organisation {
-    pub fn new(slug: &str, name: &str, maturity: Maturity, fiscal_start_month: u32) -> Result<Organisation, String> {
+    pub fn new(
+        slug: &str,
+        name: &str,
+        maturity: Maturity,
+        fiscal_start_month: u32,
+    ) -> Result<Organisation, String> {
         Ok(Organisation {
             slug: Code::parse("organisation code", slug)?,
             name: parse_name("name", name)?,
@@ -164,8 +170,16 @@ mod tests {
     fn organisation_validates_every_field() {
         let o = Organisation::new("demo", " 空調メーカー ", Maturity::Improving, 4).unwrap();
         assert_eq!(o.name, "空調メーカー");
-        assert!(Organisation::new("demo", "  ", Maturity::Initial, 4).unwrap_err().contains("name"));
-        assert!(Organisation::new("demo", "x", Maturity::Initial, 13).unwrap_err().contains("13"));
+        assert!(
+            Organisation::new("demo", "  ", Maturity::Initial, 4)
+                .unwrap_err()
+                .contains("name")
+        );
+        assert!(
+            Organisation::new("demo", "x", Maturity::Initial, 13)
+                .unwrap_err()
+                .contains("13")
+        );
     }
 
     #[test]

@@ -82,10 +82,14 @@ impl Period {
             return Err("a period needs an id".into());
         }
         if id.starts_with("FY") {
-            return Err(format!("`{id}`: ids starting with FY are reserved for fiscal periods"));
+            return Err(format!(
+                "`{id}`: ids starting with FY are reserved for fiscal periods"
+            ));
         }
         if end < start {
-            return Err(format!("period `{id}` ends ({end}) before it starts ({start})"));
+            return Err(format!(
+                "period `{id}` ends ({end}) before it starts ({start})"
+            ));
         }
         Ok(Period {
             id: id.to_string(),
@@ -146,7 +150,15 @@ mod tests {
 
     #[test]
     fn rejects_malformed_ids() {
-        for bad in ["2026", "FY26", "FY2026-H3", "FY2026-Q5", "FY2026-Q", "FY2026-X1", "fy2026"] {
+        for bad in [
+            "2026",
+            "FY26",
+            "FY2026-H3",
+            "FY2026-Q5",
+            "FY2026-Q",
+            "FY2026-X1",
+            "fy2026",
+        ] {
             assert!(Period::parse(bad, 4).is_err(), "{bad}");
         }
     }

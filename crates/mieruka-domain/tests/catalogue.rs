@@ -42,18 +42,33 @@ const APPENDIX: &[(&str, &str, MeasureKind)] = &[
 #[test]
 fn appendix_rows_have_the_reports_stage_kind_and_direction() {
     let cat = builtin();
-    let appendix: Vec<_> = cat.entries().iter().filter(|d| d.source == Source::Appendix).collect();
+    let appendix: Vec<_> = cat
+        .entries()
+        .iter()
+        .filter(|d| d.source == Source::Appendix)
+        .collect();
     assert_eq!(appendix.len(), 27);
     for &(id, maturity, kind) in APPENDIX {
         let d = cat.get(id).unwrap_or_else(|| panic!("{id} missing"));
         assert_eq!(d.source, Source::Appendix, "{id}");
-        assert_eq!(d.maturity, maturity.parse::<Maturity>().unwrap(), "{id} maturity");
+        assert_eq!(
+            d.maturity,
+            maturity.parse::<Maturity>().unwrap(),
+            "{id} maturity"
+        );
         assert_eq!(d.measure_kind, kind, "{id} measure kind");
         let lower = id.starts_with("1.11.") || id.starts_with("1.12.");
-        let expected = if lower { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
+        let expected = if lower {
+            Direction::LowerIsBetter
+        } else {
+            Direction::HigherIsBetter
+        };
         assert_eq!(d.direction, expected, "{id} direction");
         if lower {
-            assert!(matches!(d.formula, Formula::MeanDuration { effort: true, .. }), "{id}");
+            assert!(
+                matches!(d.formula, Formula::MeanDuration { effort: true, .. }),
+                "{id}"
+            );
         }
     }
 }
@@ -73,7 +88,12 @@ fn appendix_targets_match_the_report() {
             })
             .collect()
     };
-    for (id, v) in [("1.1.1", 95.0), ("1.1.2", 95.0), ("1.1.3", 95.0), ("1.1.4", 90.0)] {
+    for (id, v) in [
+        ("1.1.1", 95.0),
+        ("1.1.2", 95.0),
+        ("1.1.3", 95.0),
+        ("1.1.4", 90.0),
+    ] {
         assert_eq!(at_least(id), [v], "{id}");
     }
     for (id, v) in [("1.2.1", 100.0), ("1.2.2", 100.0), ("1.3.1", 100.0)] {
@@ -88,7 +108,11 @@ fn appendix_targets_match_the_report() {
         assert_eq!(t[0].rule, TargetRule::SetByOrganisation, "{id}");
     }
     for id in ["1.13.1", "1.13.2"] {
-        assert_eq!(cat.get(id).unwrap().targets[0].rule, TargetRule::SetByIndustry, "{id}");
+        assert_eq!(
+            cat.get(id).unwrap().targets[0].rule,
+            TargetRule::SetByIndustry,
+            "{id}"
+        );
     }
 }
 
@@ -103,7 +127,11 @@ fn staffing_kpi_is_two_ratios_each_with_its_own_target() {
     let mut values: Vec<f64> = parts
         .iter()
         .map(|p| {
-            let t: Vec<_> = d.targets.iter().filter(|t| t.part.as_deref() == Some(&p.key)).collect();
+            let t: Vec<_> = d
+                .targets
+                .iter()
+                .filter(|t| t.part.as_deref() == Some(&p.key))
+                .collect();
             assert_eq!(t.len(), 1, "part {}", p.key);
             assert_eq!(p.numerator.ja, "セキュリティ人員");
             t[0].value.unwrap()
@@ -116,7 +144,11 @@ fn staffing_kpi_is_two_ratios_each_with_its_own_target() {
 #[test]
 fn inventory_ratio_uses_the_reports_terms() {
     let cat = builtin();
-    let Formula::Ratio { numerator, denominator } = &cat.get("1.1.1").unwrap().formula else {
+    let Formula::Ratio {
+        numerator,
+        denominator,
+    } = &cat.get("1.1.1").unwrap().formula
+    else {
         panic!("1.1.1 is a ratio");
     };
     assert_eq!(numerator.ja, "棚卸を実施した情報資産数");
@@ -137,16 +169,32 @@ fn grid_only_examples_and_us_federal_entries_are_present() {
         "外部委託先監査進捗率",
         "M&A、提携先の評価回数",
     ] {
-        let d = cat.entries().iter().find(|d| d.name.ja == name).unwrap_or_else(|| panic!("{name}"));
+        let d = cat
+            .entries()
+            .iter()
+            .find(|d| d.name.ja == name)
+            .unwrap_or_else(|| panic!("{name}"));
         assert_eq!(d.source, Source::ModelGrid, "{name}");
         assert_eq!(d.grid_cell, Some(d.cell()), "{name}");
     }
-    for name in ["第三者ベンチマーク評価", "SOCシステム導入プロジェクト進捗率", "製品セキュリティレビュー回数"] {
+    for name in [
+        "第三者ベンチマーク評価",
+        "SOCシステム導入プロジェクト進捗率",
+        "製品セキュリティレビュー回数",
+    ] {
         assert!(names.contains(&name), "{name}");
     }
-    let examples = cat.entries().iter().filter(|d| d.source == Source::Example).count();
+    let examples = cat
+        .entries()
+        .iter()
+        .filter(|d| d.source == Source::Example)
+        .count();
     assert_eq!(examples, 11);
-    let us: Vec<_> = cat.entries().iter().filter(|d| d.source == Source::UsFederal).collect();
+    let us: Vec<_> = cat
+        .entries()
+        .iter()
+        .filter(|d| d.source == Source::UsFederal)
+        .collect();
     assert_eq!(us.len(), 4);
     let mut us_targets: Vec<f64> = us.iter().map(|d| d.targets[0].value.unwrap()).collect();
     us_targets.sort_by(f64::total_cmp);
@@ -173,7 +221,10 @@ fn grid_has_five_rows_of_three_cells_and_places_every_model_kpi() {
     let grid = Grid::build(model.iter().copied());
     let rows: Vec<_> = grid.rows().collect();
     assert_eq!(rows.len(), 5);
-    let placed: usize = rows.iter().map(|(_, cells)| cells.iter().map(|c| c.len()).sum::<usize>()).sum();
+    let placed: usize = rows
+        .iter()
+        .map(|(_, cells)| cells.iter().map(|c| c.len()).sum::<usize>())
+        .sum();
     assert_eq!(placed, model.len());
     let optimising_sharing = grid.cell(MeasureKind::InformationSharing, Maturity::Optimising);
     let ids: Vec<_> = optimising_sharing.iter().map(|d| d.id.as_str()).collect();
@@ -227,17 +278,29 @@ fn a_good_entry_is_accepted_and_normalised() {
 #[test]
 fn duplicate_id_is_rejected() {
     let e = rejected(&file_with(&[GOOD_ENTRY.into(), GOOD_ENTRY.into()]));
-    assert!(e.contains("my-kpis.toml: entry T.1: field `id`: duplicate id `T.1`"), "{e}");
+    assert!(
+        e.contains("my-kpis.toml: entry T.1: field `id`: duplicate id `T.1`"),
+        "{e}"
+    );
 }
 
 #[test]
 fn unknown_measure_kind_and_maturity_are_rejected() {
     let bad = GOOD_ENTRY
-        .replace(r#"measure_kind = "organisation""#, r#"measure_kind = "finance""#)
+        .replace(
+            r#"measure_kind = "organisation""#,
+            r#"measure_kind = "finance""#,
+        )
         .replace(r#"maturity = "initial""#, r#"maturity = "expert""#);
     let e = rejected(&file_with(&[bad]));
-    assert!(e.contains("entry T.1: field `measure_kind`: unknown measure kind `finance`"), "{e}");
-    assert!(e.contains("entry T.1: field `maturity`: unknown maturity `expert`"), "{e}");
+    assert!(
+        e.contains("entry T.1: field `measure_kind`: unknown measure kind `finance`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("entry T.1: field `maturity`: unknown maturity `expert`"),
+        "{e}"
+    );
     assert!(e.starts_with("my-kpis.toml: 2 problems"), "{e}");
 }
 
@@ -254,7 +317,10 @@ fn ratio_target_outside_0_to_100_is_rejected() {
 fn missing_japanese_name_is_rejected() {
     let bad = GOOD_ENTRY.replace(r#"ja = "テスト", "#, "");
     let e = rejected(&file_with(&[bad]));
-    assert!(e.contains("entry T.1: field `name.ja`: missing Japanese text"), "{e}");
+    assert!(
+        e.contains("entry T.1: field `name.ja`: missing Japanese text"),
+        "{e}"
+    );
     let blank = GOOD_ENTRY.replace("テスト", "  ");
     assert!(rejected(&file_with(&[blank])).contains("`name.ja`"));
 }
@@ -267,7 +333,10 @@ fn unknown_keys_wrong_types_and_syntax_errors_are_reported() {
     let e = rejected("version = 1\n[[kpi]\nid = 1");
     assert!(e.starts_with("my-kpis.toml"), "{e}");
     let e = rejected(&format!("version = 2\n{GOOD_ENTRY}"));
-    assert!(e.contains("field `version`: format version 2 is not supported"), "{e}");
+    assert!(
+        e.contains("field `version`: format version 2 is not supported"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -276,8 +345,14 @@ fn formula_and_target_shapes_are_checked() {
     assert!(rejected(&file_with(&[wrong_unit])).contains("field `targets[0].unit`"));
     let no_value = GOOD_ENTRY.replace("value = 95, ", "");
     assert!(rejected(&file_with(&[no_value])).contains("rule `at_least` needs a value"));
-    let stray_term = GOOD_ENTRY.replace(r#"kind = "ratio","#, r#"kind = "count", counted = { ja = "数", en = "n" },"#);
-    assert!(rejected(&file_with(&[stray_term])).contains("field `formula.numerator`: not a term of a `count` formula"));
+    let stray_term = GOOD_ENTRY.replace(
+        r#"kind = "ratio","#,
+        r#"kind = "count", counted = { ja = "数", en = "n" },"#,
+    );
+    assert!(
+        rejected(&file_with(&[stray_term]))
+            .contains("field `formula.numerator`: not a term of a `count` formula")
+    );
     let example = GOOD_ENTRY.replace(r#"source = "own""#, r#"source = "example""#);
     assert!(rejected(&file_with(&[example])).contains("field `example_of`"));
     let related = GOOD_ENTRY.replace("frequency =", "related = [\"9.9\"]\nfrequency =");

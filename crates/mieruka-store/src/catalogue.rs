@@ -51,11 +51,16 @@ fn from_json(kpi_id: &str, json: &str) -> Result<KpiDefinition> {
 impl Store {
     /// Loads the built-in catalogue: adds new entries, updates changed ones, leaves the rest.
     /// Entries a newer catalogue dropped stay, because plans may refer to them.
-    pub async fn sync_catalogue(&self, catalogue: &Catalogue, now: Timestamp) -> Result<SyncReport> {
+    pub async fn sync_catalogue(
+        &self,
+        catalogue: &Catalogue,
+        now: Timestamp,
+    ) -> Result<SyncReport> {
         let mut tx = self.pool().begin().await?;
-        let rows = sqlx::query("SELECT id, kpi_id, definition FROM kpi_definitions WHERE org_id IS NULL")
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, kpi_id, definition FROM kpi_definitions WHERE org_id IS NULL")
+                .fetch_all(&mut *tx)
+                .await?;
         let mut existing = HashMap::new();
         for row in rows {
             let id: i64 = row.try_get("id")?;
@@ -101,9 +106,17 @@ impl Store {
     }
 
     /// Adds an organisation's own KPI. Its id may not repeat a built-in id or another own KPI.
-    pub async fn add_own_kpi(&self, org: OrgId, def: &KpiDefinition, now: Timestamp) -> Result<KpiDefId> {
+    pub async fn add_own_kpi(
+        &self,
+        org: OrgId,
+        def: &KpiDefinition,
+        now: Timestamp,
+    ) -> Result<KpiDefId> {
         if def.source != Source::Own {
-            return Err(StoreError::invalid("source", "an organisation's own KPI has source `own`"));
+            return Err(StoreError::invalid(
+                "source",
+                "an organisation's own KPI has source `own`",
+            ));
         }
         let taken: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM kpi_definitions WHERE kpi_id = $1 AND (org_id IS NULL OR org_id = $2)",

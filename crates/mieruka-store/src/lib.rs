@@ -7,8 +7,8 @@
 //! through the domain's validated types, and the clock is a parameter (`now`).
 
 mod error;
-mod migrate;
 mod ids;
+mod migrate;
 mod url;
 
 pub mod catalogue;
@@ -24,8 +24,8 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyConnection, AnyPool, Connection};
 
 pub use error::StoreError;
-pub use migrate::schema_version;
 pub use ids::{KpiDefId, MeasurementId, OrgId, PeriodId, PlanId, UnitId, UserId};
+pub use migrate::schema_version;
 pub use url::{Backend, DatabaseUrl};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -56,13 +56,19 @@ impl Store {
             .await
             .map_err(connect_error)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(if url.backend() == Backend::Sqlite { 4 } else { 8 })
+            .max_connections(if url.backend() == Backend::Sqlite {
+                4
+            } else {
+                8
+            })
             .connect(&url.connect_string())
             .await
             .map_err(connect_error)?;
         if url.backend() == Backend::Sqlite {
             // WAL lets readers proceed while one writer writes; it is a property of the file.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         let store = Store {
             pool,
@@ -104,6 +110,7 @@ impl Store {
 
 /// The wall-clock time, only for bookkeeping columns no rule depends on (when a migration ran).
 /// Everything the product reasons about takes `now` as a parameter.
+#[allow(clippy::disallowed_methods)]
 pub(crate) fn now_for_bookkeeping() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -65,20 +65,29 @@ impl NewMeasurement {
             if let Some(v) = v
                 && (!v.is_finite() || v < 0.0)
             {
-                return Err(StoreError::invalid(name, format!("{v} is not a non-negative number")));
+                return Err(StoreError::invalid(
+                    name,
+                    format!("{v} is not a non-negative number"),
+                ));
             }
         }
         if self.denominator == Some(0.0) {
             return Err(StoreError::invalid("denominator", "must be greater than 0"));
         }
         if self.numerator.is_some() != self.denominator.is_some() {
-            return Err(StoreError::invalid("denominator", "a ratio needs both numerator and denominator"));
+            return Err(StoreError::invalid(
+                "denominator",
+                "a ratio needs both numerator and denominator",
+            ));
         }
         if fields.iter().all(|(_, v)| v.is_none()) {
             return Err(StoreError::invalid("value", "a measurement needs a value"));
         }
         if self.recorded_by.trim().is_empty() {
-            return Err(StoreError::invalid("recorded_by", "who recorded it is required"));
+            return Err(StoreError::invalid(
+                "recorded_by",
+                "who recorded it is required",
+            ));
         }
         Ok(())
     }
@@ -118,7 +127,11 @@ fn from_row(row: &AnyRow) -> Result<StoredMeasurement> {
 
 impl Store {
     /// Records a measurement. The unit must belong to the plan's organisation.
-    pub async fn add_measurement(&self, m: &NewMeasurement, now: Timestamp) -> Result<MeasurementId> {
+    pub async fn add_measurement(
+        &self,
+        m: &NewMeasurement,
+        now: Timestamp,
+    ) -> Result<MeasurementId> {
         self.insert_measurement(m, None, now).await
     }
 
@@ -165,7 +178,10 @@ impl Store {
         if same_org == 0 {
             return Err(StoreError::invalid(
                 "unit",
-                format!("unit {} is not a unit of plan {}'s organisation", m.unit, m.plan),
+                format!(
+                    "unit {} is not a unit of plan {}'s organisation",
+                    m.unit, m.plan
+                ),
             ));
         }
         let key = m.import_key.clone();
@@ -204,7 +220,9 @@ impl Store {
 
     /// A plan's measurements in force (not superseded), by unit and date.
     pub async fn current_measurements(&self, plan: PlanId) -> Result<Vec<StoredMeasurement>> {
-        let sql = format!("{SELECT} WHERE m.plan_id = $1 AND s.id IS NULL ORDER BY m.unit_id, m.measured_on, m.id");
+        let sql = format!(
+            "{SELECT} WHERE m.plan_id = $1 AND s.id IS NULL ORDER BY m.unit_id, m.measured_on, m.id"
+        );
         self.fetch_measurements(sql, plan).await
     }
 
@@ -214,7 +232,11 @@ impl Store {
         self.fetch_measurements(sql, plan).await
     }
 
-    async fn fetch_measurements(&self, sql: String, plan: PlanId) -> Result<Vec<StoredMeasurement>> {
+    async fn fetch_measurements(
+        &self,
+        sql: String,
+        plan: PlanId,
+    ) -> Result<Vec<StoredMeasurement>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(plan.0)
             .fetch_all(self.pool())

@@ -26,7 +26,7 @@ const STEPS: &[Step] = &[Step {
 }];
 
 /// An arbitrary constant naming mieruka's migration lock on PostgreSQL.
-const PG_LOCK_KEY: i64 = 0x6d69_6572_756b_61;
+const PG_LOCK_KEY: i64 = 0x006d_6965_7275_6b61; // "mieruka" in ASCII
 
 /// The newest schema version this build knows.
 pub fn schema_version() -> i64 {
@@ -82,7 +82,10 @@ async fn apply(conn: &mut PoolConnection<Any>, backend: Backend) -> Result<()> {
         .await?;
     let mut applied = Vec::new();
     for row in &rows {
-        applied.push((row.try_get::<i64, _>("version")?, row.try_get::<String, _>("checksum")?));
+        applied.push((
+            row.try_get::<i64, _>("version")?,
+            row.try_get::<String, _>("checksum")?,
+        ));
     }
     if let Some((newest, _)) = applied.last()
         && *newest > schema_version()
@@ -112,7 +115,12 @@ async fn apply(conn: &mut PoolConnection<Any>, backend: Backend) -> Result<()> {
         raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&mut **conn)
             .await
-            .map_err(|e| StoreError::Schema(format!("migration {} ({}) failed: {e}", step.version, step.description)))?;
+            .map_err(|e| {
+                StoreError::Schema(format!(
+                    "migration {} ({}) failed: {e}",
+                    step.version, step.description
+                ))
+            })?;
         sqlx::query(
             "INSERT INTO schema_migrations (version, description, checksum, applied_at) VALUES ($1, $2, $3, $4)",
         )

@@ -2,8 +2,8 @@
 
 use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
 use mieruka_domain::{Maturity, Timestamp};
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use crate::ids::{OrgId, UnitId};
 use crate::{Result, Store, StoreError};
@@ -117,12 +117,13 @@ impl Store {
     }
 
     pub async fn set_maturity(&self, org: OrgId, maturity: Maturity, now: Timestamp) -> Result<()> {
-        let done = sqlx::query("UPDATE organisations SET maturity = $1, updated_at = $2 WHERE id = $3")
-            .bind(maturity.code())
-            .bind(now.to_string())
-            .bind(org.0)
-            .execute(self.pool())
-            .await?;
+        let done =
+            sqlx::query("UPDATE organisations SET maturity = $1, updated_at = $2 WHERE id = $3")
+                .bind(maturity.code())
+                .bind(now.to_string())
+                .bind(org.0)
+                .execute(self.pool())
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
                 what: "organisation",
@@ -134,14 +135,23 @@ impl Store {
 
     /// Adds a unit under `parent` (or at the top). The parent must belong to the same
     /// organisation.
-    pub async fn add_unit(&self, org: OrgId, parent: Option<UnitId>, unit: &Unit, now: Timestamp) -> Result<UnitId> {
+    pub async fn add_unit(
+        &self,
+        org: OrgId,
+        parent: Option<UnitId>,
+        unit: &Unit,
+        now: Timestamp,
+    ) -> Result<UnitId> {
         if let Some(p) = parent {
             let owner: Option<i64> = sqlx::query_scalar("SELECT org_id FROM units WHERE id = $1")
                 .bind(p.0)
                 .fetch_optional(self.pool())
                 .await?;
             if owner != Some(org.0) {
-                return Err(StoreError::invalid("parent", format!("unit {p} is not a unit of this organisation")));
+                return Err(StoreError::invalid(
+                    "parent",
+                    format!("unit {p} is not a unit of this organisation"),
+                ));
             }
         }
         let f = &unit.facts;

@@ -88,10 +88,12 @@ impl Store {
 
     /// An organisation's periods, earliest first.
     pub async fn periods(&self, org: OrgId) -> Result<Vec<StoredPeriod>> {
-        let rows = sqlx::query("SELECT * FROM periods WHERE org_id = $1 ORDER BY start_date, end_date DESC, code")
-            .bind(org.0)
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT * FROM periods WHERE org_id = $1 ORDER BY start_date, end_date DESC, code",
+        )
+        .bind(org.0)
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(period_from_row).collect()
     }
 }

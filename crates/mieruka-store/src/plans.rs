@@ -74,21 +74,31 @@ impl Store {
     ) -> Result<PlanId> {
         let now = now.to_string();
         let mut tx = self.pool().begin().await?;
-        let period_org: Option<i64> = sqlx::query_scalar("SELECT org_id FROM periods WHERE id = $1")
-            .bind(period.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let period_org: Option<i64> =
+            sqlx::query_scalar("SELECT org_id FROM periods WHERE id = $1")
+                .bind(period.0)
+                .fetch_optional(&mut *tx)
+                .await?;
         if period_org != Some(org.0) {
-            return Err(StoreError::invalid("period", format!("period {period} is not this organisation's")));
+            return Err(StoreError::invalid(
+                "period",
+                format!("period {period} is not this organisation's"),
+            ));
         }
-        let kpi_org: Option<Option<i64>> = sqlx::query_scalar("SELECT org_id FROM kpi_definitions WHERE id = $1")
-            .bind(kpi.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let kpi_org: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT org_id FROM kpi_definitions WHERE id = $1")
+                .bind(kpi.0)
+                .fetch_optional(&mut *tx)
+                .await?;
         match kpi_org {
             Some(None) => {}
             Some(Some(o)) if o == org.0 => {}
-            _ => return Err(StoreError::invalid("kpi", format!("KPI {kpi} is not available to this organisation"))),
+            _ => {
+                return Err(StoreError::invalid(
+                    "kpi",
+                    format!("KPI {kpi} is not available to this organisation"),
+                ));
+            }
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plans (org_id, period_id, kpi_definition_id, state, created_at) \
@@ -127,13 +137,17 @@ impl Store {
     ) -> Result<i64> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::invalid("reason", "a plan revision needs a reason"));
+            return Err(StoreError::invalid(
+                "reason",
+                "a plan revision needs a reason",
+            ));
         }
         let mut tx = self.pool().begin().await?;
-        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(revision) FROM plan_revisions WHERE plan_id = $1")
-            .bind(plan.0)
-            .fetch_one(&mut *tx)
-            .await?;
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(revision) FROM plan_revisions WHERE plan_id = $1")
+                .bind(plan.0)
+                .fetch_one(&mut *tx)
+                .await?;
         let Some(last) = last else {
             return Err(StoreError::NotFound {
                 what: "plan",
@@ -189,7 +203,9 @@ impl Store {
 
     /// An organisation's plans for a period, oldest first, each at its current revision.
     pub async fn plans(&self, org: OrgId, period: PeriodId) -> Result<Vec<StoredPlan>> {
-        let sql = format!("{PLAN_WITH_CURRENT_REVISION} WHERE p.org_id = $1 AND p.period_id = $2 ORDER BY p.id");
+        let sql = format!(
+            "{PLAN_WITH_CURRENT_REVISION} WHERE p.org_id = $1 AND p.period_id = $2 ORDER BY p.id"
+        );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(org.0)
             .bind(period.0)

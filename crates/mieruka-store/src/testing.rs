@@ -55,6 +55,7 @@ fn with_database(server: &str, db: &str) -> String {
 
 impl FreshDatabase {
     /// Creates an empty database with a unique name on `server`.
+    #[allow(clippy::disallowed_methods)]
     pub async fn create(server: &str) -> Result<FreshDatabase, StoreError> {
         sqlx::any::install_default_drivers();
         static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -63,10 +64,13 @@ impl FreshDatabase {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
         let name = format!("mieruka_test_{}_{nanos}_{n}", std::process::id());
-        let mut conn = AnyConnection::connect(server).await.map_err(|source| StoreError::Connect {
-            url: server.to_string(),
-            source,
-        })?;
+        let mut conn =
+            AnyConnection::connect(server)
+                .await
+                .map_err(|source| StoreError::Connect {
+                    url: server.to_string(),
+                    source,
+                })?;
         sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut conn)
             .await?;
@@ -82,9 +86,12 @@ impl FreshDatabase {
     /// Drops the database (closing other sessions on it).
     pub async fn drop_now(self) -> Result<(), StoreError> {
         let mut conn = AnyConnection::connect(&self.server).await?;
-        sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)))
-            .execute(&mut conn)
-            .await?;
+        sqlx::query(AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )))
+        .execute(&mut conn)
+        .await?;
         conn.close().await?;
         Ok(())
     }
@@ -96,8 +103,17 @@ mod tests {
 
     #[test]
     fn swaps_the_database_name() {
-        assert_eq!(with_database("postgres://root@127.0.0.1:5432/test", "x"), "postgres://root@127.0.0.1:5432/x");
-        assert_eq!(with_database("postgres://root@h/test?sslmode=disable", "x"), "postgres://root@h/x?sslmode=disable");
-        assert_eq!(with_database("postgres://root@h", "x"), "postgres://root@h/x");
+        assert_eq!(
+            with_database("postgres://root@127.0.0.1:5432/test", "x"),
+            "postgres://root@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://root@h/test?sslmode=disable", "x"),
+            "postgres://root@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("postgres://root@h", "x"),
+            "postgres://root@h/x"
+        );
     }
 }

@@ -23,7 +23,10 @@ impl DatabaseUrl {
     /// Accepts `sqlite://PATH`, `sqlite:PATH`, `postgres://…` and `postgresql://…`.
     pub fn parse(s: &str) -> Result<DatabaseUrl, StoreError> {
         let s = s.trim();
-        if let Some(rest) = s.strip_prefix("sqlite://").or_else(|| s.strip_prefix("sqlite:")) {
+        if let Some(rest) = s
+            .strip_prefix("sqlite://")
+            .or_else(|| s.strip_prefix("sqlite:"))
+        {
             let path = rest.split_once('?').map_or(rest, |(p, _)| p);
             if path.is_empty() || path == ":memory:" {
                 return Err(StoreError::BadUrl(format!(
@@ -147,18 +150,24 @@ mod tests {
             DatabaseUrl::Sqlite("./data/m.sqlite3".into())
         );
         assert_eq!(
-            DatabaseUrl::parse("sqlite:/tmp/x.db?mode=rwc").unwrap().sqlite_path(),
+            DatabaseUrl::parse("sqlite:/tmp/x.db?mode=rwc")
+                .unwrap()
+                .sqlite_path(),
             Some(Path::new("/tmp/x.db"))
         );
         assert_eq!(
-            DatabaseUrl::parse("postgres://root@127.0.0.1:5432/test").unwrap().backend(),
+            DatabaseUrl::parse("postgres://root@127.0.0.1:5432/test")
+                .unwrap()
+                .backend(),
             Backend::Postgres
         );
     }
 
     #[test]
     fn rejects_other_schemes_without_leaking_passwords() {
-        let e = DatabaseUrl::parse("mysql://me:hunter2@db/x").unwrap_err().to_string();
+        let e = DatabaseUrl::parse("mysql://me:hunter2@db/x")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("me:***@db") && !e.contains("hunter2"), "{e}");
         assert!(DatabaseUrl::parse("sqlite://").is_err());
         assert!(DatabaseUrl::parse("sqlite::memory:").is_err());
@@ -174,6 +183,9 @@ mod tests {
     #[test]
     fn odd_characters_in_paths_survive() {
         let u = DatabaseUrl::sqlite("/tmp/a?b#c%d.db");
-        assert_eq!(u.connect_string(), "sqlite:///tmp/a%3Fb%23c%25d.db?mode=rwc");
+        assert_eq!(
+            u.connect_string(),
+            "sqlite:///tmp/a%3Fb%23c%25d.db?mode=rwc"
+        );
     }
 }

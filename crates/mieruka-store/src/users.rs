@@ -22,7 +22,8 @@ pub struct StoredUser {
 pub fn check_username(s: &str) -> Result<String> {
     let ok = !s.is_empty()
         && s.len() <= 64
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-@+".contains(c));
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-@+".contains(c));
     if ok {
         Ok(s.to_string())
     } else {
@@ -50,9 +51,16 @@ fn user_from_row(row: &AnyRow) -> Result<StoredUser> {
 }
 
 impl Store {
-    pub async fn create_user(&self, username: &str, display_name: &str, lang: Lang, now: Timestamp) -> Result<UserId> {
+    pub async fn create_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        lang: Lang,
+        now: Timestamp,
+    ) -> Result<UserId> {
         let username = check_username(username)?;
-        let display_name = parse_name("display_name", display_name).map_err(|e| StoreError::invalid("display_name", e))?;
+        let display_name = parse_name("display_name", display_name)
+            .map_err(|e| StoreError::invalid("display_name", e))?;
         let lang = match lang {
             Lang::Ja => "ja",
             Lang::En => "en",
