@@ -8,6 +8,7 @@
 pub mod catalogue;
 pub mod date;
 pub mod demo;
+pub mod evaluation;
 pub mod grid;
 pub mod i18n;
 pub mod kpi;

@@ -1,32 +1,29 @@
 //! Measurements (実績): append-only. A correction is a new row that supersedes the old one,
 //! so the history of what was reported, by whom and when, is never rewritten.
 
-use mieruka_domain::plan::MeasurementSource;
+use mieruka_domain::plan::{MeasuredValue, MeasurementSource, Observation};
 use mieruka_domain::{Date, Timestamp};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::ids::{MeasurementId, PlanId, UnitId};
 use crate::{Result, Store, StoreError};
 
-/// A measurement to record. Which value fields are set depends on the KPI's formula kind:
-/// `numerator`/`denominator` for ratios, `value` for a count, score, mean time or progress,
-/// `effort_hours` for mean effort; `part` names a compound KPI's part.
+/// A measurement to record, already validated against its KPI and plan by the domain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMeasurement {
     pub plan: PlanId,
     pub unit: UnitId,
     pub measured_on: Date,
+    /// A compound KPI's part.
     pub part: Option<String>,
-    pub numerator: Option<f64>,
-    pub denominator: Option<f64>,
-    pub value: Option<f64>,
-    pub effort_hours: Option<f64>,
+    pub value: MeasuredValue,
     pub source: MeasurementSource,
+    /// A note or a link to the evidence.
     pub evidence: Option<String>,
     pub recorded_by: String,
-    /// A stable key of the row it came from (file hash and row, say); recording the same key
-    /// twice is a conflict, so a re-import adds nothing.
+    /// A stable key of the row it came from (say, a hash of an imported row); a key is recorded
+    /// once, so importing the same data again adds nothing.
     pub import_key: Option<String>,
 }
 
@@ -36,12 +33,10 @@ pub struct StoredMeasurement {
     pub id: MeasurementId,
     pub plan: PlanId,
     pub unit: UnitId,
+    pub unit_code: String,
     pub measured_on: Date,
     pub part: Option<String>,
-    pub numerator: Option<f64>,
-    pub denominator: Option<f64>,
-    pub value: Option<f64>,
-    pub effort_hours: Option<f64>,
+    pub value: MeasuredValue,
     pub source: MeasurementSource,
     pub evidence: Option<String>,
     pub recorded_by: String,
@@ -51,17 +46,93 @@ pub struct StoredMeasurement {
     pub superseded_by: Option<MeasurementId>,
 }
 
+impl StoredMeasurement {
+    /// The measurement as evaluation reads it.
+    pub fn observation(&self) -> Observation {
+        Observation {
+            unit: self.unit_code.clone(),
+            date: self.measured_on,
+            part: self.part.clone(),
+            value: self.value,
+        }
+    }
+}
+
+/// What a batch of measurements did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchReport {
+    pub added: usize,
+    /// Rows whose import key was already recorded.
+    pub already_recorded: usize,
+}
+
+/// The columns a value is stored in: kind, numerator, denominator, value, effort hours.
+type Columns = (
+    &'static str,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
+fn columns(v: &MeasuredValue) -> Columns {
+    match *v {
+        MeasuredValue::Ratio {
+            numerator,
+            denominator,
+        } => ("ratio", Some(numerator), Some(denominator), None, None),
+        MeasuredValue::Count { value } => ("count", None, None, Some(value), None),
+        MeasuredValue::Score { value } => ("score", None, None, Some(value), None),
+        MeasuredValue::Duration {
+            total_hours,
+            events,
+            effort_hours,
+        } => (
+            "duration",
+            Some(total_hours),
+            Some(events),
+            Some(total_hours / events),
+            effort_hours,
+        ),
+    }
+}
+
+fn value_from_row(row: &AnyRow) -> Result<MeasuredValue, String> {
+    let kind: String = row.try_get("value_kind").map_err(|e| e.to_string())?;
+    let get =
+        |c: &str| -> Result<Option<f64>, String> { row.try_get(c).map_err(|e| e.to_string()) };
+    let need = |c: &str| get(c)?.ok_or_else(|| format!("{c} is missing for a {kind} value"));
+    Ok(match kind.as_str() {
+        "ratio" => MeasuredValue::Ratio {
+            numerator: need("numerator")?,
+            denominator: need("denominator")?,
+        },
+        "count" => MeasuredValue::Count {
+            value: need("value")?,
+        },
+        "score" => MeasuredValue::Score {
+            value: need("value")?,
+        },
+        "duration" => MeasuredValue::Duration {
+            total_hours: need("numerator")?,
+            events: need("denominator")?,
+            effort_hours: get("effort_hours")?,
+        },
+        other => return Err(format!("unknown value kind `{other}`")),
+    })
+}
+
 impl NewMeasurement {
-    /// The storage-level invariants: numbers are finite and not negative, a denominator is
-    /// positive, and at least one value is given. The KPI-specific rules belong to the domain.
+    /// Storage-level invariants; the KPI-specific rules are the domain's
+    /// (`MeasuredValue::validate`, `check_scope`).
     fn check(&self) -> Result<()> {
-        let fields = [
-            ("numerator", self.numerator),
-            ("denominator", self.denominator),
-            ("value", self.value),
-            ("effort_hours", self.effort_hours),
-        ];
-        for (name, v) in fields {
+        let (_, a, b, c, d) = columns(&self.value);
+        for (name, v) in [
+            ("numerator", a),
+            ("denominator", b),
+            ("value", c),
+            ("effort_hours", d),
+        ] {
             if let Some(v) = v
                 && (!v.is_finite() || v < 0.0)
             {
@@ -71,17 +142,8 @@ impl NewMeasurement {
                 ));
             }
         }
-        if self.denominator == Some(0.0) {
+        if b == Some(0.0) {
             return Err(StoreError::invalid("denominator", "must be greater than 0"));
-        }
-        if self.numerator.is_some() != self.denominator.is_some() {
-            return Err(StoreError::invalid(
-                "denominator",
-                "a ratio needs both numerator and denominator",
-            ));
-        }
-        if fields.iter().all(|(_, v)| v.is_none()) {
-            return Err(StoreError::invalid("value", "a measurement needs a value"));
         }
         if self.recorded_by.trim().is_empty() {
             return Err(StoreError::invalid(
@@ -93,8 +155,8 @@ impl NewMeasurement {
     }
 }
 
-const SELECT: &str = "SELECT m.*, s.id AS superseded_by FROM measurements m \
-     LEFT JOIN measurements s ON s.supersedes = m.id";
+const SELECT: &str = "SELECT m.*, u.code AS unit_code, s.id AS superseded_by FROM measurements m \
+     JOIN units u ON u.id = m.unit_id LEFT JOIN measurements s ON s.supersedes = m.id";
 
 fn from_row(row: &AnyRow) -> Result<StoredMeasurement> {
     let id: i64 = row.try_get("id")?;
@@ -110,12 +172,10 @@ fn from_row(row: &AnyRow) -> Result<StoredMeasurement> {
         id: MeasurementId(id),
         plan: PlanId(row.try_get("plan_id")?),
         unit: UnitId(row.try_get("unit_id")?),
+        unit_code: row.try_get("unit_code")?,
         measured_on: Date::parse(&on).map_err(corrupt)?,
         part: row.try_get("part")?,
-        numerator: row.try_get("numerator")?,
-        denominator: row.try_get("denominator")?,
-        value: row.try_get("value")?,
-        effort_hours: row.try_get("effort_hours")?,
+        value: value_from_row(row).map_err(corrupt)?,
         source: source.parse().map_err(corrupt)?,
         evidence: row.try_get("evidence")?,
         recorded_by: row.try_get("recorded_by")?,
@@ -125,6 +185,93 @@ fn from_row(row: &AnyRow) -> Result<StoredMeasurement> {
     })
 }
 
+/// Whether a unique violation concerns the named column (the drivers name it in the message).
+fn is_unique_on(e: &sqlx::Error, column: &str) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation() && db.message().contains(column))
+}
+
+async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    m: &NewMeasurement,
+    supersedes: Option<MeasurementId>,
+    now: &str,
+) -> Result<MeasurementId> {
+    m.check()?;
+    let same_org: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM plans p JOIN units u ON u.org_id = p.org_id WHERE p.id = $1 AND u.id = $2",
+    )
+    .bind(m.plan.0)
+    .bind(m.unit.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    if same_org == 0 {
+        return Err(StoreError::invalid(
+            "unit",
+            format!(
+                "unit {} is not a unit of plan {}'s organisation",
+                m.unit, m.plan
+            ),
+        ));
+    }
+    let (kind, numerator, denominator, value, effort) = columns(&m.value);
+    // sqlx's Any driver binds a missing f64 as a PostgreSQL float4; the statement cached for that
+    // text then rejects a real f64. Writing NULL into the text instead keeps each variant typed.
+    let numbers = [numerator, denominator, value, effort];
+    let mut next = 5;
+    let slots: Vec<String> = numbers
+        .iter()
+        .map(|v| match v {
+            Some(_) => {
+                next += 1;
+                format!("${next}")
+            }
+            None => "NULL".to_string(),
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO measurements (plan_id, unit_id, measured_on, part, value_kind, numerator, denominator, \
+         value, effort_hours, source, evidence, recorded_by, recorded_at, supersedes, import_key) \
+         VALUES ($1, $2, $3, $4, $5, {}, ${}, ${}, ${}, ${}, ${}, ${}) RETURNING id",
+        slots.join(", "),
+        next + 1,
+        next + 2,
+        next + 3,
+        next + 4,
+        next + 5,
+        next + 6,
+    );
+    let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(m.plan.0)
+        .bind(m.unit.0)
+        .bind(m.measured_on.to_string())
+        .bind(m.part.as_deref())
+        .bind(kind);
+    for v in numbers.into_iter().flatten() {
+        query = query.bind(v);
+    }
+    let id: i64 = query
+        .bind(m.source.code())
+        .bind(m.evidence.as_deref())
+        .bind(m.recorded_by.trim())
+        .bind(now)
+        .bind(supersedes.map(|s| s.0))
+        .bind(m.import_key.as_deref())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| match (&supersedes, &m.import_key) {
+            (Some(old), _) if is_unique_on(&e, "supersedes") => StoreError::Conflict {
+                what: "correction of measurement",
+                key: old.to_string(),
+            },
+            (_, Some(k)) => StoreError::conflict_on_unique(e, "measurement with import key", k),
+            (Some(old), None) => {
+                StoreError::conflict_on_unique(e, "correction of measurement", &old.to_string())
+            }
+            (None, None) => StoreError::Database(e),
+        })?;
+    Ok(MeasurementId(id))
+}
+
 impl Store {
     /// Records a measurement. The unit must belong to the plan's organisation.
     pub async fn add_measurement(
@@ -132,7 +279,39 @@ impl Store {
         m: &NewMeasurement,
         now: Timestamp,
     ) -> Result<MeasurementId> {
-        self.insert_measurement(m, None, now).await
+        let mut tx = self.pool().begin().await?;
+        let id = insert(&mut tx, m, None, &now.to_string()).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records a batch in one transaction: all rows or none. Rows whose import key is already
+    /// recorded are skipped and counted, so a file imported twice adds nothing the second time.
+    pub async fn add_measurements(
+        &self,
+        batch: &[NewMeasurement],
+        now: Timestamp,
+    ) -> Result<BatchReport> {
+        let now = now.to_string();
+        let mut report = BatchReport::default();
+        let mut tx = self.pool().begin().await?;
+        for m in batch {
+            if let Some(key) = &m.import_key {
+                let seen: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM measurements WHERE import_key = $1")
+                        .bind(key)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if seen > 0 {
+                    report.already_recorded += 1;
+                    continue;
+                }
+            }
+            insert(&mut tx, m, None, &now).await?;
+            report.added += 1;
+        }
+        tx.commit().await?;
+        Ok(report)
     }
 
     /// Records `m` as the correction of `old`, which stays in the history. A measurement is
@@ -143,9 +322,10 @@ impl Store {
         m: &NewMeasurement,
         now: Timestamp,
     ) -> Result<MeasurementId> {
+        let mut tx = self.pool().begin().await?;
         let row = sqlx::query("SELECT plan_id, unit_id FROM measurements WHERE id = $1")
             .bind(old.0)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound {
                 what: "measurement",
@@ -158,64 +338,9 @@ impl Store {
                 "a correction must be for the same plan and unit as the measurement it replaces",
             ));
         }
-        self.insert_measurement(m, Some(old), now).await
-    }
-
-    async fn insert_measurement(
-        &self,
-        m: &NewMeasurement,
-        supersedes: Option<MeasurementId>,
-        now: Timestamp,
-    ) -> Result<MeasurementId> {
-        m.check()?;
-        let same_org: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM plans p JOIN units u ON u.org_id = p.org_id WHERE p.id = $1 AND u.id = $2",
-        )
-        .bind(m.plan.0)
-        .bind(m.unit.0)
-        .fetch_one(self.pool())
-        .await?;
-        if same_org == 0 {
-            return Err(StoreError::invalid(
-                "unit",
-                format!(
-                    "unit {} is not a unit of plan {}'s organisation",
-                    m.unit, m.plan
-                ),
-            ));
-        }
-        let key = m.import_key.clone();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO measurements (plan_id, unit_id, measured_on, part, numerator, denominator, value, \
-             effort_hours, source, evidence, recorded_by, recorded_at, supersedes, import_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-        )
-        .bind(m.plan.0)
-        .bind(m.unit.0)
-        .bind(m.measured_on.to_string())
-        .bind(m.part.as_deref())
-        .bind(m.numerator)
-        .bind(m.denominator)
-        .bind(m.value)
-        .bind(m.effort_hours)
-        .bind(m.source.code())
-        .bind(m.evidence.as_deref())
-        .bind(m.recorded_by.trim())
-        .bind(now.to_string())
-        .bind(supersedes.map(|s| s.0))
-        .bind(key.as_deref())
-        .fetch_one(self.pool())
-        .await
-        .map_err(|e| match (&supersedes, &key) {
-            (Some(old), _) if is_unique(&e, "supersedes") => StoreError::Conflict {
-                what: "correction of measurement",
-                key: old.to_string(),
-            },
-            (_, Some(k)) => StoreError::conflict_on_unique(e, "measurement with import key", k),
-            (Some(old), None) => StoreError::conflict_on_unique(e, "correction of measurement", &old.to_string()),
-            (None, None) => StoreError::Database(e),
-        })?;
-        Ok(MeasurementId(id))
+        let id = insert(&mut tx, m, Some(old), &now.to_string()).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// A plan's measurements in force (not superseded), by unit and date.
@@ -243,9 +368,4 @@ impl Store {
             .await?;
         rows.iter().map(from_row).collect()
     }
-}
-
-/// Whether a unique violation concerns the named column (the drivers name it in the message).
-fn is_unique(e: &sqlx::Error, column: &str) -> bool {
-    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation() && db.message().contains(column))
 }

@@ -4,7 +4,7 @@
 use mieruka_domain::catalogue::RawKpi;
 use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
 use mieruka_domain::period::Period;
-use mieruka_domain::plan::{MeasurementSource, PlanState};
+use mieruka_domain::plan::{MeasuredValue, MeasurementSource, PlanState};
 use mieruka_domain::{Catalogue, Date, Lang, Maturity, Timestamp};
 use mieruka_store::measurements::NewMeasurement;
 use mieruka_store::testing::{FreshDatabase, postgres_server};
@@ -280,10 +280,7 @@ async fn story(url: &DatabaseUrl) {
         unit,
         measured_on: Date::parse("2026-11-01").unwrap(),
         part: None,
-        numerator: None,
-        denominator: None,
-        value: Some(value),
-        effort_hours: None,
+        value: MeasuredValue::Count { value },
         source: MeasurementSource::Manual,
         evidence: Some("議事録".into()),
         recorded_by: "ciso".into(),
@@ -326,27 +323,64 @@ async fn story(url: &DatabaseUrl) {
         "supersedes",
     );
     let mut zero = m(departments[2], 1.0, None);
-    (zero.numerator, zero.denominator) = (Some(1.0), Some(0.0));
+    zero.value = MeasuredValue::Ratio {
+        numerator: 1.0,
+        denominator: 0.0,
+    };
     assert_invalid(store.add_measurement(&zero, now(12)).await, "denominator");
     let in_force = store.current_measurements(plan).await.unwrap();
-    assert_eq!(
-        in_force
-            .iter()
-            .map(|x| x.value.unwrap())
-            .collect::<Vec<_>>(),
-        [45.0, 10.0]
-    );
+    let readings: Vec<f64> = in_force.iter().map(|x| x.value.reading()).collect();
+    assert_eq!(readings, [45.0, 10.0]);
+    assert_eq!(in_force[0].unit_code, "security");
     let all = store.measurement_history(plan).await.unwrap();
     assert_eq!(all.len(), 3);
     assert_eq!(all[0].superseded_by, Some(fixed));
     assert_eq!(all[2].supersedes, Some(first));
     assert_eq!(all[0].evidence.as_deref(), Some("議事録"));
+
+    // A batch is all or nothing, and its import keys make a second import add nothing.
+    let batch = vec![
+        m(departments[2], 3.0, Some("file#2")),
+        m(departments[2], 4.0, Some("file#3")),
+    ];
+    let mut bad_batch = batch.clone();
+    bad_batch.push(m(other_hq, 5.0, Some("file#4")));
+    assert_invalid(store.add_measurements(&bad_batch, now(13)).await, "unit");
+    assert_eq!(
+        store.measurement_history(plan).await.unwrap().len(),
+        3,
+        "a failed batch changes nothing"
+    );
+    let first_import = store.add_measurements(&batch, now(13)).await.unwrap();
+    assert_eq!((first_import.added, first_import.already_recorded), (2, 0));
+    let second_import = store.add_measurements(&batch, now(14)).await.unwrap();
+    assert_eq!(
+        (second_import.added, second_import.already_recorded),
+        (0, 2)
+    );
+    let durations = NewMeasurement {
+        value: MeasuredValue::Duration {
+            total_hours: 30.0,
+            events: 4.0,
+            effort_hours: Some(12.0),
+        },
+        ..m(departments[2], 0.0, None)
+    };
+    store.add_measurement(&durations, now(15)).await.unwrap();
+    let last = store
+        .measurement_history(plan)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(last.value, durations.value);
+    assert_eq!(last.value.reading(), 7.5);
     store.close().await;
 
     // Everything is still there after reopening.
     let reopened = Store::open(url).await.unwrap();
     assert_eq!(reopened.units(org).await.unwrap().len(), 5);
-    assert_eq!(reopened.measurement_history(plan).await.unwrap().len(), 3);
+    assert_eq!(reopened.measurement_history(plan).await.unwrap().len(), 6);
     assert_eq!(
         reopened
             .sync_catalogue(&catalogue, now(20))

@@ -90,6 +90,7 @@ CREATE TABLE measurements (
     unit_id      INTEGER NOT NULL REFERENCES units (id),
     measured_on  TEXT    NOT NULL,
     part         TEXT,
+    value_kind   TEXT    NOT NULL,
     numerator    REAL,
     denominator  REAL,
     value        REAL,
