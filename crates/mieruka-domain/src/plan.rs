@@ -476,3 +476,136 @@ pub fn check_scope(
     }
     Ok(())
 }
+
+/// A measurement as a person or a file gives it: loose fields, validated by [`MeasurementInput::parse`].
+///
+/// Which fields are needed depends on the KPI's formula:
+/// ratio and compound parts — `numerator`, `denominator`; progress — `actual`, `plan`
+/// (or numerator and denominator); count and score — `value`; mean duration — `mean_hours`
+/// (with `events`, default 1) and optionally `effort_hours` (mean person-hours per event).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasurementInput {
+    pub unit: String,
+    pub date: String,
+    #[serde(default)]
+    pub part: Option<String>,
+    #[serde(default)]
+    pub numerator: Option<f64>,
+    #[serde(default)]
+    pub denominator: Option<f64>,
+    #[serde(default)]
+    pub actual: Option<f64>,
+    #[serde(default)]
+    pub plan: Option<f64>,
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub mean_hours: Option<f64>,
+    #[serde(default)]
+    pub events: Option<f64>,
+    #[serde(default)]
+    pub effort_hours: Option<f64>,
+    #[serde(default)]
+    pub evidence: Option<String>,
+}
+
+/// A measurement that passed every check for its plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidMeasurement {
+    pub unit: String,
+    pub date: Date,
+    pub part: Option<String>,
+    pub value: MeasuredValue,
+    pub evidence: Option<String>,
+}
+
+impl MeasurementInput {
+    /// Shapes and checks the input for a plan: the value fits the KPI's formula, the unit is in
+    /// the plan's scope and the date inside the period.
+    pub fn parse(
+        &self,
+        kpi: &KpiDefinition,
+        plan: &PlanContent,
+        period: &Period,
+    ) -> Result<ValidMeasurement, FieldError> {
+        let unit = self.unit.trim().to_string();
+        if unit.is_empty() {
+            return Err(field_error("unit", "missing"));
+        }
+        let date = Date::parse(self.date.trim()).map_err(|e| field_error("date", e))?;
+        let part = self
+            .part
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string);
+        let need = |field: &str, v: Option<f64>| {
+            v.ok_or_else(|| {
+                field_error(
+                    field,
+                    format!("required for KPI {} ({})", kpi.id, kpi.formula.kind()),
+                )
+            })
+        };
+        let value = match kpi.formula {
+            Formula::Ratio { .. } | Formula::Compound { .. } => MeasuredValue::Ratio {
+                numerator: need("numerator", self.numerator)?,
+                denominator: need("denominator", self.denominator)?,
+            },
+            Formula::Progress { .. } => MeasuredValue::Ratio {
+                numerator: need("actual", self.actual.or(self.numerator))?,
+                denominator: need("plan", self.plan.or(self.denominator))?,
+            },
+            Formula::Count { .. } => MeasuredValue::Count {
+                value: need("value", self.value)?,
+            },
+            Formula::Score { .. } => MeasuredValue::Score {
+                value: need("value", self.value)?,
+            },
+            Formula::MeanDuration { .. } => {
+                let mean = need("mean_hours", self.mean_hours.or(self.value))?;
+                let events = self.events.unwrap_or(1.0);
+                if !(events.is_finite() && events >= 1.0 && events.fract() == 0.0) {
+                    return Err(field_error(
+                        "events",
+                        format!("{events} is not a whole number of events (1 or more)"),
+                    ));
+                }
+                if mean < 0.0 {
+                    return Err(field_error(
+                        "mean_hours",
+                        format!("a duration cannot be negative ({mean})"),
+                    ));
+                }
+                if let Some(e) = self.effort_hours
+                    && !(e.is_finite() && e >= 0.0)
+                {
+                    return Err(field_error(
+                        "effort_hours",
+                        format!("{e} is not a non-negative number"),
+                    ));
+                }
+                MeasuredValue::Duration {
+                    total_hours: mean * events,
+                    events,
+                    effort_hours: self.effort_hours.map(|e| e * events),
+                }
+            }
+        };
+        value.validate(kpi, part.as_deref())?;
+        check_scope(plan, period, &unit, date)?;
+        let evidence = self
+            .evidence
+            .as_deref()
+            .map(normalise)
+            .filter(|e| !e.is_empty());
+        Ok(ValidMeasurement {
+            unit,
+            date,
+            part,
+            value,
+            evidence,
+        })
+    }
+}

@@ -369,3 +369,15 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 }
+
+impl Store {
+    /// The plan a measurement belongs to, if it exists.
+    pub async fn measurement_plan(&self, id: MeasurementId) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT plan_id FROM measurements WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+}

@@ -97,3 +97,25 @@ impl Store {
         rows.iter().map(period_from_row).collect()
     }
 }
+
+impl StoredPeriod {
+    /// The domain's period: fiscal ids are re-derived (and so checked) from the start month.
+    pub fn to_period(&self, fiscal_start_month: u8) -> Result<Period> {
+        let corrupt = |reason: String| StoreError::Corrupt {
+            what: format!("period {}", self.code),
+            reason,
+        };
+        let p = if self.code.starts_with("FY") {
+            Period::parse(&self.code, fiscal_start_month).map_err(corrupt)?
+        } else {
+            Period::custom(&self.code, self.start, self.end).map_err(corrupt)?
+        };
+        if p.start != self.start || p.end != self.end {
+            return Err(corrupt(format!(
+                "stored as {} … {}, expected {} … {}",
+                self.start, self.end, p.start, p.end
+            )));
+        }
+        Ok(p)
+    }
+}

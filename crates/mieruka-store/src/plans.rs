@@ -2,7 +2,7 @@
 //! is a new revision with its reason, so the history of what was agreed stays readable.
 
 use mieruka_domain::Timestamp;
-use mieruka_domain::plan::PlanState;
+use mieruka_domain::plan::{PlanContent, PlanState};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -18,21 +18,21 @@ pub struct StoredPlan {
     pub kpi: KpiDefId,
     pub state: PlanState,
     pub revision: i64,
-    /// The plan's content as JSON (target, deadline, trajectory, purpose, units, agreement).
-    pub content: serde_json::Value,
+    /// What the plan aims for, at its current revision.
+    pub content: PlanContent,
 }
 
 /// One revision of a plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRevision {
     pub revision: i64,
-    pub content: serde_json::Value,
+    pub content: PlanContent,
     pub reason: String,
     pub created_by: String,
     pub created_at: String,
 }
 
-fn parse_content(plan: i64, s: &str) -> Result<serde_json::Value> {
+fn parse_content(plan: i64, s: &str) -> Result<PlanContent> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
         what: format!("plan {plan}"),
         reason: e.to_string(),
@@ -68,7 +68,7 @@ impl Store {
         org: OrgId,
         period: PeriodId,
         kpi: KpiDefId,
-        content: &serde_json::Value,
+        content: &PlanContent,
         created_by: &str,
         now: Timestamp,
     ) -> Result<PlanId> {
@@ -116,7 +116,7 @@ impl Store {
              VALUES ($1, 1, $2, $3, $4, $5)",
         )
         .bind(id)
-        .bind(content.to_string())
+        .bind(serde_json::to_string(content).expect("plan content serialises"))
         .bind("created")
         .bind(created_by)
         .bind(&now)
@@ -130,7 +130,7 @@ impl Store {
     pub async fn revise_plan(
         &self,
         plan: PlanId,
-        content: &serde_json::Value,
+        content: &PlanContent,
         reason: &str,
         created_by: &str,
         now: Timestamp,
@@ -162,7 +162,7 @@ impl Store {
         )
         .bind(plan.0)
         .bind(last + 1)
-        .bind(content.to_string())
+        .bind(serde_json::to_string(content).expect("plan content serialises"))
         .bind(reason)
         .bind(created_by)
         .bind(now.to_string())
@@ -235,5 +235,73 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// Everything needed to validate and evaluate a plan's measurements.
+#[derive(Debug, Clone)]
+pub struct PlanContext {
+    pub plan: StoredPlan,
+    pub org: crate::orgs::StoredOrg,
+    pub kpi: mieruka_domain::KpiDefinition,
+    pub period: mieruka_domain::period::Period,
+    /// All units of the organisation (the plan's scope names some of them by code).
+    pub units: Vec<crate::orgs::StoredUnit>,
+}
+
+impl PlanContext {
+    /// The unit with this code, if the organisation has it.
+    pub fn unit(&self, code: &str) -> Option<&crate::orgs::StoredUnit> {
+        self.units.iter().find(|u| u.unit.code.as_str() == code)
+    }
+}
+
+impl Store {
+    /// Loads a plan with its organisation, KPI definition, period and units.
+    pub async fn plan_context(&self, plan: PlanId) -> Result<PlanContext> {
+        let plan = self.plan(plan).await?;
+        let slug: String = sqlx::query_scalar("SELECT slug FROM organisations WHERE id = $1")
+            .bind(plan.org_id.0)
+            .fetch_one(self.pool())
+            .await?;
+        let org = self.organisation(&slug).await?;
+        let kpi = self
+            .kpi_definitions(Some(plan.org_id))
+            .await?
+            .into_iter()
+            .find(|k| k.id == plan.kpi)
+            .ok_or_else(|| StoreError::Corrupt {
+                what: format!("plan {}", plan.id),
+                reason: "its KPI definition is missing".into(),
+            })?
+            .definition;
+        let period = self
+            .periods(plan.org_id)
+            .await?
+            .into_iter()
+            .find(|p| p.id == plan.period_id)
+            .ok_or_else(|| StoreError::Corrupt {
+                what: format!("plan {}", plan.id),
+                reason: "its period is missing".into(),
+            })?
+            .to_period(org.org.fiscal_start_month)?;
+        let units = self.units(plan.org_id).await?;
+        Ok(PlanContext {
+            plan,
+            org,
+            kpi,
+            period,
+            units,
+        })
+    }
+
+    /// Every plan of an organisation, in any period, oldest first.
+    pub async fn all_plans(&self, org: OrgId) -> Result<Vec<StoredPlan>> {
+        let sql = format!("{PLAN_WITH_CURRENT_REVISION} WHERE p.org_id = $1 ORDER BY p.id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(org.0)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(plan_from_row).collect()
     }
 }

@@ -4,7 +4,7 @@
 use mieruka_domain::catalogue::RawKpi;
 use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
 use mieruka_domain::period::Period;
-use mieruka_domain::plan::{MeasuredValue, MeasurementSource, PlanState};
+use mieruka_domain::plan::{MeasuredValue, MeasurementSource, PlanContent, PlanState};
 use mieruka_domain::{Catalogue, Date, Lang, Maturity, Timestamp};
 use mieruka_store::measurements::NewMeasurement;
 use mieruka_store::testing::{FreshDatabase, postgres_server};
@@ -219,7 +219,13 @@ async fn story(url: &DatabaseUrl) {
     assert_eq!(store.user("ciso").await.unwrap().display_name, "情報 太郎");
 
     // Plans keep every revision with its reason.
-    let content = json!({"target": 100, "deadline": "2027-03-31"});
+    let content: PlanContent = serde_json::from_value(json!({
+        "targets": [{"value": 100.0}], "deadline": "2027-03-31",
+        "purpose": {"text": "情報盗難時の被害を減らす", "reduces": ["theft"]},
+        "units": ["security", "manufacturing"], "owner": "ciso"
+    }))
+    .unwrap();
+    let content = content.validate(&anonymisation.definition, &h2).unwrap();
     let plan = store
         .create_plan(org, period, anonymisation.id, &content, "ciso", now(8))
         .await
@@ -243,7 +249,8 @@ async fn story(url: &DatabaseUrl) {
             .await,
         "kpi",
     );
-    let revised = json!({"target": 100, "deadline": "2027-02-28"});
+    let mut revised = content.clone();
+    revised.deadline = Date::parse("2027-02-28").unwrap();
     assert_invalid(
         store
             .revise_plan(plan, &revised, "  ", "ciso", now(9))
@@ -273,6 +280,13 @@ async fn story(url: &DatabaseUrl) {
     );
     assert_eq!(history[0].content, content);
     assert_eq!(store.plans(org, period).await.unwrap().len(), 1);
+    let ctx = store.plan_context(plan).await.unwrap();
+    assert_eq!(
+        (ctx.kpi.id.as_str(), ctx.period.id.as_str()),
+        ("1.2.2", "FY2026-H2")
+    );
+    assert_eq!(ctx.org.org.slug.as_str(), "demo");
+    assert!(ctx.unit("support").is_some());
 
     // Measurements are append-only; corrections supersede.
     let m = |unit, value: f64, key: Option<&str>| NewMeasurement {

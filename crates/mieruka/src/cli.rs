@@ -1,6 +1,8 @@
 //! The command line, as clap types. Parsing only; the work is in `commands`.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use mieruka_domain::org::UnitKind;
+use mieruka_domain::plan::LossCategory;
 use mieruka_domain::{Lang, Maturity, MeasureKind, Source};
 
 /// mieruka — cybersecurity KPIs made visible (サイバーセキュリティ KPI の見える化).
@@ -52,6 +54,362 @@ pub enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// Organisations (組織): create, list, show, set the maturity stage
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Units (部門・グループ会社) of an organisation
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// Which KPIs suit the organisation's maturity stage, and how many to choose
+    Recommend(RecommendArgs),
+    /// The organisation's own KPIs (自社独自の KPI)
+    Kpi {
+        #[command(subcommand)]
+        command: KpiCommand,
+    },
+    /// Plans (目標): a KPI with a target for a period
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    /// Measurements (実績): enter, correct, list, import and export
+    Measure {
+        #[command(subcommand)]
+        command: MeasureCommand,
+    },
+    /// Plan against actual for a period: achievement, status, forecast, per unit
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgArg {
+    /// The organisation's code, e.g. demo
+    #[arg(long, value_name = "CODE")]
+    pub org: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation
+    Create {
+        /// Short code (a–z, 0–9, -), e.g. acme
+        code: String,
+        /// Display name
+        #[arg(long)]
+        name: String,
+        /// Maturity stage: initial, improving, optimising
+        #[arg(long, value_parser = vocab::<Maturity>, default_value = "initial")]
+        maturity: Maturity,
+        /// Month the fiscal year starts in (1–12)
+        #[arg(long, default_value_t = 4)]
+        fiscal_start_month: u32,
+    },
+    /// List organisations
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an organisation with its unit tree
+    Show {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the maturity stage of an organisation, or of one of its group companies with --unit
+    SetMaturity {
+        code: String,
+        #[arg(value_parser = vocab::<Maturity>)]
+        maturity: Maturity,
+        /// A group company's own stage
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// Add a unit
+    Add {
+        #[command(flatten)]
+        org: OrgArg,
+        /// Short code (a–z, 0–9, -)
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// company, subsidiary, overseas_subsidiary, department
+        #[arg(long, value_parser = vocab::<UnitKind>)]
+        kind: UnitKind,
+        /// The parent unit's code
+        #[arg(long)]
+        parent: Option<String>,
+        #[arg(long)]
+        employees: Option<i64>,
+        #[arg(long)]
+        it_staff: Option<i64>,
+        #[arg(long)]
+        security_staff: Option<i64>,
+        /// Annual revenue in yen
+        #[arg(long)]
+        revenue: Option<i64>,
+        #[arg(long)]
+        it_budget: Option<i64>,
+        #[arg(long)]
+        security_budget: Option<i64>,
+        #[arg(long)]
+        industry: Option<String>,
+    },
+    /// List an organisation's units as a tree
+    List {
+        #[command(flatten)]
+        org: OrgArg,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    #[command(flatten)]
+    pub org: OrgArg,
+    /// The period whose plans count as already chosen
+    #[arg(long)]
+    pub period: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KpiCommand {
+    /// Add an own KPI from a TOML or JSON file with the catalogue's fields (docs/catalogue.md)
+    Add {
+        #[command(flatten)]
+        org: OrgArg,
+        file: std::path::PathBuf,
+    },
+    /// List the KPIs an organisation can plan with (catalogue and its own)
+    List {
+        #[command(flatten)]
+        org: OrgArg,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PlanFields {
+    /// Target value (in the KPI's unit); for a compound KPI, PART=VALUE, repeatable
+    #[arg(long = "target", value_name = "VALUE|PART=VALUE")]
+    pub targets: Vec<String>,
+    /// Deadline (YYYY-MM-DD), inside the period
+    #[arg(long)]
+    pub deadline: Option<String>,
+    /// Where the KPI stands at the start of the period
+    #[arg(long)]
+    pub baseline: Option<f64>,
+    /// Planned value at a month's end, YYYY-MM=VALUE, repeatable (default: a straight line)
+    #[arg(long = "month", value_name = "YYYY-MM=VALUE")]
+    pub months: Vec<String>,
+    /// Purpose (目的)
+    #[arg(long)]
+    pub purpose: Option<String>,
+    /// Loss it should reduce: theft, interruption, fine, response (repeatable)
+    #[arg(long = "reduces", value_parser = vocab::<LossCategory>)]
+    pub reduces: Vec<LossCategory>,
+    /// Units in scope, by code, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    pub units: Vec<String>,
+    /// Owner of the plan
+    #[arg(long)]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Create a draft plan
+    Create {
+        #[command(flatten)]
+        org: OrgArg,
+        /// Period: FY2026, FY2026-H1 … H2, FY2026-Q1 … Q4
+        #[arg(long)]
+        period: String,
+        /// KPI id from the catalogue or the organisation's own
+        #[arg(long)]
+        kpi: String,
+        #[command(flatten)]
+        fields: PlanFields,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a plan: a new revision with its reason; the old one is kept
+    Revise {
+        plan: i64,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        fields: PlanFields,
+    },
+    /// Record the executives' agreement (who, when) and mark the plan agreed
+    Agree {
+        plan: i64,
+        #[arg(long)]
+        by: String,
+        /// Date of agreement (YYYY-MM-DD), default today
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Close a plan at the end of its period
+    Close { plan: i64 },
+    /// List an organisation's plans for a period
+    List {
+        #[command(flatten)]
+        org: OrgArg,
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a plan with every revision
+    Show {
+        plan: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ValueFields {
+    /// Numerator of a ratio (or a compound KPI's part)
+    #[arg(long)]
+    pub numerator: Option<f64>,
+    /// Denominator of a ratio
+    #[arg(long)]
+    pub denominator: Option<f64>,
+    /// Actual (実績値) of a progress KPI
+    #[arg(long)]
+    pub actual: Option<f64>,
+    /// Plan (計画値) of a progress KPI
+    #[arg(long = "plan-value")]
+    pub plan_value: Option<f64>,
+    /// A count or a score
+    #[arg(long)]
+    pub value: Option<f64>,
+    /// Mean time in hours (mean-duration KPIs)
+    #[arg(long)]
+    pub mean_hours: Option<f64>,
+    /// Number of events the mean is over (default 1)
+    #[arg(long)]
+    pub events: Option<f64>,
+    /// Mean effort in person-hours per event
+    #[arg(long)]
+    pub effort_hours: Option<f64>,
+    /// An event START/END in RFC 3339 (…Z), with optional /EFFORT hours; repeatable, instead of --mean-hours
+    #[arg(long = "event", value_name = "START/END[/EFFORT]")]
+    pub events_list: Vec<String>,
+    /// A compound KPI's part
+    #[arg(long)]
+    pub part: Option<String>,
+    /// Evidence: a note or a link
+    #[arg(long)]
+    pub evidence: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MeasureCommand {
+    /// Record a measurement for a plan and unit
+    Add {
+        #[arg(long)]
+        plan: i64,
+        #[arg(long)]
+        unit: String,
+        /// Date (YYYY-MM-DD), default today
+        #[arg(long)]
+        date: Option<String>,
+        #[command(flatten)]
+        value: ValueFields,
+        /// Who records it (default: $USER)
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Correct a measurement: the correction supersedes it, which stays in the history
+    Correct {
+        /// The measurement's number
+        measurement: i64,
+        /// Date (YYYY-MM-DD), default the corrected measurement's
+        #[arg(long)]
+        date: Option<String>,
+        #[command(flatten)]
+        value: ValueFields,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// A plan's measurements; --history includes superseded ones
+    List {
+        #[arg(long)]
+        plan: i64,
+        #[arg(long)]
+        history: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import measurements from CSV (UTF-8 or Shift_JIS) or Excel: all rows or none
+    Import(ImportArgs),
+    /// Export an organisation's measurements for a period as CSV or Excel
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A .csv, .xlsx or .xls file
+    pub file: std::path::PathBuf,
+    /// The plan every row belongs to (otherwise each row names its plan in a `plan` column)
+    #[arg(long)]
+    pub plan: Option<i64>,
+    /// Check and preview only; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the good rows and report the bad ones (default: any bad row rejects the file)
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Who imports (default: $USER)
+    #[arg(long)]
+    pub by: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub org: OrgArg,
+    #[arg(long)]
+    pub period: String,
+    /// csv or xlsx (default: from the output file's extension)
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Include superseded measurements
+    #[arg(long)]
+    pub history: bool,
+    /// Output file
+    #[arg(short, long)]
+    pub output: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub org: OrgArg,
+    /// Period id; default: the half-year containing today
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Evaluate as of this date (YYYY-MM-DD), default today
+    #[arg(long)]
+    pub as_of: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

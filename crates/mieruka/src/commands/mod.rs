@@ -4,10 +4,18 @@
 mod catalog;
 mod db;
 mod demo;
+mod kpi;
+pub mod measure;
+mod measure_io;
+mod org;
+mod plan;
+mod recommend;
+mod status;
 
-use anyhow::{Context, Result};
-use mieruka_domain::{Catalogue, Lang, Timestamp};
-use mieruka_store::Store;
+use anyhow::{Context, Result, anyhow};
+use mieruka_domain::{Catalogue, Date, Lang, Timestamp};
+use mieruka_store::orgs::StoredOrg;
+use mieruka_store::{Store, StoreError};
 
 use crate::cli::{Cli, Command, DbCommand};
 use crate::settings;
@@ -35,6 +43,33 @@ pub fn now() -> Timestamp {
     Timestamp::from_unix_seconds(secs)
 }
 
+/// Today's date (UTC).
+pub fn today() -> Date {
+    now().date()
+}
+
+/// Parses a date given on the command line, naming the option on error.
+pub fn parse_date(option: &str, s: &str) -> Result<Date> {
+    Date::parse(s.trim()).map_err(|e| anyhow!("{option}: {e}"))
+}
+
+/// Who is acting: the `--by` value, else the login name, else "cli".
+pub fn who(by: Option<String>) -> String {
+    by.filter(|b| !b.trim().is_empty())
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "cli".into())
+}
+
+/// The organisation with this code, with a hint when there is none.
+pub async fn find_org(store: &Store, code: &str) -> Result<StoredOrg> {
+    match store.organisation(code).await {
+        Err(StoreError::NotFound { .. }) => Err(anyhow!(
+            "organisation `{code}` was not found (`mieruka org list` shows them; `mieruka demo` creates `demo`)"
+        )),
+        other => Ok(other?),
+    }
+}
+
 /// The built-in catalogue; it is validated by the test suite, so an error here is a packaging
 /// defect, reported with everything wrong in it.
 pub fn builtin_catalogue() -> Result<Catalogue> {
@@ -52,5 +87,12 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Db {
             command: DbCommand::Info,
         } => db::info(&ctx).await,
+        Command::Org { command } => org::run_org(&ctx, command).await,
+        Command::Unit { command } => org::run_unit(&ctx, command).await,
+        Command::Recommend(args) => recommend::run(&ctx, args).await,
+        Command::Kpi { command } => kpi::run(&ctx, command).await,
+        Command::Plan { command } => plan::run(&ctx, command).await,
+        Command::Measure { command } => measure::run(&ctx, command).await,
+        Command::Status(args) => status::run(&ctx, args).await,
     }
 }

@@ -1,0 +1,357 @@
+//! `mieruka measure add | correct | list`: measurements (実績) one at a time.
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use mieruka_domain::plan::{FieldError, MeasuredValue, MeasurementInput, MeasurementSource};
+use mieruka_domain::{Date, Lang};
+use mieruka_store::measurements::{NewMeasurement, StoredMeasurement};
+use mieruka_store::plans::PlanContext;
+use mieruka_store::{MeasurementId, PlanId};
+use serde_json::json;
+
+use super::{Ctx, now, parse_date, today, who};
+use crate::cli::{MeasureCommand, ValueFields};
+use crate::render::table;
+
+/// Turns a person's or a file's input into a measurement ready to store: validated by the domain
+/// against the plan's KPI, scope and period, with the unit resolved to its row.
+pub fn to_new_measurement(
+    ctx: &PlanContext,
+    input: &MeasurementInput,
+    source: MeasurementSource,
+    recorded_by: &str,
+    import_key: Option<String>,
+) -> Result<NewMeasurement, FieldError> {
+    let valid = input.parse(&ctx.kpi, &ctx.plan.content, &ctx.period)?;
+    let unit = ctx.unit(&valid.unit).ok_or_else(|| FieldError {
+        field: "unit".into(),
+        reason: format!(
+            "organisation {} has no unit `{}`",
+            ctx.org.org.slug, valid.unit
+        ),
+    })?;
+    Ok(NewMeasurement {
+        plan: ctx.plan.id,
+        unit: unit.id,
+        measured_on: valid.date,
+        part: valid.part,
+        value: valid.value,
+        source,
+        evidence: valid.evidence,
+        recorded_by: recorded_by.to_string(),
+        import_key,
+    })
+}
+
+/// Parses `START/END[/EFFORT]` with RFC 3339 UTC instants.
+fn parse_event(s: &str) -> Result<(i64, i64, Option<f64>)> {
+    let parts: Vec<&str> = s.split('/').collect();
+    let (start, end, effort) = match parts.as_slice() {
+        [a, b] => (a, b, None),
+        [a, b, e] => (
+            a,
+            b,
+            Some(
+                e.parse::<f64>()
+                    .map_err(|_| anyhow!("--event {s}: effort `{e}` is not a number"))?,
+            ),
+        ),
+        _ => bail!("--event {s}: expected START/END or START/END/EFFORT"),
+    };
+    let instant = |t: &str| parse_instant(t).map_err(|e| anyhow!("--event {s}: {e}"));
+    Ok((instant(start)?, instant(end)?, effort))
+}
+
+/// `YYYY-MM-DDTHH:MM[:SS]Z` → seconds since the epoch.
+pub fn parse_instant(s: &str) -> Result<i64, String> {
+    let bad = || format!("`{s}` is not an instant like 2026-11-01T09:30:00Z");
+    let body = s.strip_suffix('Z').ok_or_else(bad)?;
+    let (date, time) = body.split_once('T').ok_or_else(bad)?;
+    let date = Date::parse(date).map_err(|_| bad())?;
+    let mut hms = time.split(':').map(|p| p.parse::<i64>().map_err(|_| bad()));
+    let h = hms.next().ok_or_else(bad)??;
+    let m = hms.next().ok_or_else(bad)??;
+    let sec = hms.next().transpose()?.unwrap_or(0);
+    if hms.next().is_some()
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&m)
+        || !(0..61).contains(&sec)
+    {
+        return Err(bad());
+    }
+    Ok(date.days_since_epoch() * 86_400 + h * 3600 + m * 60 + sec)
+}
+
+fn input_from(unit: &str, date: Date, v: &ValueFields) -> Result<MeasurementInput> {
+    let mut input = MeasurementInput {
+        unit: unit.to_string(),
+        date: date.to_string(),
+        part: v.part.clone(),
+        numerator: v.numerator,
+        denominator: v.denominator,
+        actual: v.actual,
+        plan: v.plan_value,
+        value: v.value,
+        mean_hours: v.mean_hours,
+        events: v.events,
+        effort_hours: v.effort_hours,
+        evidence: v.evidence.clone(),
+    };
+    if !v.events_list.is_empty() {
+        if v.mean_hours.is_some() {
+            bail!("give either --event or --mean-hours, not both");
+        }
+        let events = v
+            .events_list
+            .iter()
+            .map(|e| parse_event(e))
+            .collect::<Result<Vec<_>>>()?;
+        match MeasuredValue::from_events(&events).map_err(|e| anyhow!("--event: {}", e.reason))? {
+            MeasuredValue::Duration {
+                total_hours,
+                events,
+                effort_hours,
+            } => {
+                input.mean_hours = Some(total_hours / events);
+                input.events = Some(events);
+                input.effort_hours = effort_hours.map(|e| e / events);
+            }
+            _ => unreachable!("events give a duration"),
+        }
+    }
+    Ok(input)
+}
+
+fn field_error(e: FieldError) -> anyhow::Error {
+    anyhow!("{}: {}", e.field, e.reason)
+}
+
+pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {
+    match command {
+        MeasureCommand::Add {
+            plan,
+            unit,
+            date,
+            value,
+            by,
+        } => {
+            let store = ctx.store().await?;
+            let pc = store.plan_context(PlanId(plan)).await?;
+            let date = match date {
+                Some(d) => parse_date("--date", &d)?,
+                None => today(),
+            };
+            let input = input_from(&unit, date, &value)?;
+            let m = to_new_measurement(&pc, &input, MeasurementSource::Manual, &who(by), None)
+                .map_err(field_error)?;
+            let id = store.add_measurement(&m, now()).await?;
+            println!("{}", added_line(ctx.lang, id, &pc, &m));
+            Ok(())
+        }
+        MeasureCommand::Correct {
+            measurement,
+            date,
+            value,
+            by,
+        } => {
+            let store = ctx.store().await?;
+            let old = find_measurement(&store, MeasurementId(measurement)).await?;
+            let pc = store.plan_context(old.plan).await?;
+            let date = match date {
+                Some(d) => parse_date("--date", &d)?,
+                None => old.measured_on,
+            };
+            let mut fields = value;
+            if fields.part.is_none() {
+                fields.part = old.part.clone();
+            }
+            let input = input_from(&old.unit_code, date, &fields)?;
+            let m = to_new_measurement(&pc, &input, MeasurementSource::Manual, &who(by), None)
+                .map_err(field_error)?;
+            let id = store.correct_measurement(old.id, &m, now()).await?;
+            println!("{}", added_line(ctx.lang, id, &pc, &m));
+            Ok(())
+        }
+        MeasureCommand::List {
+            plan,
+            history,
+            json,
+        } => {
+            let store = ctx.store().await?;
+            let rows = if history {
+                store.measurement_history(PlanId(plan)).await?
+            } else {
+                store.plan(PlanId(plan)).await?;
+                store.current_measurements(PlanId(plan)).await?
+            };
+            if json {
+                let items: Vec<_> = rows.iter().map(measurement_json).collect();
+                println!("{}", serde_json::to_string_pretty(&items)?);
+            } else {
+                println!("{}", measurement_table(ctx.lang, &rows));
+            }
+            Ok(())
+        }
+        MeasureCommand::Import(args) => super::measure_io::import(ctx, args).await,
+        MeasureCommand::Export(args) => super::measure_io::export(ctx, args).await,
+    }
+}
+
+async fn find_measurement(
+    store: &mieruka_store::Store,
+    id: MeasurementId,
+) -> Result<StoredMeasurement> {
+    // Measurements are reached through their plan; find the plan that holds this one.
+    let plan: Option<i64> = store.measurement_plan(id).await?;
+    let plan = plan.with_context(|| format!("measurement {id} was not found"))?;
+    store
+        .measurement_history(PlanId(plan))
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .with_context(|| format!("measurement {id} was not found"))
+}
+
+fn added_line(lang: Lang, id: MeasurementId, pc: &PlanContext, m: &NewMeasurement) -> String {
+    let reading = format_reading(&pc.kpi, &m.value);
+    match lang {
+        Lang::Ja => format!(
+            "実績 #{id} を記録しました: 目標 #{} {} / {} / {} = {reading}",
+            pc.plan.id,
+            pc.kpi.id,
+            pc.units
+                .iter()
+                .find(|u| u.id == m.unit)
+                .map_or("", |u| u.unit.name.as_str()),
+            m.measured_on
+        ),
+        Lang::En => format!(
+            "Recorded measurement #{id}: plan #{} {} / {} / {} = {reading}",
+            pc.plan.id,
+            pc.kpi.id,
+            pc.units
+                .iter()
+                .find(|u| u.id == m.unit)
+                .map_or("", |u| u.unit.code.as_str()),
+            m.measured_on
+        ),
+    }
+}
+
+/// A measured value as a person reads it, with its unit.
+pub fn format_reading(kpi: &mieruka_domain::KpiDefinition, v: &MeasuredValue) -> String {
+    use mieruka_domain::Formula;
+    let r = v.reading();
+    match (&kpi.formula, v) {
+        (
+            _,
+            MeasuredValue::Ratio {
+                numerator,
+                denominator,
+            },
+        ) => {
+            format!(
+                "{} ({}/{})",
+                format_percent(r),
+                trim_number(*numerator),
+                trim_number(*denominator)
+            )
+        }
+        (
+            Formula::MeanDuration { .. },
+            MeasuredValue::Duration {
+                events,
+                effort_hours,
+                ..
+            },
+        ) => {
+            let effort = effort_hours
+                .map(|e| format!(", {} person-h", trim_number(e / events)))
+                .unwrap_or_default();
+            format!("{} h{effort} (n={})", trim_number(r), trim_number(*events))
+        }
+        _ => trim_number(r),
+    }
+}
+
+pub fn format_percent(v: f64) -> String {
+    format!("{v:.1}%")
+}
+
+pub fn trim_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+pub fn measurement_json(m: &StoredMeasurement) -> serde_json::Value {
+    json!({
+        "id": m.id,
+        "plan": m.plan,
+        "unit": m.unit_code,
+        "date": m.measured_on,
+        "part": m.part,
+        "value": m.value,
+        "reading": m.value.reading(),
+        "source": m.source,
+        "evidence": m.evidence,
+        "recorded_by": m.recorded_by,
+        "recorded_at": m.recorded_at,
+        "supersedes": m.supersedes,
+        "superseded_by": m.superseded_by,
+    })
+}
+
+fn measurement_table(lang: Lang, rows: &[StoredMeasurement]) -> String {
+    let header: Vec<String> = match lang {
+        Lang::Ja => [
+            "#",
+            "ユニット",
+            "日付",
+            "部分",
+            "値",
+            "入力元",
+            "記録者",
+            "記録日時",
+            "訂正",
+        ],
+        Lang::En => [
+            "#",
+            "Unit",
+            "Date",
+            "Part",
+            "Value",
+            "Source",
+            "By",
+            "Recorded",
+            "Correction",
+        ],
+    }
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|m| {
+            let correction = match (m.supersedes, m.superseded_by) {
+                (_, Some(by)) => format!("→ #{by}"),
+                (Some(old), None) => format!("#{old} →"),
+                _ => String::new(),
+            };
+            vec![
+                m.id.to_string(),
+                m.unit_code.clone(),
+                m.measured_on.to_string(),
+                m.part.clone().unwrap_or_default(),
+                trim_number(m.value.reading()),
+                m.source.label(lang).to_string(),
+                m.recorded_by.clone(),
+                m.recorded_at.clone(),
+                correction,
+            ]
+        })
+        .collect();
+    table(&header, &body)
+}
