@@ -1,13 +1,26 @@
 //! The demo company: the report's worked example, an air-conditioning maker with annual revenue
-//! of 100 billion yen (年商1000億円), three departments and one overseas subsidiary.
+//! of 100 billion yen (年商1000億円), three departments and one overseas subsidiary, at the
+//! improving stage, running the four KPIs of Fig. 9 and one from the appendix.
 //!
-//! Pure data built from parameters, so the demo can be recreated anywhere and tested.
+//! Pure data built from "today", so the demo always looks current: its history ends on the day
+//! it is created, one plan has reached its target, others are on track, behind and off track
+//! whatever the date, and the previous half-year gives a comparison.
 
-use crate::kpi::Maturity;
+use crate::catalogue::RawKpi;
+use crate::date::Date;
+use crate::kpi::{KpiDefinition, Maturity};
 use crate::org::{Organisation, Unit, UnitFacts, UnitKind};
+use crate::period::Period;
+use crate::plan::{
+    Agreement, LossCategory, MeasuredValue, PlanContent, PlanState, PlanTarget, Purpose,
+};
 
 /// The demo organisation's code.
 pub const SLUG: &str = "demo";
+/// Who the demo's plans were agreed with.
+pub const APPROVER: &str = "代表取締役社長";
+/// Who recorded the demo's numbers.
+pub const RECORDER: &str = "demo";
 
 /// The demo organisation.
 pub fn organisation() -> Organisation {
@@ -75,9 +88,284 @@ pub fn units() -> Vec<(Option<&'static str>, Unit)> {
     ]
 }
 
+/// The company's own KPI of Fig. 9 (PC端末の監視強化プロジェクト進捗率).
+pub fn own_kpis() -> Vec<KpiDefinition> {
+    let raw: RawKpi = toml::from_str(
+        r#"
+        id = "own.pc-monitoring"
+        source = "own"
+        name = { ja = "PC端末の監視強化プロジェクト進捗率", en = "PC monitoring project progress" }
+        measure_kind = "organisation"
+        maturity = "improving"
+        direction = "higher_is_better"
+        measure_type = "implementation"
+        frequency = "monthly"
+        data_source = { ja = "プロジェクト管理表", en = "Project tracker" }
+        related = []
+        formula = { kind = "progress", actual = { ja = "実績値", en = "Actual" }, plan = { ja = "計画値", en = "Plan" } }
+        targets = [{ rule = "at_least", value = 100, unit = "percent" }]
+        "#,
+    )
+    .expect("the demo's own KPI parses");
+    vec![raw.validate().expect("the demo's own KPI is valid")]
+}
+
+/// A plan of the demo with its history.
+#[derive(Debug, Clone)]
+pub struct DemoPlan {
+    pub kpi: &'static str,
+    pub period: Period,
+    pub content: PlanContent,
+    pub state: PlanState,
+    /// Unit code, date, value: the measurements in force.
+    pub measurements: Vec<(&'static str, Date, MeasuredValue)>,
+}
+
+/// The dates a history is reported on: each month's end after `start` and before `until`, then
+/// `until` itself.
+fn report_dates(start: Date, until: Date) -> Vec<Date> {
+    let mut dates = Vec::new();
+    let mut month_end = start.end_of_month();
+    while month_end < until {
+        dates.push(month_end);
+        month_end = month_end.add_days(1).end_of_month();
+    }
+    dates.push(until);
+    dates
+}
+
+fn ratio(numerator: f64, denominator: f64) -> MeasuredValue {
+    MeasuredValue::Ratio {
+        numerator,
+        denominator,
+    }
+}
+
+/// Rounds to one decimal, as people report progress.
+fn tenth(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// The demo's plans for the half-year containing `today` (and one closed plan of the half
+/// before it), with histories ending on `today`.
+pub fn plans(today: Date) -> Vec<DemoPlan> {
+    let org = organisation();
+    let half = Period::half_containing(today, org.fiscal_start_month);
+    let previous = Period::half_containing(half.start.add_days(-1), org.fiscal_start_month);
+    let start = half.start;
+    let six_months = start.first_of_month_plus(6).add_days(-1);
+    let twelve_months = start.first_of_month_plus(12).add_days(-1);
+    let agreed = Agreement {
+        by: APPROVER.into(),
+        on: start.add_days(6).min(today),
+    };
+    // Share of the way from the half's start to a deadline, at a date.
+    let elapsed =
+        |d: Date, deadline: Date| start.days_until(d) as f64 / start.days_until(deadline) as f64;
+    let dates = report_dates(start, today);
+    let content =
+        |target: f64, deadline, text: &str, reduces: Vec<LossCategory>, units: &[&str]| {
+            PlanContent {
+                targets: vec![PlanTarget {
+                    part: None,
+                    value: target,
+                }],
+                baseline: None,
+                deadline,
+                trajectory: Vec::new(),
+                purpose: Purpose {
+                    text: text.into(),
+                    reduces,
+                },
+                units: units.iter().map(|u| u.to_string()).collect(),
+                owner: "CISO".into(),
+                agreement: Some(agreed.clone()),
+            }
+        };
+
+    // 1. Anonymising personal data: 100% in six months, kept just ahead of plan (on track).
+    let anonymisation = DemoPlan {
+        kpi: "1.2.2",
+        period: half.clone(),
+        content: content(
+            100.0,
+            six_months,
+            "個人情報を匿名化し、盗まれても本人を特定しにくくして情報盗難時の被害額を減らす",
+            vec![LossCategory::Theft],
+            &["support"],
+        ),
+        state: PlanState::Agreed,
+        measurements: dates
+            .iter()
+            .map(|&d| {
+                (
+                    "support",
+                    d,
+                    ratio(
+                        tenth((100.0 * elapsed(d, six_months) * 1.04).min(98.5)),
+                        100.0,
+                    ),
+                )
+            })
+            .collect(),
+    };
+
+    // 2. One exercise and its review in each main department within six months (behind: the
+    //    security department is ahead, manufacturing and support lag).
+    let exercise_units = ["security", "manufacturing", "support"];
+    let exercises = DemoPlan {
+        kpi: "1.10.2",
+        period: half.clone(),
+        content: content(
+            100.0,
+            six_months,
+            "主要部門で演習と振り返りを行い、事故時に事業へ影響する時間を短くする",
+            vec![LossCategory::Interruption],
+            &exercise_units,
+        ),
+        state: PlanState::Agreed,
+        measurements: dates
+            .iter()
+            .flat_map(|&d| {
+                // Progress in % of each department's exercise-and-review; together 87% of plan.
+                let planned = 100.0 * elapsed(d, six_months);
+                let security = (planned * 1.5).min(100.0);
+                let manufacturing = planned * 0.7;
+                let support = (3.0 * 0.87 * planned - security - manufacturing).clamp(0.0, 100.0);
+                [
+                    ("security", d, ratio(tenth(security), 100.0)),
+                    ("manufacturing", d, ratio(tenth(manufacturing), 100.0)),
+                    ("support", d, ratio(tenth(support), 100.0)),
+                ]
+            })
+            .collect(),
+    };
+
+    // 3. Security staff able to respond to incidents: train three people in six months.
+    let trained = DemoPlan {
+        kpi: "1.4.2",
+        period: half.clone(),
+        content: content(
+            3.0,
+            six_months,
+            "事故対応ができるセキュリティ部員を育成し、事業影響の時間と対応費用を減らす",
+            vec![LossCategory::Interruption, LossCategory::Response],
+            &["security"],
+        ),
+        state: PlanState::Agreed,
+        measurements: dates
+            .iter()
+            .map(|&d| {
+                (
+                    "security",
+                    d,
+                    MeasuredValue::Count {
+                        value: (3.0 * elapsed(d, six_months)).ceil().min(3.0),
+                    },
+                )
+            })
+            .collect(),
+    };
+
+    // 4. The company's own KPI: PC monitoring, 100% in twelve months (off track: 60% of plan).
+    let monitoring = DemoPlan {
+        kpi: "own.pc-monitoring",
+        period: half.clone(),
+        content: content(
+            100.0,
+            twelve_months,
+            "PC端末の監視を強化し、事故後に事業へ影響する時間を短くする",
+            vec![LossCategory::Interruption],
+            &["hq"],
+        ),
+        state: PlanState::Agreed,
+        measurements: dates
+            .iter()
+            .map(|&d| {
+                (
+                    "hq",
+                    d,
+                    ratio(tenth(100.0 * elapsed(d, twelve_months) * 0.6), 100.0),
+                )
+            })
+            .collect(),
+    };
+
+    // 5. Hardware asset inventory, 95%: already reached in every unit (achieved), after 88% at
+    //    the end of the previous half.
+    let inventory_units = ["security", "manufacturing", "support", "us"];
+    let assets = [40.0, 1_200.0, 300.0, 260.0];
+    let inventory_at = |share: f64| -> Vec<(&'static str, MeasuredValue)> {
+        inventory_units
+            .iter()
+            .zip(assets)
+            .map(|(&u, n)| (u, ratio((n * share).round(), n)))
+            .collect()
+    };
+    let inventory = DemoPlan {
+        kpi: "1.1.1",
+        period: half.clone(),
+        content: content(
+            95.0,
+            half.end,
+            "管理できていない機器をなくし、侵入の入口と被害の範囲を小さくする",
+            vec![LossCategory::Theft, LossCategory::Interruption],
+            &inventory_units,
+        ),
+        state: PlanState::Agreed,
+        measurements: dates
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &d)| {
+                let share = if i + 1 == dates.len() {
+                    0.97
+                } else {
+                    0.90 + 0.02 * i as f64
+                };
+                inventory_at(share.min(0.97))
+                    .into_iter()
+                    .map(move |(u, v)| (u, d, v))
+            })
+            .collect(),
+    };
+    let inventory_before = DemoPlan {
+        kpi: "1.1.1",
+        period: previous.clone(),
+        content: PlanContent {
+            agreement: Some(Agreement {
+                by: APPROVER.into(),
+                on: previous.start.add_days(6),
+            }),
+            deadline: previous.end,
+            ..inventory.content.clone()
+        },
+        state: PlanState::Closed,
+        measurements: report_dates(previous.start, previous.end)
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, d)| {
+                inventory_at(0.70 + 0.03 * i as f64)
+                    .into_iter()
+                    .map(move |(u, v)| (u, d, v))
+            })
+            .collect(),
+    };
+    vec![
+        inventory_before,
+        inventory,
+        anonymisation,
+        exercises,
+        trained,
+        monitoring,
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Catalogue;
+    use crate::evaluation::{Status, evaluate};
+    use crate::plan::Observation;
 
     #[test]
     fn parents_come_first_and_codes_are_unique() {
@@ -95,5 +383,54 @@ mod tests {
             .count();
         assert_eq!(departments, 3);
         assert_eq!(units[0].1.facts.annual_revenue_yen, Some(100_000_000_000));
+    }
+
+    /// Whatever day the demo is created on (after the first weeks of a half), its plans are
+    /// valid, their measurements fit, and the statuses tell a story: achieved, on track, behind.
+    #[test]
+    fn the_demo_tells_the_same_story_on_any_day() {
+        let cat = Catalogue::builtin().unwrap();
+        let own = own_kpis();
+        let kpi = |id: &str| {
+            cat.get(id)
+                .or_else(|| own.iter().find(|d| d.id.as_str() == id))
+                .unwrap()
+                .clone()
+        };
+        let mut day = Date::parse("2026-04-01").unwrap();
+        while day < Date::parse("2028-04-01").unwrap() {
+            let half = Period::half_containing(day, 4);
+            if half.start.days_until(day) >= 20 {
+                let mut statuses = std::collections::HashMap::new();
+                for p in plans(day) {
+                    let def = kpi(p.kpi);
+                    let content = p.content.clone().validate(&def, &p.period).unwrap();
+                    let obs: Vec<Observation> = p
+                        .measurements
+                        .iter()
+                        .map(|&(u, d, v)| {
+                            v.validate(&def, None).unwrap();
+                            crate::plan::check_scope(&content, &p.period, u, d).unwrap();
+                            Observation {
+                                unit: u.into(),
+                                date: d,
+                                part: None,
+                                value: v,
+                            }
+                        })
+                        .collect();
+                    assert!(obs.iter().all(|o| o.date <= day));
+                    if p.period == half {
+                        let e = evaluate(&def, &content, &p.period, &obs, day, None);
+                        statuses.insert(p.kpi, e.status);
+                    }
+                }
+                assert_eq!(statuses["1.1.1"], Status::Achieved, "{day}");
+                assert_eq!(statuses["1.2.2"], Status::OnTrack, "{day}");
+                assert_eq!(statuses["1.10.2"], Status::Behind, "{day}");
+                assert_eq!(statuses["own.pc-monitoring"], Status::OffTrack, "{day}");
+            }
+            day = day.add_days(3);
+        }
     }
 }

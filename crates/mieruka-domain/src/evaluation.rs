@@ -3,8 +3,8 @@
 //! # Rules
 //!
 //! - **A measurement states the KPI's value as of its date.** For a unit, the value at a date is
-//!   its latest measurement in force on or before that date. Counts of events are cumulative
-//!   within the period.
+//!   its latest measurement in force on or before that date (of two on the same date, the one
+//!   recorded last). Counts of events are cumulative within the period.
 //! - **Roll-up never averages percentages.** Ratios and progress add numerators and
 //!   denominators over units; counts add; mean durations add total hours and events (so the
 //!   mean is over all events); scores, which do not add, are averaged over the units reporting.

@@ -15,6 +15,7 @@ pub mod kpi;
 pub mod org;
 pub mod period;
 pub mod plan;
+pub mod recommend;
 pub mod text;
 mod vocab;
 

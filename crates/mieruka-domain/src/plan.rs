@@ -105,6 +105,9 @@ pub struct PlanContent {
     pub agreement: Option<Agreement>,
 }
 
+/// How far after its period's start a plan's deadline may lie.
+pub const MAX_DEADLINE_MONTHS: i32 = 24;
+
 /// The last day of a `YYYY-MM` month.
 pub fn month_end(month: &str) -> Result<Date, String> {
     let bad = || format!("`{month}` is not a month of the form YYYY-MM");
@@ -203,12 +206,18 @@ impl PlanContent {
         if let Some(b) = self.baseline {
             check_number("baseline", b, percent, kpi.may_exceed_100)?;
         }
-        if !period.contains(self.deadline) {
+        // A plan is managed in its period, but its deadline may lie beyond it ("100% within 12
+        // months" set in a half-year); measurements stay inside the period.
+        let latest = period
+            .start
+            .first_of_month_plus(MAX_DEADLINE_MONTHS)
+            .add_days(-1);
+        if self.deadline < period.start || self.deadline > latest {
             return Err(field_error(
                 "deadline",
                 format!(
-                    "{} is outside the period {} ({} … {})",
-                    self.deadline, period.id, period.start, period.end
+                    "{} is not between the start of {} ({}) and {MAX_DEADLINE_MONTHS} months later ({latest})",
+                    self.deadline, period.id, period.start
                 ),
             ));
         }
@@ -593,7 +602,17 @@ impl MeasurementInput {
                 }
             }
         };
-        value.validate(kpi, part.as_deref())?;
+        value.validate(kpi, part.as_deref()).map_err(|mut e| {
+            // A progress KPI's terms are the actual and the plan, whatever the storage calls them.
+            if matches!(kpi.formula, Formula::Progress { .. }) {
+                e.field = match e.field.as_str() {
+                    "numerator" => "actual".into(),
+                    "denominator" => "plan".into(),
+                    other => other.into(),
+                };
+            }
+            e
+        })?;
         check_scope(plan, period, &unit, date)?;
         let evidence = self
             .evidence

@@ -133,6 +133,22 @@ impl Store {
         Ok(())
     }
 
+    /// Sets a unit's own maturity stage (a group company's), or clears it with `None`.
+    pub async fn set_unit_maturity(&self, unit: UnitId, maturity: Option<Maturity>) -> Result<()> {
+        let done = sqlx::query("UPDATE units SET maturity = $1 WHERE id = $2")
+            .bind(maturity.map(|m| m.code()))
+            .bind(unit.0)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "unit",
+                key: unit.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Adds a unit under `parent` (or at the top). The parent must belong to the same
     /// organisation.
     pub async fn add_unit(

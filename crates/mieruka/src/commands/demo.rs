@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use anyhow::Result;
 use mieruka_domain::demo;
 use mieruka_domain::i18n::tr;
-use mieruka_store::StoreError;
+use mieruka_domain::plan::{MeasurementSource, PlanState};
+use mieruka_domain::{Source, Timestamp};
+use mieruka_store::measurements::NewMeasurement;
+use mieruka_store::{OrgId, Store, StoreError};
 
 use super::db::backend_name;
 use super::{Ctx, builtin_catalogue, now};
@@ -41,6 +44,7 @@ pub async fn run(ctx: &Ctx, _args: DemoArgs) -> Result<()> {
         ids.insert(unit.code.as_str().to_string(), id);
     }
     let units = store.units(org_id).await?.len();
+    let plans = load_plans(&store, org_id, now).await?;
 
     println!("{}", tr(lang, "demo_prepared", &[]));
     let version = store.applied_version().await?;
@@ -82,10 +86,67 @@ pub async fn run(ctx: &Ctx, _args: DemoArgs) -> Result<()> {
             &[("slug", &org.slug), ("name", &org.name), ("units", &units)]
         )
     );
+    match plans {
+        Some(n) => println!("  {}", tr(lang, "demo_plans_created", &[("count", &n)])),
+        None => println!("  {}", tr(lang, "demo_plans_kept", &[])),
+    }
     println!(
         "{}",
-        tr(lang, "demo_next", &[("command", &"mieruka catalog --grid")])
+        tr(
+            lang,
+            "demo_next",
+            &[("command", &"mieruka status --org demo")]
+        )
     );
     store.close().await;
     Ok(())
+}
+
+/// Adds the demo's own KPI and its plans with their histories, unless the organisation already
+/// has plans (then nothing is touched). Returns how many plans were created.
+async fn load_plans(store: &Store, org: OrgId, now: Timestamp) -> Result<Option<usize>> {
+    if !store.all_plans(org).await?.is_empty() {
+        return Ok(None);
+    }
+    let existing = store.kpi_definitions(Some(org)).await?;
+    for def in demo::own_kpis() {
+        if !existing
+            .iter()
+            .any(|k| k.definition.id == def.id && k.definition.source == Source::Own)
+        {
+            store.add_own_kpi(org, &def, now).await?;
+        }
+    }
+    let units = store.units(org).await?;
+    let plans = demo::plans(now.date());
+    for p in &plans {
+        let period = store.ensure_period(org, &p.period).await?;
+        let kpi = store.kpi_definition(Some(org), p.kpi).await?;
+        let id = store
+            .create_plan(org, period, kpi.id, &p.content, demo::RECORDER, now)
+            .await?;
+        let batch: Vec<NewMeasurement> = p
+            .measurements
+            .iter()
+            .map(|&(unit, date, value)| NewMeasurement {
+                plan: id,
+                unit: units
+                    .iter()
+                    .find(|u| u.unit.code.as_str() == unit)
+                    .expect("demo unit")
+                    .id,
+                measured_on: date,
+                part: None,
+                value,
+                source: MeasurementSource::Manual,
+                evidence: None,
+                recorded_by: demo::RECORDER.into(),
+                import_key: None,
+            })
+            .collect();
+        store.add_measurements(&batch, now).await?;
+        store.set_plan_state(id, p.state).await?;
+        debug_assert!(p.state != PlanState::Draft);
+    }
+    Ok(Some(plans.len()))
 }

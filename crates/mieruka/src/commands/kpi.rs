@@ -1,7 +1,103 @@
-//! `mieruka kpi`.
-use super::Ctx;
+//! `mieruka kpi`: an organisation's own KPIs, validated like the catalogue's.
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use mieruka_domain::Lang;
+use mieruka_domain::catalogue::RawKpi;
+
+use super::{Ctx, find_org, now};
 use crate::cli::KpiCommand;
-use anyhow::Result;
-pub async fn run(_ctx: &Ctx, _c: KpiCommand) -> Result<()> {
-    anyhow::bail!("todo")
+use crate::render::table;
+
+/// Reads one own KPI from a TOML or JSON file (by extension; `.json` is JSON, anything else TOML).
+fn read_definition(path: &std::path::Path) -> Result<mieruka_domain::KpiDefinition> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path.display();
+    let raw: RawKpi = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        serde_json::from_str(&text).map_err(|e| anyhow!("{name}: {e}"))?
+    } else {
+        toml::from_str(&text).map_err(|e| {
+            anyhow!(
+                "{name}: {}",
+                e.to_string()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        })?
+    };
+    let mut raw = raw;
+    if raw.source.is_none() {
+        raw.source = Some("own".into());
+    }
+    raw.validate().map_err(|problems| {
+        let list: Vec<String> = problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "field `{}`: {}",
+                    p.field.as_deref().unwrap_or("-"),
+                    p.reason
+                )
+            })
+            .collect();
+        anyhow!("{name}: {}", list.join("; "))
+    })
+}
+
+pub async fn run(ctx: &Ctx, command: KpiCommand) -> Result<()> {
+    let store = ctx.store().await?;
+    let lang = ctx.lang;
+    match command {
+        KpiCommand::Add { org, file } => {
+            let o = find_org(&store, &org.org).await?;
+            let def = read_definition(&file)?;
+            if def.source != mieruka_domain::Source::Own {
+                bail!(
+                    "{}: field `source`: an organisation's own KPI has source `own`",
+                    file.display()
+                );
+            }
+            store.add_own_kpi(o.id, &def, now()).await?;
+            match lang {
+                Lang::Ja => println!("自社独自の KPI {}「{}」を追加しました", def.id, def.name.ja),
+                Lang::En => println!("Added own KPI {} \"{}\"", def.id, def.name.en),
+            }
+        }
+        KpiCommand::List { org, json } => {
+            let o = find_org(&store, &org.org).await?;
+            let defs = store.kpi_definitions(Some(o.id)).await?;
+            if json {
+                let items: Vec<_> = defs.iter().map(|d| &d.definition).collect();
+                println!("{}", serde_json::to_string_pretty(&items)?);
+            } else {
+                let rows: Vec<Vec<String>> = defs
+                    .iter()
+                    .map(|d| {
+                        let d = &d.definition;
+                        vec![
+                            d.id.to_string(),
+                            d.name.get(lang).to_string(),
+                            d.maturity.label(lang).to_string(),
+                            d.describe_targets(lang),
+                            d.source.label(lang).to_string(),
+                        ]
+                    })
+                    .collect();
+                let header: Vec<String> = match lang {
+                    Lang::Ja => ["ID", "KPI", "成熟度", "目標の目安", "出典"],
+                    Lang::En => ["ID", "KPI", "Maturity", "Target", "Source"],
+                }
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+                print!("{}", table(&header, &rows));
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
 }

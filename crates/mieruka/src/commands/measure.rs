@@ -121,8 +121,13 @@ fn input_from(unit: &str, date: Date, v: &ValueFields) -> Result<MeasurementInpu
     Ok(input)
 }
 
+/// Names the command-line option behind a field that failed.
 fn field_error(e: FieldError) -> anyhow::Error {
-    anyhow!("{}: {}", e.field, e.reason)
+    let option = match e.field.as_str() {
+        "plan" => "--plan-value".to_string(),
+        field => format!("--{}", field.replace('_', "-")),
+    };
+    anyhow!("{option}: {}", e.reason)
 }
 
 pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {

@@ -1,10 +1,227 @@
-//! `mieruka org` and `mieruka unit`.
-use super::Ctx;
+//! `mieruka org` and `mieruka unit`: organisations and their unit trees.
+
+use anyhow::{Result, anyhow};
+use mieruka_domain::Lang;
+use mieruka_domain::org::{Organisation, Unit, UnitFacts};
+use mieruka_store::orgs::{StoredOrg, StoredUnit};
+use serde_json::json;
+
+use super::{Ctx, find_org, now};
 use crate::cli::{OrgCommand, UnitCommand};
-use anyhow::Result;
-pub async fn run_org(_ctx: &Ctx, _c: OrgCommand) -> Result<()> {
-    anyhow::bail!("todo")
+
+fn org_json(o: &StoredOrg, units: &[StoredUnit]) -> serde_json::Value {
+    json!({
+        "code": o.org.slug,
+        "name": o.org.name,
+        "maturity": o.org.maturity,
+        "fiscal_start_month": o.org.fiscal_start_month,
+        "created_at": o.created_at,
+        "units": units.iter().map(unit_json).collect::<Vec<_>>(),
+    })
 }
-pub async fn run_unit(_ctx: &Ctx, _c: UnitCommand) -> Result<()> {
-    anyhow::bail!("todo")
+
+fn unit_json(u: &StoredUnit) -> serde_json::Value {
+    json!({
+        "id": u.id,
+        "code": u.unit.code,
+        "name": u.unit.name,
+        "kind": u.unit.kind,
+        "parent": u.parent_id,
+        "maturity": u.unit.maturity,
+        "facts": u.unit.facts,
+    })
+}
+
+/// The unit tree as indented lines.
+fn tree(lang: Lang, units: &[StoredUnit]) -> String {
+    fn walk(
+        lang: Lang,
+        units: &[StoredUnit],
+        parent: Option<mieruka_store::UnitId>,
+        depth: usize,
+        out: &mut String,
+    ) {
+        for u in units.iter().filter(|u| u.parent_id == parent) {
+            let mut facts = Vec::new();
+            if let Some(e) = u.unit.facts.employees {
+                facts.push(match lang {
+                    Lang::Ja => format!("従業員 {e}"),
+                    Lang::En => format!("{e} employees"),
+                });
+            }
+            if let Some(m) = u.unit.maturity {
+                facts.push(m.label(lang).to_string());
+            }
+            let facts = if facts.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", facts.join(", "))
+            };
+            out.push_str(&format!(
+                "{}{} {} [{}]{facts}\n",
+                "  ".repeat(depth),
+                u.unit.code,
+                u.unit.name,
+                u.unit.kind.label(lang)
+            ));
+            walk(lang, units, Some(u.id), depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    walk(lang, units, None, 1, &mut out);
+    out
+}
+
+pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
+    let store = ctx.store().await?;
+    let lang = ctx.lang;
+    match command {
+        OrgCommand::Create {
+            code,
+            name,
+            maturity,
+            fiscal_start_month,
+        } => {
+            let org = Organisation::new(&code, &name, maturity, fiscal_start_month)
+                .map_err(|e| anyhow!(e))?;
+            store.create_organisation(&org, now()).await?;
+            match lang {
+                Lang::Ja => println!(
+                    "組織 {code}「{}」を作成しました（成熟度: {}）",
+                    org.name,
+                    maturity.label(lang)
+                ),
+                Lang::En => println!(
+                    "Created organisation {code} \"{}\" (maturity: {})",
+                    org.name,
+                    maturity.label(lang)
+                ),
+            }
+        }
+        OrgCommand::List { json } => {
+            let orgs = store.organisations().await?;
+            if json {
+                let mut items = Vec::new();
+                for o in &orgs {
+                    items.push(org_json(o, &store.units(o.id).await?));
+                }
+                println!("{}", serde_json::to_string_pretty(&items)?);
+            } else {
+                for o in &orgs {
+                    println!(
+                        "{}  {}  ({})",
+                        o.org.slug,
+                        o.org.name,
+                        o.org.maturity.label(lang)
+                    );
+                }
+            }
+        }
+        OrgCommand::Show { code, json } => {
+            let o = find_org(&store, &code).await?;
+            let units = store.units(o.id).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&org_json(&o, &units))?);
+            } else {
+                let (m, fy) = match lang {
+                    Lang::Ja => ("成熟度", "期首"),
+                    Lang::En => ("Maturity", "Fiscal year starts"),
+                };
+                println!("{} {}", o.org.slug, o.org.name);
+                println!("  {m}: {}", o.org.maturity.label(lang));
+                println!("  {fy}: {}", o.org.fiscal_start_month);
+                print!("{}", tree(lang, &units));
+            }
+        }
+        OrgCommand::SetMaturity {
+            code,
+            maturity,
+            unit,
+        } => {
+            let o = find_org(&store, &code).await?;
+            match unit {
+                None => store.set_maturity(o.id, maturity, now()).await?,
+                Some(u) => {
+                    let units = store.units(o.id).await?;
+                    let found = units
+                        .iter()
+                        .find(|x| x.unit.code.as_str() == u)
+                        .ok_or_else(|| anyhow!("--unit: organisation {code} has no unit `{u}`"))?;
+                    store.set_unit_maturity(found.id, Some(maturity)).await?;
+                }
+            }
+            match lang {
+                Lang::Ja => println!("成熟度を「{}」にしました", maturity.label(lang)),
+                Lang::En => println!("Maturity set to {}", maturity.label(lang)),
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn run_unit(ctx: &Ctx, command: UnitCommand) -> Result<()> {
+    let store = ctx.store().await?;
+    let lang = ctx.lang;
+    match command {
+        UnitCommand::Add {
+            org,
+            code,
+            name,
+            kind,
+            parent,
+            employees,
+            it_staff,
+            security_staff,
+            revenue,
+            it_budget,
+            security_budget,
+            industry,
+        } => {
+            let o = find_org(&store, &org.org).await?;
+            let facts = UnitFacts {
+                employees,
+                it_staff,
+                security_staff,
+                annual_revenue_yen: revenue,
+                it_budget_yen: it_budget,
+                security_budget_yen: security_budget,
+                industry,
+            };
+            let unit = Unit::new(&code, &name, kind, None, facts).map_err(|e| anyhow!(e))?;
+            let parent_id = match parent {
+                None => None,
+                Some(p) => Some(
+                    store
+                        .units(o.id)
+                        .await?
+                        .iter()
+                        .find(|u| u.unit.code.as_str() == p)
+                        .ok_or_else(|| {
+                            anyhow!("--parent: organisation {} has no unit `{p}`", org.org)
+                        })?
+                        .id,
+                ),
+            };
+            store.add_unit(o.id, parent_id, &unit, now()).await?;
+            match lang {
+                Lang::Ja => println!("ユニット {code}「{}」を追加しました", unit.name),
+                Lang::En => println!("Added unit {code} \"{}\"", unit.name),
+            }
+        }
+        UnitCommand::List { org, json } => {
+            let o = find_org(&store, &org.org).await?;
+            let units = store.units(o.id).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&units.iter().map(unit_json).collect::<Vec<_>>())?
+                );
+            } else {
+                print!("{}", tree(lang, &units));
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
 }
