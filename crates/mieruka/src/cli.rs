@@ -133,6 +133,7 @@ pub enum OrgCommand {
 #[derive(Debug, Subcommand)]
 pub enum UnitCommand {
     /// Add a unit
+    #[command(allow_negative_numbers = true)]
     Add {
         #[command(flatten)]
         org: OrgArg,
@@ -230,6 +231,7 @@ pub struct PlanFields {
 #[derive(Debug, Subcommand)]
 pub enum PlanCommand {
     /// Create a draft plan
+    #[command(allow_negative_numbers = true)]
     Create {
         #[command(flatten)]
         org: OrgArg,
@@ -245,6 +247,7 @@ pub enum PlanCommand {
         json: bool,
     },
     /// Change a plan: a new revision with its reason; the old one is kept
+    #[command(allow_negative_numbers = true)]
     Revise {
         plan: i64,
         #[arg(long)]
@@ -320,6 +323,7 @@ pub struct ValueFields {
 #[derive(Debug, Subcommand)]
 pub enum MeasureCommand {
     /// Record a measurement for a plan and unit
+    #[command(allow_negative_numbers = true)]
     Add {
         #[arg(long)]
         plan: i64,
@@ -335,6 +339,7 @@ pub enum MeasureCommand {
         by: Option<String>,
     },
     /// Correct a measurement: the correction supersedes it, which stays in the history
+    #[command(allow_negative_numbers = true)]
     Correct {
         /// The measurement's number
         measurement: i64,
@@ -413,7 +418,11 @@ pub struct StatusArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Build the demo's history as if today were this date (YYYY-MM-DD), for reproducible demos
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {

@@ -7,7 +7,7 @@ use anyhow::Result;
 use mieruka_domain::demo;
 use mieruka_domain::i18n::tr;
 use mieruka_domain::plan::{MeasurementSource, PlanState};
-use mieruka_domain::{Source, Timestamp};
+use mieruka_domain::{Date, Source, Timestamp};
 use mieruka_store::measurements::NewMeasurement;
 use mieruka_store::{OrgId, Store, StoreError};
 
@@ -15,12 +15,15 @@ use super::db::backend_name;
 use super::{Ctx, builtin_catalogue, now};
 use crate::cli::DemoArgs;
 
-pub async fn run(ctx: &Ctx, _args: DemoArgs) -> Result<()> {
+pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
     let lang = ctx.lang;
     let now = now();
+    let today = match &args.today {
+        Some(d) => super::parse_date("--today", d)?,
+        None => now.date(),
+    };
     let catalogue = builtin_catalogue()?;
-    let store = ctx.store().await?;
-    let sync = store.sync_catalogue(&catalogue, now).await?;
+    let (store, sync) = ctx.open().await?;
 
     let org = demo::organisation();
     let (org_id, created) = match store.organisation(org.slug.as_str()).await {
@@ -44,7 +47,7 @@ pub async fn run(ctx: &Ctx, _args: DemoArgs) -> Result<()> {
         ids.insert(unit.code.as_str().to_string(), id);
     }
     let units = store.units(org_id).await?.len();
-    let plans = load_plans(&store, org_id, now).await?;
+    let plans = load_plans(&store, org_id, today, now).await?;
 
     println!("{}", tr(lang, "demo_prepared", &[]));
     let version = store.applied_version().await?;
@@ -104,7 +107,12 @@ pub async fn run(ctx: &Ctx, _args: DemoArgs) -> Result<()> {
 
 /// Adds the demo's own KPI and its plans with their histories, unless the organisation already
 /// has plans (then nothing is touched). Returns how many plans were created.
-async fn load_plans(store: &Store, org: OrgId, now: Timestamp) -> Result<Option<usize>> {
+async fn load_plans(
+    store: &Store,
+    org: OrgId,
+    today: Date,
+    now: Timestamp,
+) -> Result<Option<usize>> {
     if !store.all_plans(org).await?.is_empty() {
         return Ok(None);
     }
@@ -118,7 +126,7 @@ async fn load_plans(store: &Store, org: OrgId, now: Timestamp) -> Result<Option<
         }
     }
     let units = store.units(org).await?;
-    let plans = demo::plans(now.date());
+    let plans = demo::plans(today);
     for p in &plans {
         let period = store.ensure_period(org, &p.period).await?;
         let kpi = store.kpi_definition(Some(org), p.kpi).await?;

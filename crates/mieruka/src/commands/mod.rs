@@ -14,6 +14,7 @@ mod status;
 
 use anyhow::{Context, Result, anyhow};
 use mieruka_domain::{Catalogue, Date, Lang, Timestamp};
+use mieruka_store::catalogue::SyncReport;
 use mieruka_store::orgs::StoredOrg;
 use mieruka_store::{Store, StoreError};
 
@@ -27,10 +28,19 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens (creating and migrating when needed) the selected database.
+    /// Opens (creating and migrating when needed) the selected database, with the built-in
+    /// catalogue loaded: a new database has it from the first command, and an upgraded binary
+    /// brings its changes. Unchanged entries are only compared, not written.
     pub async fn store(&self) -> Result<Store> {
+        Ok(self.open().await?.0)
+    }
+
+    /// Like [`Ctx::store`], also saying what loading the catalogue changed.
+    pub async fn open(&self) -> Result<(Store, SyncReport)> {
         let url = settings::database_url(self.database.as_deref())?;
-        Ok(Store::open(&url).await?)
+        let store = Store::open(&url).await?;
+        let report = store.sync_catalogue(&builtin_catalogue()?, now()).await?;
+        Ok((store, report))
     }
 }
 

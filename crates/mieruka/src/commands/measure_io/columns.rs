@@ -76,7 +76,7 @@ impl Field {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Column {
     Field(Field),
     Info(Info),
@@ -84,9 +84,7 @@ enum Column {
 
 /// A header name folded for comparison: NFKC, trimmed, lower case, spaces and hyphens as `_`.
 fn fold(header: &str) -> String {
-    normalise(header)
-        .to_lowercase()
-        .replace([' ', '-'], "_")
+    normalise(header).to_lowercase().replace([' ', '-'], "_")
 }
 
 fn lookup(header: &str) -> Option<Column> {
@@ -144,7 +142,10 @@ impl Columns {
         if known == 0 {
             return Err(format!(
                 "the first row must be a header naming the columns, but `{}` is not a column name ({})",
-                header.iter().find(|h| !h.is_empty()).map_or("", String::as_str),
+                header
+                    .iter()
+                    .find(|h| !h.is_empty())
+                    .map_or("", String::as_str),
                 accepted()
             ));
         }
@@ -212,7 +213,7 @@ impl Columns {
             .unwrap_or(&Cell::Empty)
     }
 
-    /// A cell holding data beyond the named columns, as (column number, content).
+    /// The number of a column that holds data but has no header, if any.
     pub fn stray(&self, header_len: usize, cells: &[Cell]) -> Option<usize> {
         cells
             .iter()
@@ -341,7 +342,10 @@ mod tests {
         assert_eq!(c.header(Field::PlanValue), "Plan Value");
         assert_eq!(c.header(Field::Numerator), "numerator");
         let bad = Columns::from_header(&["unit".into(), "date".into(), "colour".into()]);
-        assert!(bad.unwrap_err().contains("unknown column `colour` (column 3)"));
+        assert!(
+            bad.unwrap_err()
+                .contains("unknown column `colour` (column 3)")
+        );
         let twice = Columns::from_header(&["unit".into(), "部門".into(), "date".into()]);
         assert!(twice.unwrap_err().contains("`unit` and `部門`"));
         let no_date = Columns::from_header(&["unit".into(), "value".into()]);

@@ -161,12 +161,12 @@ fn csv_reason(e: &csv::Error) -> String {
 fn read_workbook(bytes: Vec<u8>, xls: bool) -> Result<Grid, String> {
     let not_workbook = |e: String| format!("not a readable Excel workbook ({e})");
     let range = if xls {
-        let mut book: Xls<_> =
-            open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| not_workbook(e.to_string()))?;
+        let mut book = open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes))
+            .map_err(|e| not_workbook(e.to_string()))?;
         first_sheet(&mut book)?
     } else {
-        let mut book: Xlsx<_> =
-            open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| not_workbook(e.to_string()))?;
+        let mut book = open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes))
+            .map_err(|e| not_workbook(e.to_string()))?;
         first_sheet(&mut book)?
     };
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
@@ -189,9 +189,11 @@ fn read_workbook(bytes: Vec<u8>, xls: bool) -> Result<Grid, String> {
     Ok((header, rows))
 }
 
-fn first_sheet<R: Reader<Cursor<Vec<u8>>>>(
-    book: &mut R,
-) -> Result<calamine::Range<Data>, String> {
+fn first_sheet<R>(book: &mut R) -> Result<calamine::Range<Data>, String>
+where
+    R: Reader<Cursor<Vec<u8>>>,
+    R::Error: std::fmt::Display,
+{
     match book.worksheet_range_at(0) {
         None => Err("the workbook has no worksheet".into()),
         Some(Err(e)) => Err(format!("cannot read the first worksheet: {e}")),
