@@ -141,8 +141,18 @@ async fn story(url: &DatabaseUrl) {
             .await,
         "parent",
     );
+    let us = store.units(org).await.unwrap()[4].id;
+    store
+        .set_unit_maturity(us, Some(Maturity::Initial))
+        .await
+        .unwrap();
     let units = store.units(org).await.unwrap();
     assert_eq!(units.len(), 5);
+    assert_eq!(
+        units[4].unit.maturity,
+        Some(Maturity::Initial),
+        "a group company's own stage"
+    );
     assert_eq!(units[0].parent_id, None);
     assert!(units[1..].iter().all(|u| u.parent_id == Some(hq)));
     assert_eq!(units[1].unit.facts.employees, Some(120));

@@ -66,27 +66,10 @@ impl Env {
     fn with_plan() -> (Env, i64) {
         let env = Env::new();
         env.ok(&["demo"]);
-        let plan = env.json(&[
-            "plan",
-            "create",
-            "--org",
-            "demo",
-            "--period",
-            "FY2026-H2",
-            "--kpi",
-            "1.1.1",
-            "--target",
-            "95",
-            "--deadline",
-            "2027-03-31",
-            "--purpose",
-            "資産を把握して情報盗難を防ぐ",
-            "--units",
-            "security,manufacturing",
-            "--owner",
-            "ciso",
-            "--json",
-        ]);
+        let args = "plan create --org demo --period FY2026-H2 --kpi 1.1.1 --target 95 \
+                    --deadline 2027-03-31 --purpose 資産を把握して情報盗難を防ぐ \
+                    --units security,manufacturing --owner ciso --json";
+        let plan = env.json(&args.split_whitespace().collect::<Vec<_>>());
         let id = plan["id"].as_i64().expect("plan id");
         (env, id)
     }
@@ -212,12 +195,13 @@ fn shift_jis_with_japanese_headers_imports_exactly_like_utf8() {
 fn a_bad_row_rejects_the_file_naming_row_and_column_unless_skipped() {
     let (env, plan) = Env::with_plan();
     let csv = format!(
-        "plan,unit,date,numerator,分母\n\
+        "plan,unit,date,numerator,分母,value\n\
          {plan},security,2026-10-31,5,10\n\
          {plan},manufacturing,2026-10-31,3,0\n\
          {plan},support,2026-11-30,1,2\n\
          {plan},security,2027-04-30,1,2\n\
-         {plan},manufacturing,2026-11-30,x,2\n"
+         {plan},manufacturing,2026-11-30,x,2\n\
+         {plan},security,2026-12-31,1,2,7\n"
     );
     let file = env.write("bad.csv", csv.as_bytes());
     let stderr = env.fails(&["measure", "import", &file]);
@@ -226,12 +210,13 @@ fn a_bad_row_rejects_the_file_naming_row_and_column_unless_skipped() {
         "row 4, column unit: unit `support` is not in the plan's scope",
         "row 5, column date: 2027-04-30 is outside the period FY2026-H2",
         "row 6, column numerator: `x` is not a number",
+        "row 7, column value: KPI 1.1.1 (ratio) does not use `value`",
     ] {
         assert!(stderr.contains(expected), "{expected} missing in: {stderr}");
     }
     let last = stderr.trim_end().lines().last().unwrap();
     assert!(
-        last.contains("bad.csv: 4 of 5 rows are invalid; nothing was imported (use --skip-invalid to import the 1 good rows)"),
+        last.contains("bad.csv: 5 of 6 rows are invalid; nothing was imported (use --skip-invalid to import the 1 good rows)"),
         "{last}"
     );
     assert_eq!(env.readings(plan).len(), 0, "nothing was written");
@@ -239,7 +224,7 @@ fn a_bad_row_rejects_the_file_naming_row_and_column_unless_skipped() {
     let report = env.import(&file, &["--skip-invalid"]);
     assert_eq!(report["added"], 1);
     let invalid = report["invalid"].as_array().unwrap();
-    assert_eq!(invalid.len(), 4);
+    assert_eq!(invalid.len(), 5);
     assert_eq!(
         (
             &invalid[0]["row"],

@@ -201,8 +201,19 @@ fn dry_run_json(file: &str, c: &Checked) -> serde_json::Value {
 
 fn print_preview(lang: Lang, file: &str, c: &Checked) {
     let header: Vec<String> = match lang {
-        Lang::Ja => ["行", "目標", "KPI", "ユニット", "日付", "部分", "値", ""],
-        Lang::En => ["Row", "Plan", "KPI", "Unit", "Date", "Part", "Value", ""],
+        Lang::Ja => [
+            "行",
+            "目標",
+            "KPI",
+            "ユニット",
+            "日付",
+            "部分",
+            "値",
+            "取込",
+        ],
+        Lang::En => [
+            "Row", "Plan", "KPI", "Unit", "Date", "Part", "Value", "Import",
+        ],
     }
     .iter()
     .map(|s| s.to_string())

@@ -129,9 +129,8 @@ pub async fn check(
                 continue;
             }
         };
-        if !plans.contains_key(&plan) {
-            let loaded = load(store, plan).await?;
-            plans.insert(plan, loaded);
+        if let std::collections::hash_map::Entry::Vacant(e) = plans.entry(plan) {
+            e.insert(load(store, plan).await?);
         }
         let Some(Some(p)) = plans.get(&plan) else {
             out.problems
@@ -151,6 +150,10 @@ pub async fn check(
                     ctx.kpi.id.as_str()
                 ),
             });
+            continue;
+        }
+        if let Some((field, reason)) = unused(&ctx.kpi, &input) {
+            out.problems.push(problem(field, reason));
             continue;
         }
         let mut input = input;
@@ -301,6 +304,69 @@ fn resolve_unit(ctx: &PlanContext, given: &str) -> String {
         .iter()
         .find(|u| normalise(&u.unit.name) == given)
         .map_or_else(|| given.to_string(), |u| u.unit.code.as_str().to_string())
+}
+
+/// A filled value cell the plan's KPI does not use (it would be dropped), or two cells that
+/// give the same value.
+fn unused(kpi: &KpiDefinition, input: &MeasurementInput) -> Option<(Field, String)> {
+    let given = [
+        (Field::Numerator, input.numerator),
+        (Field::Denominator, input.denominator),
+        (Field::Actual, input.actual),
+        (Field::PlanValue, input.plan),
+        (Field::Value, input.value),
+        (Field::MeanHours, input.mean_hours),
+        (Field::Events, input.events),
+        (Field::EffortHours, input.effort_hours),
+    ];
+    let (used, either): (&[Field], &[(Field, Field)]) = match kpi.formula {
+        Formula::Ratio { .. } | Formula::Compound { .. } => {
+            (&[Field::Numerator, Field::Denominator], &[])
+        }
+        Formula::Progress { .. } => (
+            &[
+                Field::Actual,
+                Field::PlanValue,
+                Field::Numerator,
+                Field::Denominator,
+            ],
+            &[
+                (Field::Actual, Field::Numerator),
+                (Field::PlanValue, Field::Denominator),
+            ],
+        ),
+        Formula::Count { .. } | Formula::Score { .. } => (&[Field::Value], &[]),
+        Formula::MeanDuration { .. } => (
+            &[
+                Field::MeanHours,
+                Field::Value,
+                Field::Events,
+                Field::EffortHours,
+            ],
+            &[(Field::MeanHours, Field::Value)],
+        ),
+    };
+    let has = |f: Field| given.iter().any(|(g, v)| *g == f && v.is_some());
+    if let Some((f, _)) = given.iter().find(|(f, v)| v.is_some() && !used.contains(f)) {
+        return Some((
+            *f,
+            format!(
+                "KPI {} ({}) does not use `{}`; leave it empty",
+                kpi.id.as_str(),
+                kpi.formula.kind(),
+                f.name()
+            ),
+        ));
+    }
+    either
+        .iter()
+        .find(|(a, b)| has(*a) && has(*b))
+        .map(|(a, b)| {
+            (
+                *b,
+                format!("give `{}` or `{}`, not both", a.name(), b.name()),
+            )
+        })
 }
 
 /// The column that supplied the value a domain error names.

@@ -18,8 +18,9 @@ use crate::commands::{Ctx, find_org};
 use crate::render::width;
 
 /// One exported cell.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 enum Out {
+    #[default]
     Empty,
     Text(String),
     Number(f64),
@@ -106,12 +107,6 @@ fn value_cells(formula: &Formula, v: &MeasuredValue) -> [Out; 8] {
         }
     }
     cells
-}
-
-impl Default for Out {
-    fn default() -> Out {
-        Out::Empty
-    }
 }
 
 fn row(kpi: &str, formula: &Formula, m: &StoredMeasurement, history: bool) -> Vec<Out> {

@@ -229,7 +229,7 @@ fn cell(d: &Data) -> Cell {
         }
         Data::DateTimeIso(s) => Cell::Text(s.split('T').next().unwrap_or(s).to_string()),
         Data::DurationIso(s) => Cell::Unusable(format!("duration `{s}`")),
-        Data::Bool(b) => Cell::Unusable(format!("{}", if *b { "TRUE" } else { "FALSE" })),
+        Data::Bool(b) => Cell::Unusable(if *b { "TRUE" } else { "FALSE" }.to_string()),
         Data::Error(e) => Cell::Unusable(format!("Excel error {e}")),
     }
 }
