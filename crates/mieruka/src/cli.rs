@@ -235,9 +235,15 @@ pub enum PlanCommand {
     Create {
         #[command(flatten)]
         org: OrgArg,
-        /// Period: FY2026, FY2026-H1 … H2, FY2026-Q1 … Q4
+        /// Period: FY2026, FY2026-H1 … H2, FY2026-Q1 … Q4, or a name of your own with --from and --to
         #[arg(long)]
         period: String,
+        /// First day of a custom period (YYYY-MM-DD)
+        #[arg(long, requires = "to")]
+        from: Option<String>,
+        /// Last day of a custom period (YYYY-MM-DD)
+        #[arg(long, requires = "from")]
+        to: Option<String>,
         /// KPI id from the catalogue or the organisation's own
         #[arg(long)]
         kpi: String,

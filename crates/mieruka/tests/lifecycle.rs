@@ -464,6 +464,73 @@ fn plans_keep_every_revision_and_record_agreement() {
         1,
         "nothing was created by the refused commands"
     );
+
+    // A custom period, named and dated by the organisation.
+    let custom = [
+        "plan",
+        "create",
+        "--org",
+        "acme",
+        "--period",
+        "soc-project",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2027-04-30",
+    ];
+    let custom_plan = |extra: &[&'static str]| -> Vec<&str> {
+        custom
+            .iter()
+            .copied()
+            .chain(extra.iter().copied())
+            .collect()
+    };
+    env.ok(&custom_plan(&[
+        "--kpi",
+        "1.1.2",
+        "--units",
+        "it",
+        "--purpose",
+        "p",
+    ]));
+    env.fails(
+        &[
+            "plan",
+            "create",
+            "--org",
+            "acme",
+            "--period",
+            "bad",
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2026-01-01",
+            "--kpi",
+            "1.1.2",
+            "--units",
+            "it",
+            "--purpose",
+            "p",
+        ],
+        "before it starts",
+    );
+    let status = env.json(&[
+        "status",
+        "--org",
+        "acme",
+        "--period",
+        "soc-project",
+        "--as-of",
+        "2026-12-01",
+        "--json",
+    ]);
+    assert_eq!(
+        (
+            status["period_start"].as_str(),
+            status["plans"].as_array().unwrap().len()
+        ),
+        (Some("2026-11-01"), 1)
+    );
 }
 
 #[test]

@@ -144,13 +144,22 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
         PlanCommand::Create {
             org,
             period,
+            from,
+            to,
             kpi,
             fields,
             json,
         } => {
             let o = find_org(&store, &org.org).await?;
-            let period = Period::parse(&period, o.org.fiscal_start_month)
-                .map_err(|e| anyhow!("--period: {e}"))?;
+            let period = match (from, to) {
+                (Some(from), Some(to)) => Period::custom(
+                    &period,
+                    parse_date("--from", &from)?,
+                    parse_date("--to", &to)?,
+                )
+                .map_err(|e| anyhow!("--period: {e}"))?,
+                _ => super::status::resolve_period(&store, &o, Some(&period), today()).await?,
+            };
             let def = store
                 .kpi_definition(Some(o.id), &kpi)
                 .await

@@ -12,7 +12,8 @@ pub async fn run(ctx: &Ctx, args: RecommendArgs) -> Result<()> {
     let store = ctx.store().await?;
     let lang = ctx.lang;
     let org = find_org(&store, &args.org.org).await?;
-    let period = super::status::resolve_period(&org, args.period.as_deref(), today())?;
+    let period =
+        super::status::resolve_period(&store, &org, args.period.as_deref(), today()).await?;
     let chosen = match store.period(org.id, &period.id).await? {
         Some(p) => store
             .plans(org.id, p.id)

@@ -21,14 +21,23 @@ pub struct PlanStatus {
     pub evaluation: Evaluation,
 }
 
-/// The period a status is for: the given id, or the half-year containing `today`.
-pub fn resolve_period(org: &StoredOrg, id: Option<&str>, today: Date) -> Result<Period> {
-    match id {
-        Some(id) => {
-            Period::parse(id, org.org.fiscal_start_month).map_err(|e| anyhow!("--period: {e}"))
-        }
-        None => Ok(Period::half_containing(today, org.org.fiscal_start_month)),
+/// The period a command is about: a stored period with this id (fiscal or custom), a fiscal id,
+/// or, without an id, the half-year containing `today`.
+pub async fn resolve_period(
+    store: &Store,
+    org: &StoredOrg,
+    id: Option<&str>,
+    today: Date,
+) -> Result<Period> {
+    let Some(id) = id else {
+        return Ok(Period::half_containing(today, org.org.fiscal_start_month));
+    };
+    if let Some(stored) = store.period(org.id, id).await? {
+        return Ok(stored.to_period(org.org.fiscal_start_month)?);
     }
+    Period::parse(id, org.org.fiscal_start_month).map_err(|e| {
+        anyhow!("--period: {e}, or the name of a custom period (plan create --from … --to …)")
+    })
 }
 
 /// The same KPI's actual at the end of the period just before `period` (same length), if planned.
@@ -286,7 +295,7 @@ pub async fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         Some(d) => parse_date("--as-of", d)?,
         None => today(),
     };
-    let period = resolve_period(&org, args.period.as_deref(), as_of)?;
+    let period = resolve_period(&store, &org, args.period.as_deref(), as_of).await?;
     let list = statuses(&store, &org, &period, as_of).await?;
     if args.json {
         let v = json!({
