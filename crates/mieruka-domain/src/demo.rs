@@ -9,11 +9,58 @@
 use crate::catalogue::RawKpi;
 use crate::date::Date;
 use crate::kpi::{KpiDefinition, Maturity};
+use crate::loss::{CostItem, DataKind, Effect, FineRegime, LossInputs, LossLever};
 use crate::org::{Organisation, Unit, UnitFacts, UnitKind};
 use crate::period::Period;
 use crate::plan::{
     Agreement, LossCategory, MeasuredValue, PlanContent, PlanState, PlanTarget, Purpose,
 };
+
+fn effect(lever: LossLever, to: f64) -> Effect {
+    Effect { lever, to }
+}
+
+/// The demo's loss inputs: the worked example of Fig. 2. About 1.33 million customers' names,
+/// addresses and contact details (6,000円 each: 500 × 2 × 6 × 1 × 1), five days of outage on
+/// 100 billion yen of revenue, the GDPR fine, and 100 million yen of response costs.
+pub fn loss_inputs() -> LossInputs {
+    LossInputs {
+        people_held: 1_333_334.0,
+        data_kinds: vec![DataKind {
+            name: "会員の氏名・住所・生年月日・電話番号・メールアドレス".into(),
+            distress: 1,
+            economic: 1,
+        }],
+        identifiability: 6.0,
+        outage_days: 5.0,
+        fine: FineRegime::Gdpr {
+            share_of_revenue: 0.04,
+            floor_eur: 20_000_000.0,
+            eur_jpy: 130.0,
+        },
+        response_items: vec![
+            CostItem {
+                name: "フォレンジック調査".into(),
+                yen: 40_000_000.0,
+            },
+            CostItem {
+                name: "コールセンター".into(),
+                yen: 25_000_000.0,
+            },
+            CostItem {
+                name: "お詫び・通知".into(),
+                yen: 20_000_000.0,
+            },
+            CostItem {
+                name: "弁護士・広報".into(),
+                yen: 15_000_000.0,
+            },
+        ],
+        net_profit_yen: Some(4_000_000_000.0),
+        market_value_yen: Some(80_000_000_000.0),
+        ..LossInputs::template()
+    }
+}
 
 /// The demo organisation's code.
 pub const SLUG: &str = "demo";
@@ -163,25 +210,30 @@ pub fn plans(today: Date) -> Vec<DemoPlan> {
     let elapsed =
         |d: Date, deadline: Date| start.days_until(d) as f64 / start.days_until(deadline) as f64;
     let dates = report_dates(start, today);
-    let content =
-        |target: f64, deadline, text: &str, reduces: Vec<LossCategory>, units: &[&str]| {
-            PlanContent {
-                targets: vec![PlanTarget {
-                    part: None,
-                    value: target,
-                }],
-                baseline: None,
-                deadline,
-                trajectory: Vec::new(),
-                purpose: Purpose {
-                    text: text.into(),
-                    reduces,
-                },
-                units: units.iter().map(|u| u.to_string()).collect(),
-                owner: "CISO".into(),
-                agreement: Some(agreed.clone()),
-            }
-        };
+    let content = |target: f64,
+                   deadline,
+                   text: &str,
+                   reduces: Vec<LossCategory>,
+                   effects: Vec<Effect>,
+                   units: &[&str]| {
+        PlanContent {
+            targets: vec![PlanTarget {
+                part: None,
+                value: target,
+            }],
+            baseline: None,
+            deadline,
+            trajectory: Vec::new(),
+            purpose: Purpose {
+                text: text.into(),
+                reduces,
+                effects,
+            },
+            units: units.iter().map(|u| u.to_string()).collect(),
+            owner: "CISO".into(),
+            agreement: Some(agreed.clone()),
+        }
+    };
 
     // 1. Anonymising personal data: 100% in six months, kept just ahead of plan (on track).
     let anonymisation = DemoPlan {
@@ -192,6 +244,7 @@ pub fn plans(today: Date) -> Vec<DemoPlan> {
             six_months,
             "個人情報を匿名化し、盗まれても本人を特定しにくくして情報盗難時の被害額を減らす",
             vec![LossCategory::Theft],
+            vec![effect(LossLever::Identifiability, 3.0)],
             &["support"],
         ),
         state: PlanState::Agreed,
@@ -221,6 +274,7 @@ pub fn plans(today: Date) -> Vec<DemoPlan> {
             six_months,
             "主要部門で演習と振り返りを行い、事故時に事業へ影響する時間を短くする",
             vec![LossCategory::Interruption],
+            vec![effect(LossLever::OutageDays, 4.5)],
             &exercise_units,
         ),
         state: PlanState::Agreed,
@@ -250,6 +304,10 @@ pub fn plans(today: Date) -> Vec<DemoPlan> {
             six_months,
             "事故対応ができるセキュリティ部員を育成し、事業影響の時間と対応費用を減らす",
             vec![LossCategory::Interruption, LossCategory::Response],
+            vec![
+                effect(LossLever::OutageDays, 4.75),
+                effect(LossLever::ResponseCostFactor, 0.6),
+            ],
             &["security"],
         ),
         state: PlanState::Agreed,
@@ -276,6 +334,7 @@ pub fn plans(today: Date) -> Vec<DemoPlan> {
             twelve_months,
             "PC端末の監視を強化し、事故後に事業へ影響する時間を短くする",
             vec![LossCategory::Interruption],
+            vec![effect(LossLever::OutageDays, 4.75)],
             &["hq"],
         ),
         state: PlanState::Agreed,
@@ -310,6 +369,7 @@ pub fn plans(today: Date) -> Vec<DemoPlan> {
             half.end,
             "管理できていない機器をなくし、侵入の入口と被害の範囲を小さくする",
             vec![LossCategory::Theft, LossCategory::Interruption],
+            Vec::new(),
             &inventory_units,
         ),
         state: PlanState::Agreed,
@@ -366,6 +426,54 @@ mod tests {
     use crate::Catalogue;
     use crate::evaluation::{Status, evaluate};
     use crate::plan::Observation;
+
+    /// Fig. 2: 141億円 now, 96.6億円 once the KPIs are met, each category within 0.1%.
+    #[test]
+    fn the_demo_reproduces_figure_2() {
+        use crate::loss::{CompanyFacts, PlanLever, report};
+        let facts = CompanyFacts {
+            annual_revenue_yen: Some(1e11),
+        };
+        let inputs = loss_inputs().validate().unwrap();
+        let levers: Vec<PlanLever> = plans(Date::parse("2026-11-26").unwrap())
+            .into_iter()
+            .filter(|p| p.state != PlanState::Closed)
+            .map(|p| PlanLever {
+                key: p.kpi.into(),
+                effects: p.content.purpose.effects.clone(),
+                achievement: Some(0.3),
+            })
+            .collect();
+        let r = report(&inputs, facts, &levers).unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() / b < 0.001;
+        let oku = 1e8;
+        for (cat, now, after) in [
+            (LossCategory::Theft, 80.0, 40.0),
+            (LossCategory::Interruption, 20.0, 16.0),
+            (LossCategory::Fine, 40.0, 40.0),
+            (LossCategory::Response, 1.0, 0.6),
+        ] {
+            assert!(
+                close(r.now.amount(cat), now * oku),
+                "{cat} now {}",
+                r.now.amount(cat)
+            );
+            assert!(
+                close(r.after.amount(cat), after * oku),
+                "{cat} after {}",
+                r.after.amount(cat)
+            );
+        }
+        assert!(close(r.now.total_yen, 141.0 * oku), "{}", r.now.total_yen);
+        assert!(
+            close(r.after.total_yen, 96.6 * oku),
+            "{}",
+            r.after.total_yen
+        );
+        assert!(r.today.total_yen < r.now.total_yen && r.today.total_yen > r.after.total_yen);
+        let anonymisation = r.plans.iter().find(|p| p.key == "1.2.2").unwrap();
+        assert!(close(anonymisation.reduction_at_target_yen, 40.0 * oku));
+    }
 
     #[test]
     fn parents_come_first_and_codes_are_unique() {

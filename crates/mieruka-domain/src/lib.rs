@@ -12,10 +12,13 @@ pub mod evaluation;
 pub mod grid;
 pub mod i18n;
 pub mod kpi;
+pub mod loss;
+pub mod money;
 pub mod org;
 pub mod period;
 pub mod plan;
 pub mod recommend;
+pub mod risk;
 pub mod text;
 mod vocab;
 

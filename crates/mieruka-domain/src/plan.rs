@@ -53,12 +53,15 @@ pub(crate) fn field_error(field: impl Into<String>, reason: impl Into<String>) -
     }
 }
 
-/// Why the plan exists: the purpose in words and the losses it should reduce.
+/// Why the plan exists: the purpose in words, the losses it should reduce, and the levers of the
+/// loss model it moves when it meets its target.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Purpose {
     pub text: String,
     #[serde(default)]
     pub reduces: Vec<LossCategory>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<crate::loss::Effect>,
 }
 
 /// Who among the executives agreed to the plan, and when.
@@ -252,6 +255,16 @@ impl PlanContent {
         }
         self.purpose.reduces.sort();
         self.purpose.reduces.dedup();
+        let mut levers = std::collections::HashSet::new();
+        for e in &self.purpose.effects {
+            crate::loss::check_effect(e)?;
+            if !levers.insert(e.lever) {
+                return Err(field_error(
+                    "effects",
+                    format!("{} is named twice", e.lever),
+                ));
+            }
+        }
         if self.units.is_empty() {
             return Err(field_error("units", "a plan covers at least one unit"));
         }

@@ -12,10 +12,12 @@ mod migrate;
 mod url;
 
 pub mod catalogue;
+pub mod loss;
 pub mod measurements;
 pub mod orgs;
 pub mod periods;
 pub mod plans;
+pub mod risks;
 #[doc(hidden)]
 pub mod testing;
 pub mod users;

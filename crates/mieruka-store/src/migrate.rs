@@ -18,12 +18,20 @@ struct Step {
     postgres: &'static str,
 }
 
-const STEPS: &[Step] = &[Step {
-    version: 1,
-    description: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const STEPS: &[Step] = &[
+    Step {
+        version: 1,
+        description: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Step {
+        version: 2,
+        description: "money and risk",
+        sqlite: include_str!("../migrations/sqlite/0002_money.sql"),
+        postgres: include_str!("../migrations/postgres/0002_money.sql"),
+    },
+];
 
 /// An arbitrary constant naming mieruka's migration lock on PostgreSQL.
 const PG_LOCK_KEY: i64 = 0x006d_6965_7275_6b61; // "mieruka" in ASCII

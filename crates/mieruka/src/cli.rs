@@ -83,6 +83,116 @@ pub enum Command {
     },
     /// Plan against actual for a period: achievement, status, forecast, per unit
     Status(StatusArgs),
+    /// The maximum loss in money (想定損失額): now, today and after the KPIs are met
+    Loss(LossArgs),
+    /// Monte Carlo simulation of annual loss: a riskquant scenario file, or an organisation
+    Simulate(SimulateArgs),
+    /// The business-risk register and matrix (事業リスク)
+    Risks(RisksArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct LossArgs {
+    #[command(subcommand)]
+    pub command: Option<LossCommand>,
+    /// The organisation's code (for the report)
+    #[arg(long, value_name = "CODE")]
+    pub org: Option<String>,
+    /// Evaluate plan progress as of this date (YYYY-MM-DD), default today
+    #[arg(long)]
+    pub as_of: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LossCommand {
+    /// Print the loss model's inputs as TOML, ready to edit
+    Inputs {
+        #[command(flatten)]
+        org: OrgArg,
+    },
+    /// Replace the loss model's inputs from a TOML file (a new revision; the old ones are kept)
+    Set {
+        #[command(flatten)]
+        org: OrgArg,
+        file: std::path::PathBuf,
+        /// Why the inputs change
+        #[arg(long, default_value = "updated")]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Scenarios in riskquant's CSV format, no header: id,name,annual_rate,low_p5,high_p95
+    #[arg(long, value_name = "FILE", conflicts_with = "org")]
+    pub scenarios: Option<std::path::PathBuf>,
+    /// Simulate an organisation's loss model, now and after its KPIs are met
+    #[arg(long, value_name = "CODE")]
+    pub org: Option<String>,
+    /// Number of simulated years
+    #[arg(long, default_value_t = 1_000_000)]
+    pub trials: u64,
+    /// Random seed: the same seed gives the same numbers
+    #[arg(long, default_value_t = 2019)]
+    pub seed: u64,
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the loss-exceedance curve as SVG
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct RisksArgs {
+    #[command(subcommand)]
+    pub command: Option<RiskCommand>,
+    /// The organisation's code
+    #[arg(long, value_name = "CODE")]
+    pub org: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    /// Write the risk matrix as SVG
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RiskCommand {
+    /// Add a business risk, or replace the one with the same code
+    Set {
+        #[command(flatten)]
+        org: OrgArg,
+        /// Short code (a–z, 0–9, -)
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        category: String,
+        /// Probability on a 1–5 scale
+        #[arg(long)]
+        probability: i64,
+        /// Impact on a 1–5 scale (see the money bands), or give --impact-yen
+        #[arg(long)]
+        impact: Option<i64>,
+        /// Impact in yen
+        #[arg(long)]
+        impact_yen: Option<i64>,
+        /// The impact comes from the loss model (the cyber risk)
+        #[arg(long)]
+        cyber: bool,
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// Remove a business risk
+    Remove {
+        #[command(flatten)]
+        org: OrgArg,
+        code: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -220,6 +330,11 @@ pub struct PlanFields {
     /// Loss it should reduce: theft, interruption, fine, response (repeatable)
     #[arg(long = "reduces", value_parser = vocab::<LossCategory>)]
     pub reduces: Vec<LossCategory>,
+    /// A lever of the loss model this plan moves, and its value once the target is met:
+    /// identifiability, people_held, outage_days, affected_revenue_share, response_cost_factor
+    /// (repeatable), e.g. --effect identifiability=3
+    #[arg(long = "effect", value_name = "LEVER=VALUE")]
+    pub effects: Vec<String>,
     /// Units in scope, by code, comma-separated
     #[arg(long, value_delimiter = ',')]
     pub units: Vec<String>,

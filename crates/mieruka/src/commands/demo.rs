@@ -48,6 +48,14 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
     }
     let units = store.units(org_id).await?.len();
     let plans = load_plans(&store, org_id, today, now).await?;
+    if store.loss_inputs(org_id).await?.is_none() {
+        let inputs = demo::loss_inputs()
+            .validate()
+            .map_err(|e| anyhow::anyhow!("demo loss inputs: {e}"))?;
+        store
+            .set_loss_inputs(org_id, &inputs, "demo", demo::RECORDER, now)
+            .await?;
+    }
 
     println!("{}", tr(lang, "demo_prepared", &[]));
     let version = store.applied_version().await?;

@@ -5,11 +5,14 @@ mod catalog;
 mod db;
 mod demo;
 mod kpi;
+pub mod loss;
 pub mod measure;
 mod measure_io;
 mod org;
 mod plan;
 mod recommend;
+mod risks;
+mod simulate;
 mod status;
 
 use anyhow::{Context, Result, anyhow};
@@ -104,5 +107,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Plan { command } => plan::run(&ctx, command).await,
         Command::Measure { command } => measure::run(&ctx, command).await,
         Command::Status(args) => status::run(&ctx, args).await,
+        Command::Loss(args) => loss::run(&ctx, args).await,
+        Command::Simulate(args) => simulate::run(&ctx, args).await,
+        Command::Risks(args) => risks::run(&ctx, args).await,
     }
 }

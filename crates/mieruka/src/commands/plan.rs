@@ -2,6 +2,7 @@
 //! agreement, close, list and show with every revision.
 
 use anyhow::{Result, anyhow, bail};
+use mieruka_domain::loss::{Effect, LossLever};
 use mieruka_domain::period::Period;
 use mieruka_domain::plan::{
     Agreement, PlanContent, PlanState, PlanTarget, Purpose, TrajectoryPoint,
@@ -51,6 +52,24 @@ fn parse_targets(kpi: &KpiDefinition, given: &[String]) -> Result<Vec<PlanTarget
                 .parse()
                 .map_err(|_| anyhow!("--target `{g}`: `{value}` is not a number"))?;
             Ok(PlanTarget { part, value })
+        })
+        .collect()
+}
+
+/// Parses `--effect LEVER=VALUE` values.
+fn parse_effects(given: &[String]) -> Result<Vec<Effect>> {
+    given
+        .iter()
+        .map(|g| {
+            let (lever, value) = g.split_once('=').ok_or_else(|| {
+                anyhow!("--effect `{g}`: expected LEVER=VALUE, e.g. identifiability=3")
+            })?;
+            let lever: LossLever = lever.trim().parse().map_err(|e| anyhow!("--effect: {e}"))?;
+            let to = value
+                .trim()
+                .parse()
+                .map_err(|_| anyhow!("--effect `{g}`: `{value}` is not a number"))?;
+            Ok(Effect { lever, to })
         })
         .collect()
 }
@@ -186,6 +205,7 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
                         .clone()
                         .ok_or_else(|| anyhow!("--purpose: say what the plan is for (目的)"))?,
                     reduces: fields.reduces.clone(),
+                    effects: parse_effects(&fields.effects)?,
                 },
                 units: fields.units.clone(),
                 owner: who(fields.owner.clone()),
@@ -248,6 +268,9 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
             }
             if !fields.reduces.is_empty() {
                 c.purpose.reduces = fields.reduces.clone();
+            }
+            if !fields.effects.is_empty() {
+                c.purpose.effects = parse_effects(&fields.effects)?;
             }
             if !fields.units.is_empty() {
                 check_units(&pc.units, &fields.units)?;

@@ -85,25 +85,34 @@ pub async fn statuses(
     };
     let mut out = Vec::new();
     for plan in store.plans(org.id, stored.id).await? {
-        let ctx = store.plan_context(plan.id).await?;
-        let obs: Vec<_> = store
-            .current_measurements(plan.id)
-            .await?
-            .iter()
-            .map(|m| m.observation())
-            .collect();
-        let previous = previous_actual(store, &ctx).await?;
-        let evaluation = evaluate(
-            &ctx.kpi,
-            &ctx.plan.content,
-            &ctx.period,
-            &obs,
-            as_of,
-            previous,
-        );
-        out.push(PlanStatus { ctx, evaluation });
+        out.push(evaluate_plan(store, plan.id, as_of).await?);
     }
     Ok(out)
+}
+
+/// Evaluates one plan from its measurements in force, as of a date.
+pub async fn evaluate_plan(
+    store: &Store,
+    plan: mieruka_store::PlanId,
+    as_of: Date,
+) -> Result<PlanStatus> {
+    let ctx = store.plan_context(plan).await?;
+    let obs: Vec<_> = store
+        .current_measurements(plan)
+        .await?
+        .iter()
+        .map(|m| m.observation())
+        .collect();
+    let previous = previous_actual(store, &ctx).await?;
+    let evaluation = evaluate(
+        &ctx.kpi,
+        &ctx.plan.content,
+        &ctx.period,
+        &obs,
+        as_of,
+        previous,
+    );
+    Ok(PlanStatus { ctx, evaluation })
 }
 
 fn unit_of(kpi: &KpiDefinition) -> &'static str {

@@ -1,0 +1,1 @@
+//! The business-risk register (being written).

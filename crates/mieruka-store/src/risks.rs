@@ -1,0 +1,1 @@
+//! The business-risk register in the database (being written).
