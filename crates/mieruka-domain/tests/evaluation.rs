@@ -32,6 +32,7 @@ fn plan(target: f64, units: &[&str]) -> PlanContent {
         purpose: Purpose {
             text: "test".into(),
             reduces: Vec::new(),
+            effects: Vec::new(),
         },
         units: units.iter().map(|u| u.to_string()).collect(),
         owner: "ciso".into(),

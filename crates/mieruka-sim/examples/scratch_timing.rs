@@ -1,4 +1,9 @@
 use std::time::Instant;
+fn minflt() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let rest = &s[s.rfind(')').unwrap() + 2..];
+    rest.split(' ').nth(7).unwrap().parse().unwrap()
+}
 fn main() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -6,31 +11,21 @@ fn main() {
     ))
     .unwrap();
     let sc = mieruka_sim::parse_riskquant_csv(&text).unwrap();
-    let only: Option<usize> = std::env::args().nth(1).map(|a| a.parse().unwrap());
     for _ in 0..5 {
+        let f0 = minflt();
         let t = Instant::now();
-        let sim = match only {
-            Some(i) => mieruka_sim::simulate(&sc[i..i + 1], 1_000_000, 1),
-            None => mieruka_sim::simulate(&sc, 1_000_000, 1),
-        };
-        let a = t.elapsed();
+        let sim = mieruka_sim::simulate(&sc, 1_000_000, 1);
+        let a = t.elapsed().as_secs_f64() * 1e3;
+        let f1 = minflt();
         let t = Instant::now();
         let c = sim.exceedance_curve(100);
-        let b = t.elapsed();
-        let t = Instant::now();
-        let p = sim.percentile(0.5);
-        let d = t.elapsed();
-        let t = Instant::now();
-        let v: Vec<u64> = sim.totals().iter().map(|x| x.to_bits()).collect();
-        let e = t.elapsed();
+        let b = t.elapsed().as_secs_f64() * 1e3;
+        let f2 = minflt();
         println!(
-            "simulate {:?} curve {:?} one percentile {:?} copy {:?} {} {}",
-            a,
-            b,
-            d,
-            e,
-            c.len(),
-            p + v.len() as f64
+            "simulate {a:.1} ({} faults) curve {b:.1} ({} faults) {}",
+            f1 - f0,
+            f2 - f1,
+            c.len()
         );
     }
 }

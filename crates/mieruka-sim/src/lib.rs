@@ -16,9 +16,10 @@
 mod engine;
 mod riskquant;
 mod scenario;
+mod select;
 mod simulation;
 
 pub use engine::CHUNK;
 pub use riskquant::{COLUMNS, RowError, parse_riskquant_csv};
-pub use scenario::{Scenario, ScenarioError, Z95, analytic_mean};
+pub use scenario::{MAX_RATE, Scenario, ScenarioError, Z95, analytic_mean};
 pub use simulation::{CurvePoint, Simulation, log_thresholds, simulate};

@@ -45,11 +45,16 @@ pub fn parse_riskquant_csv(text: &str) -> Result<Vec<Scenario>, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut first_row_of: HashMap<String, usize> = HashMap::new();
     let mut seen_any = false;
+    let mut lines = Lines {
+        text,
+        offset: 0,
+        line: 1,
+    };
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let row = e.position().map_or(0, |p| p.line() as usize);
+                let row = lines.line_of(e.position().map_or(0, |p| p.byte() as usize));
                 errors.push(RowError {
                     row,
                     column: None,
@@ -58,7 +63,7 @@ pub fn parse_riskquant_csv(text: &str) -> Result<Vec<Scenario>, Vec<RowError>> {
                 continue;
             }
         };
-        let row = record.position().map_or(0, |p| p.line() as usize);
+        let row = lines.line_of(record.position().map_or(0, |p| p.byte() as usize));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -84,6 +89,33 @@ pub fn parse_riskquant_csv(text: &str) -> Result<Vec<Scenario>, Vec<RowError>> {
         Ok(scenarios)
     } else {
         Err(errors)
+    }
+}
+
+/// Line numbers for byte offsets that only move forward. The CSV reader's own line numbers
+/// lag behind after a blank line, and its byte offset points at the line break before a row
+/// that follows blank lines, so the breaks are skipped here before counting.
+struct Lines<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn line_of(&mut self, byte: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut start = byte.min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+            start += 1;
+        }
+        if start >= self.offset {
+            self.line += bytes[self.offset..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.offset = start;
+        }
+        self.line
     }
 }
 

@@ -11,6 +11,10 @@ use crate::engine::{Magnitude, seed_state};
 /// The standard normal quantile at 0.95: a 90% interval spans ±this many standard deviations.
 pub const Z95: f64 = 1.644_853_626_951_472_2;
 
+/// The largest annual rate accepted. Every event is drawn, so the work grows with the rate;
+/// a loss that frequent is better modelled as a cost than as a risk.
+pub const MAX_RATE: f64 = 10_000.0;
+
 /// A loss scenario in riskquant's terms: events arrive as a Poisson process with `annual_rate`
 /// per year, and each event's loss is lognormal with 5th percentile `low_p5` and 95th percentile
 /// `high_p95`. Build one with [`Scenario::new`], which checks the numbers.
@@ -40,7 +44,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 impl Scenario {
-    /// A checked scenario: a non-empty id, a finite rate ≥ 0, and 0 < `low_p5` < `high_p95`,
+    /// A checked scenario: a non-empty id, a rate from 0 to [`MAX_RATE`], and 0 < `low_p5` < `high_p95`,
     /// both finite. The first problem found is returned, naming its field.
     pub fn new(
         id: impl Into<String>,
@@ -60,6 +64,15 @@ impl Scenario {
                 format!("must be a finite number ≥ 0 (events per year), got {annual_rate}"),
             );
         }
+        if annual_rate > MAX_RATE {
+            return err(
+                "annual_rate",
+                format!(
+                    "at most {MAX_RATE} events per year (each event is drawn), got {annual_rate}"
+                ),
+            );
+        }
+
         if !low_p5.is_finite() || low_p5 <= 0.0 {
             return err(
                 "low_p5",

@@ -2,12 +2,10 @@
 //!
 //! Percentiles follow numpy's default ("linear"): for `n` sorted losses `x₀ ≤ … ≤ xₙ₋₁` and
 //! `q` in [0, 1], let `h = (n − 1)·q`; the percentile is `x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋₊₁ − x⌊h⌋)`.
-//! They are found by selection (`select_nth_unstable`), never by sorting everything.
+//! They are found by selection (see `select`), never by sorting everything.
 
-use rayon::prelude::*;
-
-use crate::engine::{self, CHUNK};
 use crate::scenario::Scenario;
+use crate::{engine, select};
 
 /// One point of a loss-exceedance curve: the share of simulated years whose loss is strictly
 /// above `loss`.
@@ -38,9 +36,6 @@ pub struct Simulation {
     curve_low: f64,
     totals: Vec<f64>,
 }
-
-/// Below this many values a selection is not worth splitting across threads.
-const PARALLEL_SELECT_MIN: usize = 1 << 16;
 
 /// Simulates `trials` years of the portfolio. The same inputs and seed give bit-identical
 /// results on any number of threads. With `trials = 0` every statistic is 0 and curves are empty.
@@ -114,7 +109,9 @@ fn interpolate(values: &[f64], ranks: &[Rank]) -> Vec<f64> {
             needed.push(r.lower + 1);
         }
     }
-    let stats = order_statistics(values, &mut needed);
+    needed.sort_unstable();
+    needed.dedup();
+    let stats = select::order_statistics(values, &needed);
     let at = |i: usize| stats[needed.binary_search(&i).expect("selected")];
     ranks
         .iter()
@@ -129,45 +126,6 @@ fn interpolate(values: &[f64], ranks: &[Rank]) -> Vec<f64> {
             }
         })
         .collect()
-}
-
-/// The order statistics at `ranks` (sorted and deduplicated in place) of `values`, on a copy.
-///
-/// Losses are sums of positive amounts starting from +0.0, so they are never negative or NaN;
-/// for such numbers the IEEE bit patterns, read as unsigned integers, sort in the same order as
-/// the numbers, and integer comparisons are cheaper than float ones.
-fn order_statistics(values: &[f64], ranks: &mut Vec<usize>) -> Vec<f64> {
-    ranks.sort_unstable();
-    ranks.dedup();
-    if ranks.is_empty() {
-        return Vec::new();
-    }
-    let mut bits: Vec<u64> = values.par_iter().map(|x| x.to_bits()).collect();
-    multi_select(&mut bits, ranks, 0);
-    ranks.iter().map(|&r| f64::from_bits(bits[r])).collect()
-}
-
-/// Places the order statistic of each rank (sorted, relative to the whole array; `offset` is
-/// where `v` starts) at its position: select the middle rank, then the ranks left and right of
-/// it within the two sides, which are independent and so run in parallel.
-fn multi_select(v: &mut [u64], ranks: &[usize], offset: usize) {
-    if ranks.is_empty() {
-        return;
-    }
-    let mid = ranks.len() / 2;
-    let r = ranks[mid] - offset;
-    let (left, _, right) = v.select_nth_unstable(r);
-    let (lower, upper) = (&ranks[..mid], &ranks[mid + 1..]);
-    if left.len().min(right.len()) >= PARALLEL_SELECT_MIN && !lower.is_empty() && !upper.is_empty()
-    {
-        rayon::join(
-            || multi_select(left, lower, offset),
-            || multi_select(right, upper, offset + r + 1),
-        );
-    } else {
-        multi_select(left, lower, offset);
-        multi_select(right, upper, offset + r + 1);
-    }
 }
 
 /// `points` thresholds spaced evenly in log scale from `low` to `high` (both > 0), ending
@@ -225,26 +183,7 @@ impl Simulation {
             .collect();
         order.sort_by(|&a, &b| thresholds[a].total_cmp(&thresholds[b]));
         let sorted: Vec<f64> = order.iter().map(|&i| thresholds[i]).collect();
-        // below[j] = how many losses lie above exactly the j smallest thresholds; the losses
-        // above threshold i are then those with j > i. Integer counts add up the same in any
-        // order, so the result does not depend on threads.
-        let below = self
-            .totals
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut h = vec![0u64; sorted.len() + 1];
-                for &x in chunk {
-                    h[sorted.partition_point(|&t| t < x)] += 1;
-                }
-                h
-            })
-            .reduce(
-                || vec![0u64; sorted.len() + 1],
-                |mut a, b| {
-                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                    a
-                },
-            );
+        let above = select::count_above(&self.totals, &sorted);
         let n = self.totals.len().max(1) as f64;
         let mut out: Vec<CurvePoint> = thresholds
             .iter()
@@ -253,11 +192,35 @@ impl Simulation {
                 probability: 0.0,
             })
             .collect();
-        let mut above = 0u64;
-        for (j, &i) in order.iter().enumerate().rev() {
-            above += below[j + 1];
-            out[i].probability = above as f64 / n;
+        for (&i, &count) in order.iter().zip(&above) {
+            out[i].probability = count as f64 / n;
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_follow_numpys_linear_convention() {
+        let v = [4.0, 1.0, 3.0, 2.0];
+        let p = |q| interpolate(&v, &[Rank::of(4, 0, q)])[0];
+        assert_eq!(p(0.0), 1.0);
+        assert_eq!(p(0.5), 2.5);
+        assert!((p(0.9) - 3.7).abs() < 1e-12);
+        assert_eq!(p(1.0), 4.0);
+        assert_eq!(interpolate(&[7.0], &[Rank::of(1, 0, 0.99)]), vec![7.0]);
+        assert_eq!(interpolate(&[], &[Rank::of(0, 0, 0.5)]), vec![0.0]);
+    }
+
+    #[test]
+    fn a_percentile_of_the_positive_values_skips_the_zeros() {
+        // Zeros sort first: the positives are ranks 3.. of the whole.
+        let v = [0.0, 5.0, 0.0, 1.0, 0.0, 3.0];
+        let r = Rank::of(3, 3, 0.5);
+        assert_eq!(interpolate(&v, &[r]), vec![3.0]);
+        assert_eq!(interpolate(&v, &[Rank::of(3, 3, 0.0)]), vec![1.0]);
     }
 }

@@ -210,7 +210,7 @@ fn a_plan_with_an_effect_is_worth_money() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|p| p["plan"].to_string() == id)
+        .find(|p| p["plan"].to_string().as_str() == id)
         .unwrap()
         .clone();
     assert!(p["reduction_at_target_yen"].as_f64().unwrap() > 0.0);

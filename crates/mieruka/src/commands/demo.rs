@@ -56,6 +56,7 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             .set_loss_inputs(org_id, &inputs, "demo", demo::RECORDER, now)
             .await?;
     }
+    let risks_added = super::risks::load_demo_risks(&store, org_id, now).await?;
 
     println!("{}", tr(lang, "demo_prepared", &[]));
     let version = store.applied_version().await?;
@@ -97,6 +98,12 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             &[("slug", &org.slug), ("name", &org.name), ("units", &units)]
         )
     );
+    if risks_added > 0 {
+        println!(
+            "  {}",
+            tr(lang, "demo_risks_added", &[("count", &risks_added)])
+        );
+    }
     match plans {
         Some(n) => println!("  {}", tr(lang, "demo_plans_created", &[("count", &n)])),
         None => println!("  {}", tr(lang, "demo_plans_kept", &[])),

@@ -1,7 +1,537 @@
-//! `mieruka risks` (being written).
-use super::Ctx;
-use crate::cli::RisksArgs;
-use anyhow::Result;
-pub async fn run(_ctx: &Ctx, _args: RisksArgs) -> Result<()> {
-    anyhow::bail!("not available yet")
+//! `mieruka risks`: the business-risk register and its matrix (Fig. 8) — a table, a text matrix,
+//! JSON, or an SVG file — and `risks set` / `risks remove` to keep the register. The cyber risk's
+//! impact is the loss model's maximum loss, shown now and after the KPI plans meet their targets.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use mieruka_charts::{MatrixPoint, PointKind, risk_matrix_svg};
+use mieruka_domain::loss::LossInputs;
+use mieruka_domain::money::yen;
+use mieruka_domain::risk::{
+    Cell, CyberLevels, Impact, Placement, RawRisk, Risk, demo_risks, impact_band, impact_label,
+    other_cyber, place, probability_label,
+};
+use mieruka_domain::{Lang, Timestamp};
+use mieruka_store::orgs::StoredOrg;
+use mieruka_store::{OrgId, Store, StoreError};
+use serde_json::{Value, json};
+
+use super::loss::CyberImpact;
+use super::{Ctx, find_org, now, today};
+use crate::cli::{RiskCommand, RisksArgs};
+use crate::render::{pad, table, width};
+
+fn l(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// Adds the report's nine demo risks to an organisation that has no risks yet; returns how many
+/// were added (0 when it already had some, so running `mieruka demo` again changes nothing).
+pub async fn load_demo_risks(store: &Store, org: OrgId, now: Timestamp) -> Result<usize> {
+    if !store.risks(org).await?.is_empty() {
+        return Ok(0);
+    }
+    let risks = demo_risks();
+    for r in &risks {
+        store.upsert_risk(org, r, now).await?;
+    }
+    Ok(risks.len())
+}
+
+pub async fn run(ctx: &Ctx, args: RisksArgs) -> Result<()> {
+    match args.command {
+        Some(RiskCommand::Set {
+            org,
+            code,
+            name,
+            category,
+            probability,
+            impact,
+            impact_yen,
+            cyber,
+            owner,
+        }) => {
+            let raw = RawRisk {
+                code,
+                name,
+                category,
+                probability,
+                impact,
+                impact_yen,
+                cyber,
+                owner,
+                note: None,
+            };
+            set(ctx, &org.org, raw).await
+        }
+        Some(RiskCommand::Remove { org, code }) => remove(ctx, &org.org, &code).await,
+        None => {
+            let org = args
+                .org
+                .ok_or_else(|| anyhow!("--org: which organisation (e.g. --org demo)"));
+            show(ctx, &org?, args.json, args.svg.as_deref()).await
+        }
+    }
+}
+
+async fn register(store: &Store, org: OrgId) -> Result<Vec<Risk>> {
+    Ok(store
+        .risks(org)
+        .await?
+        .into_iter()
+        .map(|s| s.risk)
+        .collect())
+}
+
+/// Checks the options (before the database is opened), then adds or replaces the risk.
+async fn set(ctx: &Ctx, org: &str, raw: RawRisk) -> Result<()> {
+    let given = [raw.impact.is_some(), raw.impact_yen.is_some(), raw.cyber];
+    if given.iter().filter(|g| **g).count() != 1 {
+        bail!(
+            "--impact, --impact-yen, --cyber: give exactly one (a level 1–5, an amount in yen, or --cyber for the loss model)"
+        );
+    }
+    let risk = raw.validate().map_err(|e| match e.field.as_str() {
+        // The code's own message already says what it is.
+        "code" => anyhow!("{}", e.reason),
+        f => anyhow!("--{}: {}", f.replace('_', "-"), e.reason),
+    })?;
+    let store = ctx.store().await?;
+    let o = find_org(&store, org).await?;
+    let existing = register(&store, o.id).await?;
+    if let Some(other) = other_cyber(&existing, &risk) {
+        bail!(
+            "--cyber: risk `{0}` already takes its impact from the loss model (one per organisation; `mieruka risks remove --org {1} {0}` first)",
+            other.code,
+            o.org.slug
+        );
+    }
+    let existed = existing.iter().any(|r| r.code == risk.code);
+    store.upsert_risk(o.id, &risk, now()).await?;
+    let (code, name) = (risk.code.as_str(), risk.name.as_str());
+    match (ctx.lang, existed) {
+        (Lang::Ja, false) => println!("{} に事業リスク {code}「{name}」を登録しました", o.org.slug),
+        (Lang::Ja, true) => println!("{} の事業リスク {code}「{name}」を更新しました", o.org.slug),
+        (Lang::En, false) => println!("Added business risk {code} ({name}) to {}", o.org.slug),
+        (Lang::En, true) => println!("Updated business risk {code} ({name}) of {}", o.org.slug),
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn remove(ctx: &Ctx, org: &str, code: &str) -> Result<()> {
+    let store = ctx.store().await?;
+    let o = find_org(&store, org).await?;
+    match store.remove_risk(o.id, code).await {
+        Err(StoreError::NotFound { .. }) => bail!(
+            "risk `{code}` was not found in organisation {0} (`mieruka risks --org {0}` lists them)",
+            o.org.slug
+        ),
+        other => other?,
+    }
+    match ctx.lang {
+        Lang::Ja => println!("{} の事業リスク {code} を削除しました", o.org.slug),
+        Lang::En => println!("Removed business risk {code} from {}", o.org.slug),
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Everything the views need: the register, the bands, the cyber risk's figures and each risk's
+/// place.
+struct Register {
+    org: StoredOrg,
+    risks: Vec<Risk>,
+    inputs: LossInputs,
+    has_loss_inputs: bool,
+    cyber: Option<CyberImpact>,
+    placed: Vec<Placement>,
+}
+
+async fn load(store: &Store, code: &str) -> Result<Register> {
+    let org = find_org(store, code).await?;
+    let risks = register(store, org.id).await?;
+    let stored_inputs = store.loss_inputs(org.id).await?;
+    let has_loss_inputs = stored_inputs.is_some();
+    let inputs = stored_inputs.map_or_else(LossInputs::template, |s| s.inputs);
+    // The loss model evaluates every plan, so it runs only when a risk needs it.
+    let cyber = if risks.iter().any(Risk::is_cyber) {
+        super::loss::cyber_impact(store, &org, today()).await?
+    } else {
+        None
+    };
+    let levels = cyber.as_ref().map(|c| CyberLevels {
+        now: c.now_level,
+        after: c.after_level,
+    });
+    let placed = place(&risks, &inputs, levels);
+    Ok(Register {
+        org,
+        risks,
+        inputs,
+        has_loss_inputs,
+        cyber,
+        placed,
+    })
+}
+
+async fn show(ctx: &Ctx, code: &str, json: bool, svg: Option<&Path>) -> Result<()> {
+    let store = ctx.store().await?;
+    let reg = load(&store, code).await?;
+    store.close().await;
+    let lang = ctx.lang;
+    if let Some(path) = svg {
+        write_whole(path, svg_text(lang, &reg).as_bytes())?;
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&to_json(&reg))?);
+    } else {
+        print!("{}", render(lang, &reg));
+        if let Some(path) = svg {
+            match lang {
+                Lang::Ja => println!("\nマトリクスを SVG で書き出しました: {}", path.display()),
+                Lang::En => println!("\nWrote the matrix as SVG: {}", path.display()),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cell_json(c: Option<Cell>) -> Value {
+    c.map_or(
+        Value::Null,
+        |c| json!({"probability": c.probability, "impact": c.impact}),
+    )
+}
+
+fn to_json(reg: &Register) -> Value {
+    let round = |v: f64| v.round() as i64;
+    let risks: Vec<Value> = reg
+        .risks
+        .iter()
+        .zip(&reg.placed)
+        .enumerate()
+        .map(|(i, (r, p))| {
+            let impact_yen = match r.impact {
+                Impact::Yen(y) => Some(y),
+                Impact::Cyber => reg.cyber.as_ref().map(|c| round(c.now_yen)),
+                Impact::Level(_) => None,
+            };
+            json!({
+                "number": i + 1,
+                "code": r.code,
+                "name": r.name,
+                "category": r.category,
+                "probability": r.probability,
+                "impact": p.at.map(|c| c.impact),
+                "impact_yen": impact_yen,
+                "cyber": r.is_cyber(),
+                "owner": r.owner,
+                "cell": cell_json(p.at),
+                "cell_after": cell_json(p.after),
+            })
+        })
+        .collect();
+    let cyber = reg.cyber.as_ref().map_or(Value::Null, |c| {
+        json!({
+            "now": {"impact": c.now_level, "loss_yen": round(c.now_yen)},
+            "after": {"impact": c.after_level, "loss_yen": round(c.after_yen)},
+        })
+    });
+    json!({
+        "org": reg.org.org.slug,
+        "bands_yen": reg.inputs.impact_bands_yen.iter().map(|b| round(*b)).collect::<Vec<_>>(),
+        "risks": risks,
+        "cyber": cyber,
+    })
+}
+
+/// A remark after a value: full-width brackets in Japanese, a space and brackets in English.
+fn aside(lang: Lang, s: &str) -> String {
+    match lang {
+        Lang::Ja => format!("（{s}）"),
+        Lang::En => format!(" ({s})"),
+    }
+}
+
+fn level_text(level: u8, lang: Lang) -> String {
+    format!("{level} {}", impact_label(level, lang))
+}
+
+fn impact_cell(lang: Lang, reg: &Register, r: &Risk, p: &Placement) -> String {
+    let bands = &reg.inputs.impact_bands_yen;
+    match (r.impact, p.at, p.after) {
+        (Impact::Level(v), _, _) => {
+            level_text(v, lang) + &aside(lang, &impact_band(v, bands, lang))
+        }
+        (Impact::Yen(y), Some(at), _) => {
+            level_text(at.impact, lang) + &aside(lang, &yen(y as f64, lang))
+        }
+        (Impact::Cyber, Some(now), Some(after)) => format!(
+            "{} → {}{}",
+            level_text(now.impact, lang),
+            level_text(after.impact, lang),
+            aside(lang, l(lang, "損失額モデル", "loss model"))
+        ),
+        _ => format!(
+            "－{}",
+            aside(lang, l(lang, "損失額の入力なし", "no loss inputs"))
+        ),
+    }
+}
+
+fn render(lang: Lang, reg: &Register) -> String {
+    let slug = &reg.org.org.slug;
+    let mut out = format!(
+        "{} {} — {}\n\n",
+        slug,
+        reg.org.org.name,
+        l(
+            lang,
+            "事業リスク（発生確率 × 影響度）",
+            "business risks (probability × impact)"
+        )
+    );
+    if reg.risks.is_empty() {
+        out.push_str(&match lang {
+            Lang::Ja => format!("  事業リスクはまだ登録されていません（`mieruka risks set --org {slug} CODE --name … --category … --probability 1–5 --impact 1–5` で登録します）。\n"),
+            Lang::En => format!("  No business risks yet (add one with `mieruka risks set --org {slug} CODE --name … --category … --probability 1–5 --impact 1–5`).\n"),
+        });
+        return out;
+    }
+    let header: Vec<String> = [
+        "#",
+        l(lang, "リスク", "Risk"),
+        l(lang, "分類", "Category"),
+        l(lang, "発生確率", "Probability"),
+        l(lang, "影響度", "Impact"),
+        l(lang, "責任者", "Owner"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let rows: Vec<Vec<String>> = reg
+        .risks
+        .iter()
+        .zip(&reg.placed)
+        .enumerate()
+        .map(|(i, (r, p))| {
+            vec![
+                (i + 1).to_string(),
+                r.name.clone(),
+                r.category.clone(),
+                format!(
+                    "{} {}",
+                    r.probability,
+                    probability_label(r.probability, lang)
+                ),
+                impact_cell(lang, reg, r, p),
+                r.owner.clone().unwrap_or_else(|| "－".into()),
+            ]
+        })
+        .collect();
+    out.push_str(&table(&header, &rows));
+    if let Some(cyber_risk) = reg.risks.iter().find(|r| r.is_cyber()) {
+        out.push('\n');
+        match &reg.cyber {
+            Some(c) => out.push_str(&format!(
+                "{}: {} {}{} → {} {}{}\n",
+                l(lang, "サイバーリスクの影響度（損失額モデル）", "Cyber risk impact (loss model)"),
+                l(lang, "現在", "now"),
+                yen(c.now_yen, lang),
+                aside(lang, &level_text(c.now_level, lang)),
+                l(lang, "KPI 達成後", "after the KPIs are met"),
+                yen(c.after_yen, lang),
+                aside(lang, &level_text(c.after_level, lang)),
+            )),
+            None => out.push_str(&match lang {
+                Lang::Ja => format!(
+                    "サイバーリスク「{}」は損失額の入力がないため、マトリクスに置けません。`mieruka loss inputs --org {slug} > loss.toml` で入力を作り、`mieruka loss set --org {slug} loss.toml` で登録してください。\n",
+                    cyber_risk.name
+                ),
+                Lang::En => format!(
+                    "The cyber risk ({}) is left off the matrix: the organisation has no loss inputs. Write them with `mieruka loss inputs --org {slug} > loss.toml` and record them with `mieruka loss set --org {slug} loss.toml`.\n",
+                    cyber_risk.name
+                ),
+            }),
+        }
+    }
+    let bands: Vec<String> = (1..=5u8)
+        .map(|v| {
+            format!(
+                "{} {}",
+                level_text(v, lang),
+                impact_band(v, &reg.inputs.impact_bands_yen, lang)
+            )
+        })
+        .collect();
+    out.push_str(&format!(
+        "{}{}: {}\n",
+        l(lang, "影響度の区分", "Impact bands"),
+        if reg.has_loss_inputs {
+            ""
+        } else {
+            l(lang, "（既定）", " (default)")
+        },
+        bands.join(" / ")
+    ));
+    out.push('\n');
+    out.push_str(&text_matrix(lang, reg));
+    out
+}
+
+/// The matrix as text: impact 5 at the top, probability 1–5 left to right, each risk by number;
+/// the cyber risk `[n]` now and `(n)` after. ASCII marks keep columns aligned in any terminal.
+fn text_matrix(lang: Lang, reg: &Register) -> String {
+    let mut cells: [[Vec<String>; 5]; 5] = Default::default();
+    for (i, p) in reg.placed.iter().enumerate() {
+        let n = i + 1;
+        let cyber = reg.risks[i].is_cyber();
+        if let Some(c) = p.at {
+            let mark = if cyber {
+                format!("[{n}]")
+            } else {
+                n.to_string()
+            };
+            cells[usize::from(c.impact) - 1][usize::from(c.probability) - 1].push(mark);
+        }
+        if let Some(c) = p.after {
+            cells[usize::from(c.impact) - 1][usize::from(c.probability) - 1].push(format!("({n})"));
+        }
+    }
+    let text = |v: &Vec<String>| v.join(",");
+    let col = cells
+        .iter()
+        .flatten()
+        .map(|v| width(&text(v)))
+        .max()
+        .unwrap_or(0)
+        .max(3)
+        + 2;
+    let labels: Vec<String> = (1..=5u8).map(|v| level_text(v, lang)).collect();
+    let label_w = labels.iter().map(|s| width(s)).max().unwrap_or(0);
+    let mut out = format!(
+        "{}\n{}\n",
+        l(
+            lang,
+            "マトリクス（右上ほど高リスク。[n] サイバーリスクの現在、(n) KPI 達成後）",
+            "Matrix (risk is highest at the upper right; [n] the cyber risk now, (n) after the KPIs are met)"
+        ),
+        l(lang, "影響度（損失額）↑", "Impact (loss) ↑"),
+    );
+    let rule = format!(
+        "{}+{}\n",
+        " ".repeat(label_w + 1),
+        format!("{}+", "-".repeat(col)).repeat(5)
+    );
+    out.push_str(&rule);
+    for impact in (1..=5usize).rev() {
+        out.push_str(&pad(&labels[impact - 1], label_w));
+        out.push_str(" |");
+        for cell in &cells[impact - 1] {
+            out.push_str(&pad(&format!(" {}", text(cell)), col));
+            out.push('|');
+        }
+        out.push('\n');
+        out.push_str(&rule);
+    }
+    out.push_str(&" ".repeat(label_w + 2));
+    for p in 1..=5 {
+        out.push_str(&pad(&format!(" {p}"), col + 1));
+    }
+    out.push_str(&format!("→ {}\n", l(lang, "発生確率", "probability")));
+    let scale: Vec<String> = (1..=5u8)
+        .map(|p| format!("{p} {}", probability_label(p, lang)))
+        .collect();
+    out.push_str(&format!(
+        "{}: {}\n",
+        l(lang, "発生確率", "Probability"),
+        scale.join(" / ")
+    ));
+    out
+}
+
+fn svg_text(lang: Lang, reg: &Register) -> String {
+    let points: Vec<MatrixPoint> = reg
+        .risks
+        .iter()
+        .zip(&reg.placed)
+        .map(|(r, p)| MatrixPoint {
+            label: r.name.clone(),
+            at: p.at,
+            kind: if r.is_cyber() {
+                PointKind::Cyber { after: p.after }
+            } else {
+                PointKind::Normal
+            },
+        })
+        .collect();
+    let title = format!(
+        "{} — {}",
+        reg.org.org.name,
+        l(
+            lang,
+            "事業リスクの評価（発生確率 × 影響度）",
+            "Business risks (probability × impact)"
+        )
+    );
+    risk_matrix_svg(lang, &points, &title, Some(&reg.inputs.impact_bands_yen))
+}
+
+/// Writes to a temporary file beside the target and renames it into place, so a reader never
+/// sees half a file and a failed write leaves the old one.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path.display();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".mieruka-risks-");
+    // A temporary file is private by default; the chart gets the usual permissions (umask).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("--svg: {name}: cannot create a file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("--svg: {name}: cannot write"))?;
+    tmp.persist(path)
+        .map_err(|e| anyhow!("--svg: {name}: cannot write: {}", e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mieruka_domain::Maturity;
+    use mieruka_domain::org::Organisation;
+    use mieruka_store::DatabaseUrl;
+
+    #[tokio::test]
+    async fn demo_risks_load_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&DatabaseUrl::sqlite(dir.path().join("m.sqlite3")))
+            .await
+            .unwrap();
+        let at = Timestamp::from_unix_seconds(1_795_709_467);
+        let org =
+            Organisation::new("demo", "サンプル空調株式会社", Maturity::Improving, 4).unwrap();
+        let org = store.create_organisation(&org, at).await.unwrap();
+        assert_eq!(load_demo_risks(&store, org, at).await.unwrap(), 9);
+        assert_eq!(
+            load_demo_risks(&store, org, at).await.unwrap(),
+            0,
+            "a second run adds nothing"
+        );
+        let stored = store.risks(org).await.unwrap();
+        assert_eq!(stored.len(), 9);
+        assert_eq!(stored.iter().filter(|s| s.risk.is_cyber()).count(), 1);
+    }
 }

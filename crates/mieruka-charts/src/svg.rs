@@ -1,0 +1,121 @@
+//! The small pieces every chart writes with: escaping text for XML, numbers with a fixed
+//! precision (so output is deterministic), and a text-width estimate for wrapping labels
+//! without a font at hand.
+
+/// The font list every chart uses: the Japanese fonts reports are set in, then any sans-serif.
+pub(crate) const FONT_FAMILY: &str =
+    "IPAexGothic, 'Noto Sans CJK JP', 'Hiragino Sans', Meiryo, sans-serif";
+
+/// Escapes text for XML content and attribute values (`&<>"'`).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters other than tab and newline are not allowed in XML 1.0 at all.
+            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A coordinate with one decimal, trailing `.0` dropped.
+pub(crate) fn num(v: f64) -> String {
+    let s = format!("{v:.1}");
+    match s.strip_suffix(".0") {
+        Some(whole) if whole != "-0" => whole.to_string(),
+        Some(_) => "0".to_string(),
+        None => s,
+    }
+}
+
+/// How many ems a text takes, roughly: a CJK or other wide character is one em, the rest about
+/// six tenths. Good enough to wrap labels before they run into each other.
+pub(crate) fn ems(s: &str) -> f64 {
+    s.chars().map(char_ems).sum()
+}
+
+fn char_ems(c: char) -> f64 {
+    let wide = matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+    if wide { 1.0 } else { 0.6 }
+}
+
+/// Splits a label into lines of at most `max_ems`: between words where there are spaces, and
+/// between any two wide characters (Japanese has no spaces).
+pub(crate) fn wrap(s: &str, max_ems: f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut width = 0.0;
+    for word in s.split_inclusive(' ') {
+        let w = ems(word.trim_end());
+        if width + w <= max_ems {
+            line.push_str(word);
+            width += ems(word);
+            continue;
+        }
+        if w <= max_ems {
+            lines.push(line.trim_end().to_string());
+            line = word.to_string();
+            width = ems(word);
+            continue;
+        }
+        // Too long for a line of its own: break it character by character.
+        for c in word.chars() {
+            let cw = char_ems(c);
+            if width + cw > max_ems && !line.trim().is_empty() {
+                lines.push(line.trim_end().to_string());
+                line.clear();
+                width = 0.0;
+            }
+            line.push(c);
+            width += cw;
+        }
+    }
+    if !line.trim().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_the_five_and_drops_control_characters() {
+        assert_eq!(
+            escape(r#"R&D <"x"> 'y'"#),
+            "R&amp;D &lt;&quot;x&quot;&gt; &apos;y&apos;"
+        );
+        assert_eq!(escape("a\u{1}b"), "ab");
+    }
+
+    #[test]
+    fn numbers_are_short_and_fixed() {
+        assert_eq!(num(12.0), "12");
+        assert_eq!(num(12.345), "12.3");
+        assert_eq!(num(-0.01), "0");
+    }
+
+    #[test]
+    fn wraps_japanese_anywhere_and_english_between_words() {
+        assert_eq!(
+            wrap("サイバーリスク・個人情報の保護", 8.0),
+            ["サイバーリスク・", "個人情報の保護"]
+        );
+        assert_eq!(
+            wrap("Cyber risk and personal data", 10.0),
+            ["Cyber risk and", "personal data"]
+        );
+        assert_eq!(wrap("short", 10.0), ["short"]);
+        assert_eq!(wrap("", 10.0), [""]);
+    }
+}
