@@ -150,7 +150,7 @@ impl Simulation {
     }
 
     /// The percentile at `q` (0 ≤ q ≤ 1), by the convention in the module documentation.
-    /// Each call selects on a fresh copy of the losses: O(trials).
+    /// Each call makes two passes over the losses and selects among the few near `q`: O(trials).
     pub fn percentile(&self, q: f64) -> f64 {
         assert!(
             (0.0..=1.0).contains(&q),

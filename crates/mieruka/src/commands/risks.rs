@@ -2,10 +2,9 @@
 //! JSON, or an SVG file — and `risks set` / `risks remove` to keep the register. The cyber risk's
 //! impact is the loss model's maximum loss, shown now and after the KPI plans meet their targets.
 
-use std::io::Write as _;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use mieruka_charts::{MatrixPoint, PointKind, risk_matrix_svg};
 use mieruka_domain::loss::LossInputs;
 use mieruka_domain::money::yen;
@@ -186,7 +185,7 @@ async fn show(ctx: &Ctx, code: &str, json: bool, svg: Option<&Path>) -> Result<(
     store.close().await;
     let lang = ctx.lang;
     if let Some(path) = svg {
-        write_whole(path, svg_text(lang, &reg).as_bytes())?;
+        crate::files::write_whole(path, svg_text(lang, &reg).as_bytes(), Some("--svg"))?;
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&to_json(&reg))?);
@@ -481,30 +480,6 @@ fn svg_text(lang: Lang, reg: &Register) -> String {
         )
     );
     risk_matrix_svg(lang, &points, &title, Some(&reg.inputs.impact_bands_yen))
-}
-
-/// Writes to a temporary file beside the target and renames it into place, so a reader never
-/// sees half a file and a failed write leaves the old one.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.display();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".mieruka-risks-");
-    // A temporary file is private by default; the chart gets the usual permissions (umask).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("--svg: {name}: cannot create a file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("--svg: {name}: cannot write"))?;
-    tmp.persist(path)
-        .map_err(|e| anyhow!("--svg: {name}: cannot write: {}", e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]

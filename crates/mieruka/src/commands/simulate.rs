@@ -2,7 +2,6 @@
 //! organisation's loss model now and after its plans — printed as text or JSON, with the
 //! loss-exceedance curve optionally written as a standalone SVG.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -114,7 +113,11 @@ pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
             .map(|(label, _)| label_text(ctx.lang, label))
             .zip(curves)
             .collect();
-        write_whole(path, exceedance_svg(ctx.lang, &labelled).as_bytes())?;
+        crate::files::write_whole(
+            path,
+            exceedance_svg(ctx.lang, &labelled).as_bytes(),
+            Some("--svg"),
+        )?;
     }
     Ok(())
 }
@@ -272,30 +275,6 @@ fn render(lang: Lang, title: Option<&str>, scenarios: &[Scenario], sim: &Simulat
         .collect();
     out.push_str(&table(&header, &rows));
     out
-}
-
-/// Writes to a temporary file beside the target and renames it into place, so a reader never
-/// sees half a file and a failed write leaves the old one.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.display();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".mieruka-simulate-");
-    // A temporary file is private by default; the chart gets the usual permissions (umask).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("--svg: {name}: cannot create a file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("--svg: {name}: cannot write"))?;
-    tmp.persist(path)
-        .map_err(|e| anyhow!("--svg: {name}: cannot write: {}", e.error))?;
-    Ok(())
 }
 
 /// Text made safe inside SVG (XML) text and attributes.

@@ -1,10 +1,7 @@
 //! `mieruka measure export`: an organisation's measurements for a period as CSV (UTF-8 with a BOM,
 //! for Excel) or XLSX, in the columns the importer reads, written whole or not at all.
 
-use std::io::Write as _;
-use std::path::Path;
-
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use mieruka_domain::period::Period;
 use mieruka_domain::plan::MeasuredValue;
 use mieruka_domain::{Formula, Lang};
@@ -189,7 +186,7 @@ pub async fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             xlsx_bytes(&header, &rows).map_err(|e| anyhow!("cannot build the workbook: {e}"))?
         }
     };
-    write_whole(&args.output, &bytes)?;
+    crate::files::write_whole(&args.output, &bytes, None)?;
     let file = args.output.display();
     let n = rows.len();
     let p = plans.len();
@@ -253,29 +250,6 @@ fn xlsx_bytes(header: &[String], rows: &[Vec<Out>]) -> Result<Vec<u8>, XlsxError
     }
     sheet.set_freeze_panes(1, 0)?;
     book.save_to_buffer()
-}
-
-/// Writes to a temporary file beside the target and renames it into place.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.display();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".mieruka-export-");
-    // A temporary file is private by default; the export gets the usual permissions (umask).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("{name}: cannot create a file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{name}: cannot write"))?;
-    tmp.persist(path)
-        .map_err(|e| anyhow!("{name}: cannot write: {}", e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]
