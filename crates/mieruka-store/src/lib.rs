@@ -11,6 +11,7 @@ mod ids;
 mod migrate;
 mod url;
 
+pub mod audit;
 pub mod catalogue;
 pub mod loss;
 pub mod measurements;
@@ -37,6 +38,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     url: DatabaseUrl,
+    /// Who the changes made through this handle are recorded as (in the audit log).
+    actor: std::sync::Arc<str>,
 }
 
 impl Store {
@@ -75,6 +78,7 @@ impl Store {
         let store = Store {
             pool,
             url: url.clone(),
+            actor: "system".into(),
         };
         store.migrate().await?;
         Ok(store)
@@ -82,6 +86,21 @@ impl Store {
 
     async fn migrate(&self) -> Result<()> {
         migrate::run(&self.pool, self.backend()).await
+    }
+
+    /// The same store, recording its changes as made by `actor` (a username, `api:token-name`…).
+    /// Cheap: the pool is shared.
+    pub fn with_actor(&self, actor: &str) -> Store {
+        Store {
+            pool: self.pool.clone(),
+            url: self.url.clone(),
+            actor: actor.into(),
+        }
+    }
+
+    /// Who changes through this handle are recorded as.
+    pub fn actor(&self) -> &str {
+        &self.actor
     }
 
     pub fn url(&self) -> &DatabaseUrl {

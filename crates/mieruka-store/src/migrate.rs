@@ -31,6 +31,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0002_money.sql"),
         postgres: include_str!("../migrations/postgres/0002_money.sql"),
     },
+    Step {
+        version: 3,
+        description: "access and audit",
+        sqlite: include_str!("../migrations/sqlite/0003_access.sql"),
+        postgres: include_str!("../migrations/postgres/0003_access.sql"),
+    },
 ];
 
 /// An arbitrary constant naming mieruka's migration lock on PostgreSQL.

@@ -89,6 +89,30 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// The business-risk register and matrix (事業リスク)
     Risks(RisksArgs),
+    /// The audit log: every change, who made it and when, hash-chained
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole chain; name the first entry that was edited, deleted or reordered
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List entries, newest first
+    List {
+        /// Only entries about this organisation
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

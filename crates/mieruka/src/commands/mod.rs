@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes parsed arguments, does its work through the domain
 //! and the store, and prints; the clock is read here and passed down.
 
+mod audit;
 mod catalog;
 mod db;
 mod demo;
@@ -41,7 +42,7 @@ impl Ctx {
     /// Like [`Ctx::store`], also saying what loading the catalogue changed.
     pub async fn open(&self) -> Result<(Store, SyncReport)> {
         let url = settings::database_url(self.database.as_deref())?;
-        let store = Store::open(&url).await?;
+        let store = Store::open(&url).await?.with_actor(&who(None));
         let report = store.sync_catalogue(&builtin_catalogue()?, now()).await?;
         Ok((store, report))
     }
@@ -110,5 +111,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Loss(args) => loss::run(&ctx, args).await,
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Risks(args) => risks::run(&ctx, args).await,
+        Command::Audit { command } => audit::run(&ctx, command).await,
     }
 }
