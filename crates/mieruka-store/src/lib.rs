@@ -11,6 +11,7 @@ mod ids;
 mod migrate;
 mod url;
 
+pub mod access;
 pub mod audit;
 pub mod catalogue;
 pub mod loss;

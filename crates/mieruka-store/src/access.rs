@@ -1,0 +1,349 @@
+//! Who may do what: account credentials, roles per organisation, sessions shared by every
+//! instance, API tokens, and sign-in attempts for throttling. Secrets never come back out: the
+//! store keeps password hashes and SHA-256 digests of session and token secrets only.
+
+use mieruka_domain::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::ids::{OrgId, UnitId, UserId};
+use crate::{Result, Store, StoreError};
+
+/// What the server needs to check a sign-in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credentials {
+    pub user: UserId,
+    pub username: String,
+    pub password_hash: Option<String>,
+    pub is_admin: bool,
+    pub disabled: bool,
+    pub must_change_password: bool,
+}
+
+/// A role in one organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Membership {
+    pub org_id: OrgId,
+    pub org_code: String,
+    pub role: String,
+    /// A contributor's subtree root.
+    pub unit: Option<UnitId>,
+}
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub user: UserId,
+    pub csrf_token: String,
+    pub expires_unix: i64,
+}
+
+/// An API token as listed (never its secret).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user: UserId,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: Vec<String>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}
+
+fn credentials(row: &AnyRow) -> Result<Credentials> {
+    Ok(Credentials {
+        user: UserId(row.try_get("id")?),
+        username: row.try_get("username")?,
+        password_hash: row.try_get("password_hash")?,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+    })
+}
+
+fn token(row: &AnyRow) -> Result<ApiToken> {
+    let scopes: String = row.try_get("scopes")?;
+    let revoked: Option<String> = row.try_get("revoked_at")?;
+    Ok(ApiToken {
+        id: row.try_get("id")?,
+        user: UserId(row.try_get("user_id")?),
+        name: row.try_get("name")?,
+        prefix: row.try_get("prefix")?,
+        scopes: serde_json::from_str(&scopes).map_err(|e| StoreError::Corrupt {
+            what: "API token scopes".into(),
+            reason: e.to_string(),
+        })?,
+        created_at: row.try_get("created_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+        revoked: revoked.is_some(),
+    })
+}
+
+impl Store {
+    pub async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        let row = sqlx::query(
+            "SELECT id, username, password_hash, is_admin, disabled, must_change_password FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(credentials).transpose()
+    }
+
+    pub async fn credentials_by_id(&self, user: UserId) -> Result<Option<Credentials>> {
+        let row = sqlx::query(
+            "SELECT id, username, password_hash, is_admin, disabled, must_change_password FROM users WHERE id = $1",
+        )
+        .bind(user.0)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(credentials).transpose()
+    }
+
+    /// Sets a password hash (PHC string) and whether it must be changed at next sign-in.
+    pub async fn set_password_hash(&self, user: UserId, hash: &str, must_change: bool) -> Result<()> {
+        let done = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(i64::from(must_change))
+            .bind(user.0)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "user",
+                key: user.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn set_admin(&self, user: UserId, admin: bool) -> Result<()> {
+        sqlx::query("UPDATE users SET is_admin = $1 WHERE id = $2")
+            .bind(i64::from(admin))
+            .bind(user.0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<()> {
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(user.0)
+            .execute(self.pool())
+            .await?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.0)
+                .execute(self.pool())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// How many administrators exist (the first start creates one when there is none).
+    pub async fn admin_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_admin = 1")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    /// Grants (or changes) a user's role in an organisation.
+    pub async fn grant(&self, user: UserId, org: OrgId, role: &str, unit: Option<UnitId>, now: Timestamp) -> Result<()> {
+        if !["owner", "contributor", "viewer", "auditor"].contains(&role) {
+            return Err(StoreError::invalid("role", format!("`{role}` is not owner, contributor, viewer or auditor")));
+        }
+        if (role == "contributor") != unit.is_some() {
+            return Err(StoreError::invalid("unit", "a contributor, and only a contributor, is limited to a unit"));
+        }
+        if let Some(u) = unit {
+            let owner: Option<i64> = sqlx::query_scalar("SELECT org_id FROM units WHERE id = $1")
+                .bind(u.0)
+                .fetch_optional(self.pool())
+                .await?;
+            if owner != Some(org.0) {
+                return Err(StoreError::invalid("unit", "the unit is not this organisation's"));
+            }
+        }
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2")
+            .bind(user.0)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO memberships (user_id, org_id, role, unit_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(user.0)
+            .bind(org.0)
+            .bind(role)
+            .bind(unit.map(|u| u.0))
+            .bind(now.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn revoke_membership(&self, user: UserId, org: OrgId) -> Result<()> {
+        sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2")
+            .bind(user.0)
+            .bind(org.0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn memberships(&self, user: UserId) -> Result<Vec<Membership>> {
+        let rows = sqlx::query(
+            "SELECT m.org_id, o.slug, m.role, m.unit_id FROM memberships m JOIN organisations o ON o.id = m.org_id \
+             WHERE m.user_id = $1 ORDER BY o.slug",
+        )
+        .bind(user.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let unit: Option<i64> = r.try_get("unit_id")?;
+                Ok(Membership {
+                    org_id: OrgId(r.try_get("org_id")?),
+                    org_code: r.try_get("slug")?,
+                    role: r.try_get("role")?,
+                    unit: unit.map(UnitId),
+                })
+            })
+            .collect()
+    }
+
+    pub async fn create_session(&self, id_hash: &str, user: UserId, csrf: &str, expires_unix: i64, now: Timestamp) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_unix) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id_hash)
+            .bind(user.0)
+            .bind(csrf)
+            .bind(now.to_string())
+            .bind(expires_unix)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A session that has not expired at `now_unix`.
+    pub async fn session(&self, id_hash: &str, now_unix: i64) -> Result<Option<Session>> {
+        let row = sqlx::query("SELECT user_id, csrf_token, expires_unix FROM sessions WHERE id_hash = $1 AND expires_unix > $2")
+            .bind(id_hash)
+            .bind(now_unix)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| {
+            Ok(Session {
+                user: UserId(r.try_get("user_id")?),
+                csrf_token: r.try_get("csrf_token")?,
+                expires_unix: r.try_get("expires_unix")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes expired sessions and old sign-in attempts.
+    pub async fn prune_access(&self, now_unix: i64) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_unix <= $1")
+            .bind(now_unix)
+            .execute(self.pool())
+            .await?;
+        sqlx::query("DELETE FROM login_attempts WHERE at_unix < $1")
+            .bind(now_unix - 86_400)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_login_attempt(&self, username: &str, address: &str, succeeded: bool, now_unix: i64) -> Result<()> {
+        sqlx::query("INSERT INTO login_attempts (username, address, succeeded, at_unix) VALUES ($1, $2, $3, $4)")
+            .bind(username)
+            .bind(address)
+            .bind(i64::from(succeeded))
+            .bind(now_unix)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Failed sign-ins since `since_unix`, for this username and for this address.
+    pub async fn failed_logins(&self, username: &str, address: &str, since_unix: i64) -> Result<(i64, i64)> {
+        let by_user: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND succeeded = 0 AND at_unix >= $2")
+            .bind(username)
+            .bind(since_unix)
+            .fetch_one(self.pool())
+            .await?;
+        let by_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND succeeded = 0 AND at_unix >= $2")
+            .bind(address)
+            .bind(since_unix)
+            .fetch_one(self.pool())
+            .await?;
+        Ok((by_user, by_address))
+    }
+
+    pub async fn create_api_token(&self, user: UserId, name: &str, prefix: &str, token_hash: &str, scopes: &[String], now: Timestamp) -> Result<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, name, prefix, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(user.0)
+        .bind(name)
+        .bind(prefix)
+        .bind(token_hash)
+        .bind(serde_json::to_string(scopes).expect("scopes serialise"))
+        .bind(now.to_string())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// The live token with this digest; marks it used.
+    pub async fn api_token_by_hash(&self, token_hash: &str, now: Timestamp) -> Result<Option<ApiToken>> {
+        let row = sqlx::query("SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(token_hash)
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let t = token(&row)?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now.to_string())
+            .bind(t.id)
+            .execute(self.pool())
+            .await?;
+        Ok(Some(t))
+    }
+
+    pub async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>> {
+        let rows = sqlx::query("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY id")
+            .bind(user.0)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(token).collect()
+    }
+
+    pub async fn revoke_api_token(&self, user: UserId, id: i64, now: Timestamp) -> Result<()> {
+        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+            .bind(now.to_string())
+            .bind(id)
+            .bind(user.0)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "API token",
+                key: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
