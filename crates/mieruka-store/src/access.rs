@@ -102,13 +102,20 @@ impl Store {
     }
 
     /// Sets a password hash (PHC string) and whether it must be changed at next sign-in.
-    pub async fn set_password_hash(&self, user: UserId, hash: &str, must_change: bool) -> Result<()> {
-        let done = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
-            .bind(hash)
-            .bind(i64::from(must_change))
-            .bind(user.0)
-            .execute(self.pool())
-            .await?;
+    pub async fn set_password_hash(
+        &self,
+        user: UserId,
+        hash: &str,
+        must_change: bool,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+        )
+        .bind(hash)
+        .bind(i64::from(must_change))
+        .bind(user.0)
+        .execute(self.pool())
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
                 what: "user",
@@ -144,18 +151,33 @@ impl Store {
 
     /// How many administrators exist (the first start creates one when there is none).
     pub async fn admin_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_admin = 1")
-            .fetch_one(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_admin = 1")
+                .fetch_one(self.pool())
+                .await?,
+        )
     }
 
     /// Grants (or changes) a user's role in an organisation.
-    pub async fn grant(&self, user: UserId, org: OrgId, role: &str, unit: Option<UnitId>, now: Timestamp) -> Result<()> {
+    pub async fn grant(
+        &self,
+        user: UserId,
+        org: OrgId,
+        role: &str,
+        unit: Option<UnitId>,
+        now: Timestamp,
+    ) -> Result<()> {
         if !["owner", "contributor", "viewer", "auditor"].contains(&role) {
-            return Err(StoreError::invalid("role", format!("`{role}` is not owner, contributor, viewer or auditor")));
+            return Err(StoreError::invalid(
+                "role",
+                format!("`{role}` is not owner, contributor, viewer or auditor"),
+            ));
         }
         if (role == "contributor") != unit.is_some() {
-            return Err(StoreError::invalid("unit", "a contributor, and only a contributor, is limited to a unit"));
+            return Err(StoreError::invalid(
+                "unit",
+                "a contributor, and only a contributor, is limited to a unit",
+            ));
         }
         if let Some(u) = unit {
             let owner: Option<i64> = sqlx::query_scalar("SELECT org_id FROM units WHERE id = $1")
@@ -163,7 +185,10 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await?;
             if owner != Some(org.0) {
-                return Err(StoreError::invalid("unit", "the unit is not this organisation's"));
+                return Err(StoreError::invalid(
+                    "unit",
+                    "the unit is not this organisation's",
+                ));
             }
         }
         let mut tx = self.pool().begin().await?;
@@ -214,7 +239,14 @@ impl Store {
             .collect()
     }
 
-    pub async fn create_session(&self, id_hash: &str, user: UserId, csrf: &str, expires_unix: i64, now: Timestamp) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user: UserId,
+        csrf: &str,
+        expires_unix: i64,
+        now: Timestamp,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_unix) VALUES ($1, $2, $3, $4, $5)")
             .bind(id_hash)
             .bind(user.0)
@@ -264,7 +296,13 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_login_attempt(&self, username: &str, address: &str, succeeded: bool, now_unix: i64) -> Result<()> {
+    pub async fn record_login_attempt(
+        &self,
+        username: &str,
+        address: &str,
+        succeeded: bool,
+        now_unix: i64,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO login_attempts (username, address, succeeded, at_unix) VALUES ($1, $2, $3, $4)")
             .bind(username)
             .bind(address)
@@ -276,7 +314,12 @@ impl Store {
     }
 
     /// Failed sign-ins since `since_unix`, for this username and for this address.
-    pub async fn failed_logins(&self, username: &str, address: &str, since_unix: i64) -> Result<(i64, i64)> {
+    pub async fn failed_logins(
+        &self,
+        username: &str,
+        address: &str,
+        since_unix: i64,
+    ) -> Result<(i64, i64)> {
         let by_user: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND succeeded = 0 AND at_unix >= $2")
             .bind(username)
             .bind(since_unix)
@@ -290,7 +333,15 @@ impl Store {
         Ok((by_user, by_address))
     }
 
-    pub async fn create_api_token(&self, user: UserId, name: &str, prefix: &str, token_hash: &str, scopes: &[String], now: Timestamp) -> Result<i64> {
+    pub async fn create_api_token(
+        &self,
+        user: UserId,
+        name: &str,
+        prefix: &str,
+        token_hash: &str,
+        scopes: &[String],
+        now: Timestamp,
+    ) -> Result<i64> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, prefix, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -306,11 +357,16 @@ impl Store {
     }
 
     /// The live token with this digest; marks it used.
-    pub async fn api_token_by_hash(&self, token_hash: &str, now: Timestamp) -> Result<Option<ApiToken>> {
-        let row = sqlx::query("SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(self.pool())
-            .await?;
+    pub async fn api_token_by_hash(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<ApiToken>> {
+        let row =
+            sqlx::query("SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+                .bind(token_hash)
+                .fetch_optional(self.pool())
+                .await?;
         let Some(row) = row else {
             return Ok(None);
         };

@@ -3,72 +3,20 @@
 //! worth. Also the inputs: `loss inputs` prints them as TOML, `loss set` records new ones.
 
 use anyhow::{Context as _, Result, anyhow};
-use mieruka_domain::loss::{Breakdown, CompanyFacts, Figure, LossReport, PlanLever, report};
+use mieruka_domain::loss::Breakdown;
 use mieruka_domain::money::{grouped, yen};
-use mieruka_domain::org::UnitKind;
-use mieruka_domain::plan::PlanState;
 use mieruka_domain::{Date, Lang};
 use mieruka_store::Store;
-use mieruka_store::loss::StoredLossInputs;
 use mieruka_store::orgs::StoredOrg;
 use serde_json::json;
 
 use super::{Ctx, find_org, now, parse_date, today, who};
 use crate::cli::{LossArgs, LossCommand};
+
 use crate::render::{pad, width};
-
-/// The organisation's loss report as of a date, with the inputs it used and the plans' keys.
-pub struct OrgLoss {
-    pub inputs: StoredLossInputs,
-    pub report: LossReport,
-    /// Per plan in `report.plans`: its id and KPI name.
-    pub plan_names: Vec<(i64, mieruka_domain::Text)>,
-}
-
-/// The company's facts: the annual revenue of its top company unit.
-async fn company_facts(store: &Store, org: &StoredOrg) -> Result<CompanyFacts> {
-    let units = store.units(org.id).await?;
-    let company = units
-        .iter()
-        .find(|u| u.parent_id.is_none() && u.unit.kind == UnitKind::Company);
-    Ok(CompanyFacts {
-        annual_revenue_yen: company
-            .and_then(|u| u.unit.facts.annual_revenue_yen)
-            .map(|r| r as f64),
-    })
-}
-
-/// Computes the loss report: the inputs in force, and every open plan with effects at its
-/// achievement as of `as_of`.
-pub async fn org_loss(store: &Store, org: &StoredOrg, as_of: Date) -> Result<OrgLoss> {
-    let inputs = store.loss_inputs(org.id).await?.ok_or_else(|| {
-        anyhow!(
-            "organisation {0} has no loss inputs yet: `mieruka loss inputs --org {0} > loss.toml`, edit it, then `mieruka loss set --org {0} loss.toml`",
-            org.org.slug
-        )
-    })?;
-    let facts = company_facts(store, org).await?;
-    let mut levers = Vec::new();
-    let mut plan_names = Vec::new();
-    for plan in store.all_plans(org.id).await? {
-        if plan.state == PlanState::Closed || plan.content.purpose.effects.is_empty() {
-            continue;
-        }
-        let s = super::status::evaluate_plan(store, plan.id, as_of).await?;
-        levers.push(PlanLever {
-            key: format!("#{} {}", plan.id, s.ctx.kpi.id),
-            effects: plan.content.purpose.effects.clone(),
-            achievement: s.evaluation.achievement.map(|a| a.min(1.0)),
-        });
-        plan_names.push((plan.id.0, s.ctx.kpi.name.clone()));
-    }
-    let report = report(&inputs.inputs, facts, &levers).map_err(|e| anyhow!("loss inputs: {e}"))?;
-    Ok(OrgLoss {
-        inputs,
-        report,
-        plan_names,
-    })
-}
+pub use mieruka_app::loss::{
+    CyberImpact, OrgLoss, breakdown_json, company_facts, cyber_impact, org_loss,
+};
 
 /// The scenarios to simulate for an organisation: its loss model now, and after its plans.
 pub async fn org_scenarios(
@@ -96,51 +44,6 @@ pub async fn org_scenarios(
         ("now".to_string(), to_sim(&loss.report.now)?),
         ("after".to_string(), to_sim(&loss.report.after)?),
     ])
-}
-
-/// The cyber risk's impact for the risk matrix: the total now and after, and the bands.
-pub struct CyberImpact {
-    pub now_yen: f64,
-    pub after_yen: f64,
-    pub now_level: u8,
-    pub after_level: u8,
-}
-
-pub async fn cyber_impact(
-    store: &Store,
-    org: &StoredOrg,
-    as_of: Date,
-) -> Result<Option<CyberImpact>> {
-    if store.loss_inputs(org.id).await?.is_none() {
-        return Ok(None);
-    }
-    let loss = org_loss(store, org, as_of).await?;
-    let i = &loss.inputs.inputs;
-    Ok(Some(CyberImpact {
-        now_yen: loss.report.now.total_yen,
-        after_yen: loss.report.after.total_yen,
-        now_level: i.impact_level(loss.report.now.total_yen),
-        after_level: i.impact_level(loss.report.after.total_yen),
-    }))
-}
-
-fn figure_json(f: &Figure) -> serde_json::Value {
-    json!({
-        "key": f.key,
-        "label": f.label,
-        "amount_yen": f.amount_yen.round(),
-        "formula": f.formula,
-        "terms": f.terms,
-        "source": f.source,
-    })
-}
-
-fn breakdown_json(b: &Breakdown) -> serde_json::Value {
-    json!({
-        "categories": b.categories.iter().map(figure_json).collect::<Vec<_>>(),
-        "total_yen": b.total_yen.round(),
-        "indirect": b.indirect.iter().map(figure_json).collect::<Vec<_>>(),
-    })
 }
 
 fn term_value(lang: Lang, value: f64, unit: &str) -> String {
