@@ -6,7 +6,8 @@ use mieruka_domain::{Date, Timestamp};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::ids::{MeasurementId, PlanId, UnitId};
+use crate::audit::Change;
+use crate::ids::{MeasurementId, OrgId, PlanId, UnitId};
 use crate::{Result, Store, StoreError};
 
 /// A measurement to record, already validated against its KPI and plan by the domain.
@@ -190,21 +191,64 @@ fn is_unique_on(e: &sqlx::Error, column: &str) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation() && db.message().contains(column))
 }
 
+/// A measurement as the audit log records it.
+fn audit_record(
+    m: &NewMeasurement,
+    unit_code: &str,
+    supersedes: Option<MeasurementId>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "plan": m.plan,
+        "unit": unit_code,
+        "date": m.measured_on.to_string(),
+        "part": m.part,
+        "value": m.value,
+        "source": m.source.code(),
+        "evidence": m.evidence,
+        "recorded_by": m.recorded_by.trim(),
+        "import_key": m.import_key,
+        "supersedes": supersedes,
+    })
+}
+
+/// A stored measurement as the audit log records it (the "before" of a correction).
+fn stored_record(m: &StoredMeasurement) -> serde_json::Value {
+    serde_json::json!({
+        "plan": m.plan,
+        "unit": m.unit_code,
+        "date": m.measured_on.to_string(),
+        "part": m.part,
+        "value": m.value,
+        "source": m.source.code(),
+        "evidence": m.evidence,
+        "recorded_by": m.recorded_by,
+        "recorded_at": m.recorded_at,
+        "supersedes": m.supersedes,
+    })
+}
+
+/// A row written, with what the audit log needs to describe it.
+struct Inserted {
+    id: MeasurementId,
+    org: OrgId,
+    record: serde_json::Value,
+}
+
 async fn insert(
     tx: &mut Transaction<'static, Any>,
     m: &NewMeasurement,
     supersedes: Option<MeasurementId>,
     now: &str,
-) -> Result<MeasurementId> {
+) -> Result<Inserted> {
     m.check()?;
-    let same_org: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM plans p JOIN units u ON u.org_id = p.org_id WHERE p.id = $1 AND u.id = $2",
+    let same_org = sqlx::query(
+        "SELECT u.code, p.org_id FROM plans p JOIN units u ON u.org_id = p.org_id WHERE p.id = $1 AND u.id = $2",
     )
     .bind(m.plan.0)
     .bind(m.unit.0)
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    if same_org == 0 {
+    let Some(same_org) = same_org else {
         return Err(StoreError::invalid(
             "unit",
             format!(
@@ -212,7 +256,9 @@ async fn insert(
                 m.unit, m.plan
             ),
         ));
-    }
+    };
+    let unit_code: String = same_org.try_get("code")?;
+    let org = OrgId(same_org.try_get("org_id")?);
     let (kind, numerator, denominator, value, effort) = columns(&m.value);
     // sqlx's Any driver binds a missing f64 as a PostgreSQL float4; the statement cached for that
     // text then rejects a real f64. Writing NULL into the text instead keeps each variant typed.
@@ -269,7 +315,22 @@ async fn insert(
             }
             (None, None) => StoreError::Database(e),
         })?;
-    Ok(MeasurementId(id))
+    Ok(Inserted {
+        id: MeasurementId(id),
+        org,
+        record: audit_record(m, &unit_code, supersedes),
+    })
+}
+
+impl Inserted {
+    fn created(&self) -> Change {
+        Change::create(
+            "measurement",
+            format!("measurement {}", self.id),
+            Some(self.org),
+            &self.record,
+        )
+    }
 }
 
 impl Store {
@@ -279,10 +340,10 @@ impl Store {
         m: &NewMeasurement,
         now: Timestamp,
     ) -> Result<MeasurementId> {
-        let mut tx = self.pool().begin().await?;
-        let id = insert(&mut tx, m, None, &now.to_string()).await?;
-        tx.commit().await?;
-        Ok(id)
+        let mut tx = self.begin_write().await?;
+        let added = insert(&mut tx, m, None, &now.to_string()).await?;
+        self.commit_audited(tx, &[added.created()]).await?;
+        Ok(added.id)
     }
 
     /// Records a batch in one transaction: all rows or none. Rows whose import key is already
@@ -294,7 +355,8 @@ impl Store {
     ) -> Result<BatchReport> {
         let now = now.to_string();
         let mut report = BatchReport::default();
-        let mut tx = self.pool().begin().await?;
+        let mut changes = Vec::new();
+        let mut tx = self.begin_write().await?;
         for m in batch {
             if let Some(key) = &m.import_key {
                 let seen: i64 =
@@ -307,10 +369,10 @@ impl Store {
                     continue;
                 }
             }
-            insert(&mut tx, m, None, &now).await?;
+            changes.push(insert(&mut tx, m, None, &now).await?.created());
             report.added += 1;
         }
-        tx.commit().await?;
+        self.commit_audited(tx, &changes).await?;
         Ok(report)
     }
 
@@ -322,8 +384,9 @@ impl Store {
         m: &NewMeasurement,
         now: Timestamp,
     ) -> Result<MeasurementId> {
-        let mut tx = self.pool().begin().await?;
-        let row = sqlx::query("SELECT plan_id, unit_id FROM measurements WHERE id = $1")
+        let mut tx = self.begin_write().await?;
+        let sql = format!("{SELECT} WHERE m.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(old.0)
             .fetch_optional(&mut *tx)
             .await?
@@ -331,16 +394,23 @@ impl Store {
                 what: "measurement",
                 key: old.to_string(),
             })?;
-        let (plan, unit): (i64, i64) = (row.try_get("plan_id")?, row.try_get("unit_id")?);
-        if plan != m.plan.0 || unit != m.unit.0 {
+        let before = from_row(&row)?;
+        if before.plan != m.plan || before.unit != m.unit {
             return Err(StoreError::invalid(
                 "supersedes",
                 "a correction must be for the same plan and unit as the measurement it replaces",
             ));
         }
-        let id = insert(&mut tx, m, Some(old), &now.to_string()).await?;
-        tx.commit().await?;
-        Ok(id)
+        let added = insert(&mut tx, m, Some(old), &now.to_string()).await?;
+        let change = Change::update(
+            "measurement",
+            format!("measurement {}", added.id),
+            Some(added.org),
+            &stored_record(&before),
+            &added.record,
+        );
+        self.commit_audited(tx, &[change]).await?;
+        Ok(added.id)
     }
 
     /// A plan's measurements in force (not superseded), by unit and date.

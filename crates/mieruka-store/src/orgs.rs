@@ -2,9 +2,10 @@
 
 use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
 use mieruka_domain::{Maturity, Timestamp};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
+use crate::audit::Change;
 use crate::ids::{OrgId, UnitId};
 use crate::{Result, Store, StoreError};
 
@@ -78,9 +79,30 @@ fn unit_from_row(row: &AnyRow) -> Result<StoredUnit> {
     })
 }
 
+/// An organisation's code, read inside a change's transaction: audit entries are keyed by it.
+pub(crate) async fn org_slug(tx: &mut Transaction<'static, Any>, org: OrgId) -> Result<String> {
+    sqlx::query_scalar("SELECT slug FROM organisations WHERE id = $1")
+        .bind(org.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "organisation",
+            key: org.to_string(),
+        })
+}
+
+/// A unit as the audit log records it when added: with its parent's code.
+#[derive(serde::Serialize)]
+struct AddedUnit<'a> {
+    #[serde(flatten)]
+    unit: &'a Unit,
+    parent: Option<String>,
+}
+
 impl Store {
     pub async fn create_organisation(&self, org: &Organisation, now: Timestamp) -> Result<OrgId> {
         let now = now.to_string();
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisations (slug, name, maturity, fiscal_start_month, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -90,10 +112,13 @@ impl Store {
         .bind(org.maturity.code())
         .bind(i64::from(org.fiscal_start_month))
         .bind(&now)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::conflict_on_unique(e, "organisation", org.slug.as_str()))?;
-        Ok(OrgId(id))
+        let id = OrgId(id);
+        let change = Change::create("organisation", org.slug.as_str(), Some(id), org);
+        self.commit_audited(tx, &[change]).await?;
+        Ok(id)
     }
 
     /// The organisation with this code, or `NotFound`.
@@ -117,36 +142,70 @@ impl Store {
     }
 
     pub async fn set_maturity(&self, org: OrgId, maturity: Maturity, now: Timestamp) -> Result<()> {
-        let done =
-            sqlx::query("UPDATE organisations SET maturity = $1, updated_at = $2 WHERE id = $3")
-                .bind(maturity.code())
-                .bind(now.to_string())
-                .bind(org.0)
-                .execute(self.pool())
-                .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "SELECT * FROM organisations WHERE id = $1{}",
+            self.for_update()
+        );
+        let before = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
                 what: "organisation",
                 key: org.to_string(),
-            });
-        }
-        Ok(())
+            })?;
+        let before = org_from_row(&before)?.org;
+        sqlx::query("UPDATE organisations SET maturity = $1, updated_at = $2 WHERE id = $3")
+            .bind(maturity.code())
+            .bind(now.to_string())
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+        let after = Organisation {
+            maturity,
+            ..before.clone()
+        };
+        let change = Change::update_if_changed(
+            "organisation",
+            before.slug.as_str(),
+            Some(org),
+            &before,
+            &after,
+        );
+        self.commit_audited(tx, change.as_slice()).await
     }
 
     /// Sets a unit's own maturity stage (a group company's), or clears it with `None`.
     pub async fn set_unit_maturity(&self, unit: UnitId, maturity: Option<Maturity>) -> Result<()> {
-        let done = sqlx::query("UPDATE units SET maturity = $1 WHERE id = $2")
-            .bind(maturity.map(|m| m.code()))
+        let mut tx = self.begin_write().await?;
+        let sql = format!("SELECT * FROM units WHERE id = $1{}", self.for_update());
+        let before = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(unit.0)
-            .execute(self.pool())
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
                 what: "unit",
                 key: unit.to_string(),
-            });
-        }
-        Ok(())
+            })?;
+        let before = unit_from_row(&before)?;
+        sqlx::query("UPDATE units SET maturity = $1 WHERE id = $2")
+            .bind(maturity.map(|m| m.code()))
+            .bind(unit.0)
+            .execute(&mut *tx)
+            .await?;
+        let after = Unit {
+            maturity,
+            ..before.unit.clone()
+        };
+        let key = format!(
+            "{}/{}",
+            org_slug(&mut tx, before.org_id).await?,
+            after.code.as_str()
+        );
+        let change =
+            Change::update_if_changed("unit", key, Some(before.org_id), &before.unit, &after);
+        self.commit_audited(tx, change.as_slice()).await
     }
 
     /// Adds a unit under `parent` (or at the top). The parent must belong to the same
@@ -158,18 +217,26 @@ impl Store {
         unit: &Unit,
         now: Timestamp,
     ) -> Result<UnitId> {
+        let mut tx = self.begin_write().await?;
+        let mut parent_code = None;
         if let Some(p) = parent {
-            let owner: Option<i64> = sqlx::query_scalar("SELECT org_id FROM units WHERE id = $1")
+            let owner = sqlx::query("SELECT org_id, code FROM units WHERE id = $1")
                 .bind(p.0)
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *tx)
                 .await?;
-            if owner != Some(org.0) {
-                return Err(StoreError::invalid(
-                    "parent",
-                    format!("unit {p} is not a unit of this organisation"),
-                ));
+            match owner {
+                Some(row) if row.try_get::<i64, _>("org_id")? == org.0 => {
+                    parent_code = Some(row.try_get::<String, _>("code")?);
+                }
+                _ => {
+                    return Err(StoreError::invalid(
+                        "parent",
+                        format!("unit {p} is not a unit of this organisation"),
+                    ));
+                }
             }
         }
+        let key = format!("{}/{}", org_slug(&mut tx, org).await?, unit.code.as_str());
         let f = &unit.facts;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO units (org_id, parent_id, code, name, kind, maturity, employees, it_staff, \
@@ -190,9 +257,15 @@ impl Store {
         .bind(f.security_budget_yen)
         .bind(f.industry.as_deref())
         .bind(now.to_string())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::conflict_on_unique(e, "unit", unit.code.as_str()))?;
+        let added = AddedUnit {
+            unit,
+            parent: parent_code,
+        };
+        self.commit_audited(tx, &[Change::create("unit", key, Some(org), &added)])
+            .await?;
         Ok(UnitId(id))
     }
 

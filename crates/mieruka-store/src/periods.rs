@@ -5,7 +5,9 @@ use mieruka_domain::period::Period;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::audit::Change;
 use crate::ids::{OrgId, PeriodId};
+use crate::orgs::org_slug;
 use crate::{Result, Store, StoreError};
 
 /// A period as stored.
@@ -50,7 +52,13 @@ impl Store {
     /// Returns the stored period with this id, creating it when new. A period stored with other
     /// dates (say, before the fiscal-year start month changed) is a conflict, never overwritten.
     pub async fn ensure_period(&self, org: OrgId, period: &Period) -> Result<PeriodId> {
-        if let Some(p) = self.period(org, &period.id).await? {
+        let mut tx = self.begin_write().await?;
+        let stored = sqlx::query("SELECT * FROM periods WHERE org_id = $1 AND code = $2")
+            .bind(org.0)
+            .bind(&period.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(p) = stored.as_ref().map(period_from_row).transpose()? {
             if p.start != period.start || p.end != period.end {
                 return Err(StoreError::invalid(
                     "period",
@@ -71,9 +79,18 @@ impl Store {
         .bind(kind_code(period))
         .bind(period.start.to_string())
         .bind(period.end.to_string())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::conflict_on_unique(e, "period", &period.id))?;
+        let key = format!("{}/{}", org_slug(&mut tx, org).await?, period.id);
+        let after = serde_json::json!({
+            "code": period.id,
+            "kind": kind_code(period),
+            "start": period.start.to_string(),
+            "end": period.end.to_string(),
+        });
+        self.commit_audited(tx, &[Change::create("period", key, Some(org), &after)])
+            .await?;
         Ok(PeriodId(id))
     }
 

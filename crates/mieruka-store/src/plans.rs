@@ -6,6 +6,7 @@ use mieruka_domain::plan::{PlanContent, PlanState};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::audit::Change;
 use crate::ids::{KpiDefId, OrgId, PeriodId, PlanId};
 use crate::{Result, Store, StoreError};
 
@@ -73,33 +74,39 @@ impl Store {
         now: Timestamp,
     ) -> Result<PlanId> {
         let now = now.to_string();
-        let mut tx = self.pool().begin().await?;
-        let period_org: Option<i64> =
-            sqlx::query_scalar("SELECT org_id FROM periods WHERE id = $1")
-                .bind(period.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if period_org != Some(org.0) {
-            return Err(StoreError::invalid(
-                "period",
-                format!("period {period} is not this organisation's"),
-            ));
-        }
-        let kpi_org: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT org_id FROM kpi_definitions WHERE id = $1")
-                .bind(kpi.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match kpi_org {
-            Some(None) => {}
-            Some(Some(o)) if o == org.0 => {}
+        let mut tx = self.begin_write().await?;
+        let period_row = sqlx::query("SELECT org_id, code FROM periods WHERE id = $1")
+            .bind(period.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let period_code: String = match period_row {
+            Some(row) if row.try_get::<i64, _>("org_id")? == org.0 => row.try_get("code")?,
+            _ => {
+                return Err(StoreError::invalid(
+                    "period",
+                    format!("period {period} is not this organisation's"),
+                ));
+            }
+        };
+        let kpi_row = sqlx::query("SELECT org_id, kpi_id FROM kpi_definitions WHERE id = $1")
+            .bind(kpi.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let kpi_id: String = match kpi_row {
+            Some(row)
+                if row
+                    .try_get::<Option<i64>, _>("org_id")?
+                    .is_none_or(|o| o == org.0) =>
+            {
+                row.try_get("kpi_id")?
+            }
             _ => {
                 return Err(StoreError::invalid(
                     "kpi",
                     format!("KPI {kpi} is not available to this organisation"),
                 ));
             }
-        }
+        };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plans (org_id, period_id, kpi_definition_id, state, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -122,7 +129,16 @@ impl Store {
         .bind(&now)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        let after = serde_json::json!({
+            "period": period_code,
+            "kpi": kpi_id,
+            "state": PlanState::Draft.code(),
+            "revision": 1,
+            "content": content,
+            "created_by": created_by,
+        });
+        let change = Change::create("plan", format!("plan {id}"), Some(org), &after);
+        self.commit_audited(tx, &[change]).await?;
         Ok(PlanId(id))
     }
 
@@ -142,18 +158,23 @@ impl Store {
                 "a plan revision needs a reason",
             ));
         }
-        let mut tx = self.pool().begin().await?;
-        let last: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(revision) FROM plan_revisions WHERE plan_id = $1")
-                .bind(plan.0)
-                .fetch_one(&mut *tx)
-                .await?;
+        let mut tx = self.begin_write().await?;
+        let last = sqlx::query(
+            "SELECT r.revision, r.content, p.org_id FROM plan_revisions r JOIN plans p ON p.id = r.plan_id \
+             WHERE r.plan_id = $1 ORDER BY r.revision DESC LIMIT 1",
+        )
+        .bind(plan.0)
+        .fetch_optional(&mut *tx)
+        .await?;
         let Some(last) = last else {
             return Err(StoreError::NotFound {
                 what: "plan",
                 key: plan.to_string(),
             });
         };
+        let org = OrgId(last.try_get("org_id")?);
+        let before_content: String = last.try_get("content")?;
+        let last: i64 = last.try_get("revision")?;
         // The UNIQUE (plan_id, revision) constraint turns a concurrent reviser into a conflict
         // instead of a lost revision.
         sqlx::query(
@@ -169,23 +190,55 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::conflict_on_unique(e, "plan revision", &format!("{plan}#{}", last + 1)))?;
-        tx.commit().await?;
+        let before = serde_json::json!({
+            "revision": last,
+            "content": parse_content(plan.0, &before_content)?,
+        });
+        let after = serde_json::json!({
+            "revision": last + 1,
+            "content": content,
+            "reason": reason,
+            "created_by": created_by,
+        });
+        let change = Change::update(
+            "plan_revision",
+            format!("plan {plan}"),
+            Some(org),
+            &before,
+            &after,
+        );
+        self.commit_audited(tx, &[change]).await?;
         Ok(last + 1)
     }
 
     pub async fn set_plan_state(&self, plan: PlanId, state: PlanState) -> Result<()> {
-        let done = sqlx::query("UPDATE plans SET state = $1 WHERE id = $2")
-            .bind(state.code())
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "SELECT org_id, state FROM plans WHERE id = $1{}",
+            self.for_update()
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(plan.0)
-            .execute(self.pool())
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
                 what: "plan",
                 key: plan.to_string(),
-            });
-        }
-        Ok(())
+            })?;
+        let before: String = row.try_get("state")?;
+        sqlx::query("UPDATE plans SET state = $1 WHERE id = $2")
+            .bind(state.code())
+            .bind(plan.0)
+            .execute(&mut *tx)
+            .await?;
+        let change = Change::update_if_changed(
+            "plan_state",
+            format!("plan {plan}"),
+            Some(OrgId(row.try_get("org_id")?)),
+            &serde_json::json!({ "state": before }),
+            &serde_json::json!({ "state": state.code() }),
+        );
+        self.commit_audited(tx, change.as_slice()).await
     }
 
     pub async fn plan(&self, plan: PlanId) -> Result<StoredPlan> {

@@ -7,10 +7,12 @@
 
 use mieruka_domain::Timestamp;
 use mieruka_domain::risk::{RawRisk, Risk};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
+use crate::audit::Change;
 use crate::ids::OrgId;
+use crate::orgs::org_slug;
 use crate::{Result, Store, StoreError};
 
 /// A risk as stored.
@@ -23,11 +25,10 @@ pub struct StoredRisk {
     pub updated_at: String,
 }
 
-fn risk_from_row(row: &AnyRow) -> Result<StoredRisk> {
-    let code: String = row.try_get("code")?;
+fn raw_from_row(row: &AnyRow) -> Result<RawRisk> {
     let cyber: i64 = row.try_get("is_cyber")?;
-    let raw = RawRisk {
-        code: code.clone(),
+    Ok(RawRisk {
+        code: row.try_get("code")?,
         name: row.try_get("name")?,
         category: row.try_get("category")?,
         probability: row.try_get("probability")?,
@@ -36,7 +37,27 @@ fn risk_from_row(row: &AnyRow) -> Result<StoredRisk> {
         cyber: cyber != 0,
         owner: row.try_get("owner")?,
         note: row.try_get("note")?,
-    };
+    })
+}
+
+/// A risk as the audit log records it: its fields as typed (the domain type has no JSON form).
+fn audit_record(raw: &RawRisk) -> serde_json::Value {
+    serde_json::json!({
+        "code": raw.code,
+        "name": raw.name,
+        "category": raw.category,
+        "probability": raw.probability,
+        "impact": raw.impact,
+        "impact_yen": raw.impact_yen,
+        "cyber": raw.cyber,
+        "owner": raw.owner,
+        "note": raw.note,
+    })
+}
+
+fn risk_from_row(row: &AnyRow) -> Result<StoredRisk> {
+    let raw = raw_from_row(row)?;
+    let code = raw.code.clone();
     // Rows are re-validated like every other stored value: a bad one is reported, never used.
     let risk = raw.validate().map_err(|e| StoreError::Corrupt {
         what: format!("business risk {code}"),
@@ -56,6 +77,9 @@ impl Store {
     /// when it was first recorded). Returns the risk's id.
     pub async fn upsert_risk(&self, org: OrgId, risk: &Risk, now: Timestamp) -> Result<i64> {
         let raw = risk.to_raw();
+        let mut tx = self.begin_write().await?;
+        let key = format!("{}/{}", org_slug(&mut tx, org).await?, risk.code.as_str());
+        let before = self.risk_row(&mut tx, org, risk.code.as_str()).await?;
         // Only integers and text are bound here, so the Any driver types NULLs the same way on
         // both backends (a NULL float is what it mis-types on PostgreSQL).
         let id: i64 = sqlx::query_scalar(
@@ -80,9 +104,36 @@ impl Store {
         .bind(raw.owner.as_deref())
         .bind(raw.note.as_deref())
         .bind(now.to_string())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        let after = audit_record(&raw);
+        let change = match before {
+            None => Some(Change::create("risk", key, Some(org), &after)),
+            Some(before) => {
+                Change::update_if_changed("risk", key, Some(org), &audit_record(&before), &after)
+            }
+        };
+        self.commit_audited(tx, change.as_slice()).await?;
         Ok(id)
+    }
+
+    /// The risk's row as stored, locked until the change commits.
+    async fn risk_row(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org: OrgId,
+        code: &str,
+    ) -> Result<Option<RawRisk>> {
+        let sql = format!(
+            "SELECT * FROM business_risks WHERE org_id = $1 AND code = $2{}",
+            self.for_update()
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(org.0)
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await?;
+        row.as_ref().map(raw_from_row).transpose()
     }
 
     /// The organisation's risks in the order they were first recorded (the order they are
@@ -97,17 +148,20 @@ impl Store {
 
     /// Removes the organisation's risk with this code, or `NotFound`.
     pub async fn remove_risk(&self, org: OrgId, code: &str) -> Result<()> {
-        let done = sqlx::query("DELETE FROM business_risks WHERE org_id = $1 AND code = $2")
-            .bind(org.0)
-            .bind(code)
-            .execute(self.pool())
-            .await?;
-        if done.rows_affected() == 0 {
+        let mut tx = self.begin_write().await?;
+        let Some(before) = self.risk_row(&mut tx, org, code).await? else {
             return Err(StoreError::NotFound {
                 what: "business risk",
                 key: code.to_string(),
             });
-        }
-        Ok(())
+        };
+        sqlx::query("DELETE FROM business_risks WHERE org_id = $1 AND code = $2")
+            .bind(org.0)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+        let key = format!("{}/{code}", org_slug(&mut tx, org).await?);
+        let change = Change::delete("risk", key, Some(org), &audit_record(&before));
+        self.commit_audited(tx, &[change]).await
     }
 }

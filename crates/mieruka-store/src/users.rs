@@ -5,6 +5,7 @@ use mieruka_domain::{Lang, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::audit::Change;
 use crate::ids::UserId;
 use crate::{Result, Store, StoreError};
 
@@ -65,6 +66,7 @@ impl Store {
             Lang::Ja => "ja",
             Lang::En => "en",
         };
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, lang, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -72,9 +74,17 @@ impl Store {
         .bind(&display_name)
         .bind(lang)
         .bind(now.to_string())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::conflict_on_unique(e, "user", &username))?;
+        // Credentials never enter the log: only who the user is.
+        let after = serde_json::json!({
+            "username": username,
+            "display_name": display_name,
+            "lang": lang,
+        });
+        self.commit_audited(tx, &[Change::create("user", &username, None, &after)])
+            .await?;
         Ok(UserId(id))
     }
 

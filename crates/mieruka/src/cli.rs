@@ -45,8 +45,15 @@ impl From<LangArg> for Lang {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Prepare the demo: create or reuse the database, load the KPI catalogue and the demo company
+    /// Prepare the demo (database, catalogue, demo company and accounts) and serve it
     Demo(DemoArgs),
+    /// Serve the web API
+    Serve(ServeArgs),
+    /// Accounts, roles and API tokens
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// List the built-in KPI catalogue, as a table, the Fig. 1 grid, or JSON
     Catalog(CatalogArgs),
     /// The database: where it is, its schema and what it holds
@@ -563,10 +570,89 @@ pub struct StatusArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1]
+    #[arg(long)]
+    pub bind: Option<std::net::IpAddr>,
+    /// Port [default: 8080]
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// A TOML settings file (environment variables MIERUKA_* override it)
+    #[arg(long, value_name = "FILE", env = "MIERUKA_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account (prints a one-time password unless --password-stdin)
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Make the account an administrator
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from standard input instead of generating one
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new one-time password (or read one from standard input)
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give a role in an organisation: owner, contributor (with --unit), viewer, auditor
+    Grant {
+        username: String,
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        #[arg(long)]
+        role: String,
+        /// A contributor's unit (they may enter measurements for it and the units under it)
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Remove a role
+    Revoke {
+        username: String,
+        #[arg(long, value_name = "CODE")]
+        org: String,
+    },
+    /// Disable or re-enable an account
+    Disable {
+        username: String,
+        #[arg(long)]
+        enable: bool,
+    },
+    /// Create an API token (shown once): --scope read or write
+    Token {
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "read")]
+        scope: String,
+    },
+    /// Revoke an API token by its number
+    RevokeToken { username: String, id: i64 },
+    /// List accounts with their roles
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Build the demo's history as if today were this date (YYYY-MM-DD), for reproducible demos
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+    /// Only prepare the demo database; do not serve it
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Port to serve the demo on
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
 }
 
 #[derive(Debug, Args)]

@@ -201,7 +201,7 @@ fn grid_has_five_kinds_by_three_stages() {
 #[test]
 fn demo_prepares_the_default_database_that_later_commands_read() {
     let home = tempfile::tempdir().unwrap();
-    let out = ok(home.path(), &["demo"]);
+    let out = ok(home.path(), &["demo", "--no-serve"]);
     let db = home.path().join("mieruka.sqlite3");
     assert!(db.exists(), "demo creates {}", db.display());
     assert!(
@@ -209,7 +209,7 @@ fn demo_prepares_the_default_database_that_later_commands_read() {
         "demo says where the data is: {out}"
     );
     assert!(out.contains("追加 50") || out.contains("追加"), "{out}");
-    let again = ok(home.path(), &["demo", "--lang", "en"]);
+    let again = ok(home.path(), &["demo", "--no-serve", "--lang", "en"]);
     assert!(
         again.contains("0 added") && again.contains("already exists"),
         "{again}"
@@ -227,7 +227,7 @@ fn database_flag_and_environment_select_the_same_file() {
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("elsewhere/custom.sqlite3");
     let url = format!("sqlite://{}", file.display());
-    ok(home.path(), &["demo", "--database", &url]);
+    ok(home.path(), &["demo", "--no-serve", "--database", &url]);
     assert!(file.exists());
     let out = Command::new(env!("CARGO_BIN_EXE_mieruka"))
         .args(["db", "info"])
@@ -255,7 +255,10 @@ fn demo_runs_on_postgres() {
     let db = rt.block_on(FreshDatabase::create(&server)).unwrap();
     let url = db.url.to_string();
     let home = tempfile::tempdir().unwrap();
-    let out = ok(home.path(), &["demo", "--database", &url, "--lang", "en"]);
+    let out = ok(
+        home.path(),
+        &["demo", "--no-serve", "--database", &url, "--lang", "en"],
+    );
     assert!(
         out.contains("PostgreSQL") && out.contains("50 added"),
         "{out}"
@@ -285,7 +288,12 @@ fn bad_input_gives_one_clear_line() {
     assert!(e.contains("sqlite://") && !e.contains("secret"), "{e}");
     let e = fails(
         h,
-        &["demo", "--database", "postgres://nobody@127.0.0.1:1/none"],
+        &[
+            "demo",
+            "--no-serve",
+            "--database",
+            "postgres://nobody@127.0.0.1:1/none",
+        ],
     );
     assert!(
         e.contains("cannot connect to the database at postgres://nobody@127.0.0.1:1/none"),
@@ -297,6 +305,7 @@ fn bad_input_gives_one_clear_line() {
         h,
         &[
             "demo",
+            "--no-serve",
             "--database",
             &format!("sqlite://{}/db.sqlite3", blocker.display()),
         ],

@@ -65,7 +65,7 @@ impl Env {
     /// The demo company and a plan for KPI 1.1.1 (a ratio) over security and manufacturing.
     fn with_plan() -> (Env, i64) {
         let env = Env::new();
-        env.ok(&["demo"]);
+        env.ok(&["demo", "--no-serve"]);
         let args = "plan create --org demo --period FY2026-H2 --kpi 1.1.1 --target 95 \
                     --deadline 2027-03-31 --purpose 資産を把握して情報盗難を防ぐ \
                     --units security,manufacturing --owner ciso --json";

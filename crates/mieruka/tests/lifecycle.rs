@@ -66,7 +66,7 @@ impl Env {
 #[test]
 fn demo_status_for_the_current_half_has_every_field_and_a_story() {
     let env = Env::new();
-    env.ok(&["demo", "--today", "2026-11-26"]);
+    env.ok(&["demo", "--no-serve", "--today", "2026-11-26"]);
     let status = env.json(&["status", "--org", "demo", "--as-of", "2026-11-26", "--json"]);
     assert_eq!(
         status["period"], "FY2026-H2",
@@ -138,7 +138,7 @@ fn demo_status_for_the_current_half_has_every_field_and_a_story() {
 #[test]
 fn demo_status_today_lists_the_plans() {
     let env = Env::new();
-    env.ok(&["demo"]);
+    env.ok(&["demo", "--no-serve"]);
     let status = env.json(&["status", "--org", "demo", "--json"]);
     assert_eq!(status["plans"].as_array().unwrap().len(), 5);
 }

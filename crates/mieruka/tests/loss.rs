@@ -61,7 +61,7 @@ fn amount(b: &Value, key: &str) -> f64 {
 #[test]
 fn the_demo_gives_figure_2_now_and_after() {
     let env = Env::new();
-    env.ok(&["demo", "--today", "2026-11-26"]);
+    env.ok(&["demo", "--no-serve", "--today", "2026-11-26"]);
     let v: Value = serde_json::from_str(&env.ok(&[
         "loss",
         "--org",
@@ -116,7 +116,7 @@ fn the_demo_gives_figure_2_now_and_after() {
 #[test]
 fn inputs_round_trip_are_validated_and_move_the_figures() {
     let env = Env::new();
-    env.ok(&["demo", "--today", "2026-11-26"]);
+    env.ok(&["demo", "--no-serve", "--today", "2026-11-26"]);
     let toml = env.ok(&["loss", "inputs", "--org", "demo"]);
     assert!(toml.contains("people_held = 1333334"), "{toml}");
     let file = env.home.path().join("loss.toml");
@@ -167,7 +167,7 @@ fn inputs_round_trip_are_validated_and_move_the_figures() {
 #[test]
 fn a_plan_with_an_effect_is_worth_money() {
     let env = Env::new();
-    env.ok(&["demo", "--today", "2026-11-26"]);
+    env.ok(&["demo", "--no-serve", "--today", "2026-11-26"]);
     env.fails(
         &[
             "plan",

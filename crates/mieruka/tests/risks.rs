@@ -76,7 +76,7 @@ impl Env {
     /// The demo company, with its loss inputs, and the report's cyber risk set through the CLI
     /// (replacing the demo's own cyber risk when `mieruka demo` already loaded the register).
     fn demo_with_cyber(&self) {
-        self.ok("demo");
+        self.ok("demo --no-serve");
         self.ok(
             "risks set --org demo cyber --name サイバーリスク・個人情報の保護 \
              --category 情報セキュリティ --probability 4 --cyber --owner 情報セキュリティ担当役員",

@@ -277,7 +277,7 @@ fn svg_chart_is_written_whole() {
 #[test]
 fn an_organisation_is_simulated_now_and_after_on_shared_thresholds() {
     let env = Env::new();
-    env.ok(&["demo"]);
+    env.ok(&["demo", "--no-serve"]);
     let svg = env.path("org.svg");
     let v = env.json(&[
         "simulate",

@@ -57,7 +57,7 @@ CREATE TABLE audit_log (
     action      TEXT    NOT NULL,
     entity      TEXT    NOT NULL,
     entity_key  TEXT    NOT NULL,
-    org_id      INTEGER,
+    org_id      BIGINT,
     before_json TEXT,
     after_json  TEXT,
     prev_hash   TEXT    NOT NULL,

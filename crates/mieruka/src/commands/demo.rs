@@ -116,8 +116,74 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             &[("command", &"mieruka status --org demo")]
         )
     );
-    store.close().await;
-    Ok(())
+    let accounts = load_accounts(&store, org_id, now).await?;
+    println!("{}", tr(lang, "demo_accounts", &[]));
+    for (username, password, role) in &accounts {
+        println!("  {username:<14} {password:<22} {role}");
+    }
+    if args.no_serve {
+        store.close().await;
+        return Ok(());
+    }
+    let settings = mieruka_server::Settings {
+        port: args.port,
+        ..mieruka_server::Settings::default()
+    };
+    super::serve::serve_store(settings, store).await
+}
+
+/// The demo's accounts: (username, password, role). Their passwords are printed on purpose —
+/// this is a demo database on the user's own machine.
+const ACCOUNTS: &[(&str, &str, &str, &str, Option<&str>)] = &[
+    (
+        "ciso",
+        "情報セキュリティ責任者",
+        "owner",
+        "demo-ciso-2026",
+        None,
+    ),
+    (
+        "manufacturing",
+        "製造部門 担当者",
+        "contributor",
+        "demo-mfg-2026",
+        Some("manufacturing"),
+    ),
+    ("exec", "経営層（閲覧）", "viewer", "demo-exec-2026", None),
+    ("auditor", "内部監査", "auditor", "demo-audit-2026", None),
+];
+
+/// Creates the demo accounts that are missing, with their roles in the demo organisation.
+async fn load_accounts(
+    store: &Store,
+    org: OrgId,
+    now: Timestamp,
+) -> Result<Vec<(String, String, String)>> {
+    let units = store.units(org).await?;
+    let mut out = Vec::new();
+    for &(username, name, role, password, unit) in ACCOUNTS {
+        if store.credentials(username).await?.is_none() {
+            let id = store
+                .create_user(username, name, mieruka_domain::Lang::Ja, now)
+                .await?;
+            store
+                .set_password_hash(id, &mieruka_server::hash_password(password)?, false)
+                .await?;
+            let unit_id = unit.and_then(|u| {
+                units
+                    .iter()
+                    .find(|x| x.unit.code.as_str() == u)
+                    .map(|x| x.id)
+            });
+            store.grant(id, org, role, unit_id, now).await?;
+        }
+        let shown = match unit {
+            Some(u) => format!("{role} ({u})"),
+            None => role.to_string(),
+        };
+        out.push((username.to_string(), password.to_string(), shown));
+    }
+    Ok(out)
 }
 
 /// Adds the demo's own KPI and its plans with their histories, unless the organisation already

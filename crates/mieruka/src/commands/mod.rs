@@ -13,8 +13,10 @@ mod org;
 mod plan;
 mod recommend;
 mod risks;
+mod serve;
 mod simulate;
 mod status;
+mod user;
 
 use anyhow::{Context, Result, anyhow};
 use mieruka_domain::{Catalogue, Date, Lang, Timestamp};
@@ -112,5 +114,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Risks(args) => risks::run(&ctx, args).await,
         Command::Audit { command } => audit::run(&ctx, command).await,
+        Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::User { command } => user::run(&ctx, command).await,
     }
 }

@@ -1,0 +1,268 @@
+//! Sign-in and who may do what.
+//!
+//! Two ways in: a session cookie (browsers) or a bearer API token (automation). Sessions live in
+//! the database, so any instance serving the same database accepts them. For cookie sessions,
+//! every state-changing request must carry the session's CSRF token in `X-CSRF-Token` and must
+//! not come from another site (`Sec-Fetch-Site`, `Origin`); the cookie is also `SameSite=Strict`.
+//!
+//! Roles per organisation: `owner` (the CISO: everything), `contributor` (enters measurements for
+//! the units under theirs), `viewer` (reads), `auditor` (reads, plus the audit log); `admin` is
+//! above all organisations. Someone with no part in an organisation gets 404 for it, so its
+//! existence does not leak.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use mieruka_domain::Timestamp;
+use mieruka_store::access::Membership;
+use mieruka_store::{OrgId, Store, UnitId, UserId};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "mieruka_session";
+/// The header carrying the CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A random secret as hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the operating system provides randomness");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Seconds since the epoch, read here only: time is a parameter everywhere below.
+#[allow(clippy::disallowed_methods)]
+pub fn now() -> Timestamp {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Timestamp::from_unix_seconds(secs)
+}
+
+/// What a request needs in an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Read,
+    /// Change plans, units, inputs, risks: the owner.
+    Manage,
+    /// Enter measurements for a unit.
+    Measure(UnitId),
+    /// Read the audit log.
+    Audit,
+}
+
+/// The signed-in user (or the user behind an API token).
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: UserId,
+    pub username: String,
+    pub is_admin: bool,
+    pub memberships: Vec<Membership>,
+    /// Set when the request came with an API token: its scopes.
+    pub token_scopes: Option<Vec<String>>,
+}
+
+impl Principal {
+    /// The name changes are recorded under.
+    pub fn actor(&self) -> String {
+        match &self.token_scopes {
+            Some(_) => format!("{} (API)", self.username),
+            None => self.username.clone(),
+        }
+    }
+
+    pub fn membership(&self, org: OrgId) -> Option<&Membership> {
+        self.memberships.iter().find(|m| m.org_id == org)
+    }
+
+    /// Whether the principal may see the organisation at all.
+    pub fn sees(&self, org: OrgId) -> bool {
+        self.is_admin || self.membership(org).is_some()
+    }
+
+    /// Checks a need in an organisation: 404 for outsiders, 403 for members without the right.
+    pub async fn require(&self, store: &Store, org: OrgId, need: Need) -> Result<(), ApiError> {
+        if need != Need::Read
+            && let Some(scopes) = &self.token_scopes
+            && !scopes.iter().any(|s| s == "write")
+        {
+            return Err(ApiError::Forbidden("this API token may only read".into()));
+        }
+        if self.is_admin {
+            return Ok(());
+        }
+        let m = self.membership(org).ok_or(ApiError::NotFound)?;
+        let allowed = match (m.role.as_str(), need) {
+            ("owner", _) => true,
+            (_, Need::Read) => true,
+            ("auditor", Need::Audit) => true,
+            ("contributor", Need::Measure(unit)) => match m.unit {
+                Some(root) => in_subtree(store, org, root, unit).await?,
+                None => false,
+            },
+            _ => false,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!("a {} may not do this", m.role)))
+        }
+    }
+}
+
+/// Whether `unit` is `root` or below it.
+async fn in_subtree(
+    store: &Store,
+    org: OrgId,
+    root: UnitId,
+    unit: UnitId,
+) -> Result<bool, ApiError> {
+    let units = store.units(org).await?;
+    let mut at = Some(unit);
+    while let Some(u) = at {
+        if u == root {
+            return Ok(true);
+        }
+        at = units.iter().find(|x| x.id == u).and_then(|x| x.parent_id);
+    }
+    Ok(false)
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Refuses a request another site could have made: `Sec-Fetch-Site: cross-site`, or an `Origin`
+/// whose host is not this server's.
+pub fn same_site(headers: &HeaderMap) -> Result<(), ApiError> {
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return Err(ApiError::Csrf);
+    }
+    if let (Some(origin), Some(host)) = (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
+        if origin != "null" && origin_host != host {
+            return Err(ApiError::Csrf);
+        }
+    }
+    Ok(())
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let now = now();
+        let store = &state.store;
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let (user, token_scopes) = if let Some(secret) = bearer {
+            let token = store
+                .api_token_by_hash(&sha256_hex(secret.trim()), now)
+                .await?
+                .ok_or(ApiError::Unauthenticated)?;
+            if !is_safe(&parts.method) && !token.scopes.iter().any(|s| s == "write") {
+                return Err(ApiError::Forbidden("this API token may only read".into()));
+            }
+            (token.user, Some(token.scopes))
+        } else {
+            let secret = cookie_value(&parts.headers, COOKIE).ok_or(ApiError::Unauthenticated)?;
+            let session = store
+                .session(&sha256_hex(secret), now.unix_seconds())
+                .await?
+                .ok_or(ApiError::Unauthenticated)?;
+            if !is_safe(&parts.method) {
+                same_site(&parts.headers)?;
+                let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+                if sent != Some(session.csrf_token.as_str()) {
+                    return Err(ApiError::Csrf);
+                }
+            }
+            (session.user, None)
+        };
+        let creds = store
+            .credentials_by_id(user)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if creds.disabled {
+            return Err(ApiError::Unauthenticated);
+        }
+        Ok(Principal {
+            user,
+            username: creds.username,
+            is_admin: creds.is_admin,
+            memberships: store.memberships(user).await?,
+            token_scopes,
+        })
+    }
+}
+
+/// On first start, when there is no administrator, creates `admin` with a one-time password
+/// that must be changed at first sign-in; returns the password to print once.
+pub async fn ensure_admin(store: &Store) -> Result<Option<String>, ApiError> {
+    if store.admin_count().await? > 0 {
+        return Ok(None);
+    }
+    let password = random_hex(12);
+    let id = match store.credentials("admin").await? {
+        Some(c) => c.user,
+        None => {
+            store
+                .create_user("admin", "管理者", mieruka_domain::Lang::Ja, now())
+                .await?
+        }
+    };
+    store
+        .set_password_hash(id, &hash_password(&password)?, true)
+        .await?;
+    store.set_admin(id, true).await?;
+    Ok(Some(password))
+}

@@ -1,0 +1,113 @@
+//! Errors as the API answers them: JSON with a stable `code`, a `message` a person can act on,
+//! and the `field` at fault. Internals (SQL, causes) go to the log, never to the client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use mieruka_app::AppError;
+use mieruka_store::StoreError;
+use serde_json::json;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    /// Also answered for what exists but is not the caller's to see, so existence does not leak.
+    #[error("not found")]
+    NotFound,
+    #[error("{reason}")]
+    Invalid {
+        field: Option<String>,
+        reason: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed sign-ins; try again in a few minutes")]
+    Throttled,
+    #[error("the request body is larger than this server accepts")]
+    TooLarge,
+    #[error("the request was refused as a possible cross-site request")]
+    Csrf,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ApiError {
+        ApiError::Invalid {
+            field: Some(field.into()),
+            reason: reason.into(),
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
+            ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.parts();
+        if let ApiError::Internal(detail) = &self {
+            eprintln!("internal error: {detail}");
+        }
+        let field = match &self {
+            ApiError::Invalid { field, .. } => field.clone(),
+            _ => None,
+        };
+        (
+            status,
+            Json(json!({ "code": code, "message": self.to_string(), "field": field })),
+        )
+            .into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound { .. } => ApiError::NotFound,
+            StoreError::Conflict { .. } => ApiError::Conflict(e.to_string()),
+            StoreError::Invalid { field, reason } => ApiError::Invalid {
+                field: Some(field),
+                reason,
+            },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> ApiError {
+        match e {
+            AppError::Store(s) => s.into(),
+            AppError::Invalid { field, reason } => ApiError::Invalid {
+                field: Some(field),
+                reason,
+            },
+            AppError::NoLossInputs(_) => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
+impl From<mieruka_domain::plan::FieldError> for ApiError {
+    fn from(e: mieruka_domain::plan::FieldError) -> ApiError {
+        ApiError::Invalid {
+            field: Some(e.field),
+            reason: e.reason,
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! mieruka's HTTP server: the JSON API under `/api/v1`, sign-in, roles and scopes.
+//!
+//! One start-up path, [`launch`], used by `mieruka serve`, `mieruka demo` and the tests: it takes
+//! the settings, an already bound listener (tests bind port 0) and a shutdown signal; requests in
+//! flight finish before it returns. No state that matters lives in the process: sessions are in
+//! the database, so several instances can serve one PostgreSQL database.
+
+mod auth;
+mod body;
+mod error;
+mod routes;
+pub mod settings;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use mieruka_store::Store;
+use tokio::net::TcpListener;
+
+pub use auth::{ensure_admin, hash_password};
+pub use error::ApiError;
+pub use settings::Settings;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+}
+
+/// The whole application as a router (the tests drive it directly too).
+pub fn router(state: AppState) -> Router {
+    let limit = state.settings.max_body_bytes;
+    routes::api()
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then lets requests in flight finish.
+pub async fn launch(
+    settings: Settings,
+    store: Store,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = AppState {
+        store,
+        settings: Arc::new(settings),
+    };
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

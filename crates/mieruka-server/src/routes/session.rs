@@ -1,0 +1,190 @@
+//! Signing in and out, and who am I.
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::auth::{COOKIE, Principal, now, random_hex, same_site, sha256_hex, verify_password};
+use crate::body::Body;
+use crate::error::ApiError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/session", post(sign_in).delete(sign_out))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/me/password", post(change_password))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignIn {
+    username: String,
+    password: String,
+}
+
+fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie text is ASCII")
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    Body(body): Body<SignIn>,
+) -> Result<Response, ApiError> {
+    same_site(&headers)?;
+    let store = &state.store;
+    let now = now();
+    let address = peer.ip().to_string();
+    let window = state.settings.login_window_minutes * 60;
+    let max = state.settings.max_failed_logins;
+    let (by_user, by_address) = store
+        .failed_logins(&body.username, &address, now.unix_seconds() - window)
+        .await?;
+    if by_user >= max || by_address >= max * 4 {
+        return Err(ApiError::Throttled);
+    }
+    let creds = store.credentials(&body.username).await?;
+    let ok = match &creds {
+        Some(c) if !c.disabled => c
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| verify_password(&body.password, h)),
+        _ => {
+            // Spend the same time as a real check, so timing does not tell which accounts exist.
+            let _ = verify_password(
+                &body.password,
+                "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000",
+            );
+            false
+        }
+    };
+    store
+        .record_login_attempt(&body.username, &address, ok, now.unix_seconds())
+        .await?;
+    let Some(creds) = creds.filter(|_| ok) else {
+        return Err(ApiError::Unauthenticated);
+    };
+    let secret = random_hex(32);
+    let csrf = random_hex(16);
+    let hours = state.settings.session_hours;
+    store
+        .create_session(
+            &sha256_hex(&secret),
+            creds.user,
+            &csrf,
+            now.unix_seconds() + hours * 3600,
+            now,
+        )
+        .await?;
+    let mut response = Json(json!({
+        "username": creds.username,
+        "csrf_token": csrf,
+        "must_change_password": creds.must_change_password,
+        "is_admin": creds.is_admin,
+    }))
+    .into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, cookie(&state, &secret, hours * 3600));
+    Ok(response)
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    _who: Principal,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(secret) = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_string())
+    {
+        state.store.delete_session(&sha256_hex(&secret)).await?;
+    }
+    let mut response = Json(json!({ "signed_out": true })).into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, cookie(&state, "", 0));
+    Ok(response)
+}
+
+async fn me(who: Principal) -> Json<serde_json::Value> {
+    Json(json!({
+        "username": who.username,
+        "is_admin": who.is_admin,
+        "memberships": who.memberships.iter().map(|m| json!({
+            "org": m.org_code, "role": m.role, "unit": m.unit,
+        })).collect::<Vec<_>>(),
+        "api_token": who.token_scopes.is_some(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangePassword {
+    current: String,
+    new: String,
+}
+
+/// Changes the signed-in user's own password (required after a one-time password).
+async fn change_password(
+    State(state): State<AppState>,
+    who: Principal,
+    Body(body): Body<ChangePassword>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if who.token_scopes.is_some() {
+        return Err(ApiError::Forbidden(
+            "sign in with a password to change it".into(),
+        ));
+    }
+    let creds = state
+        .store
+        .credentials_by_id(who.user)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if !creds
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| verify_password(&body.current, h))
+    {
+        return Err(ApiError::invalid(
+            "current",
+            "the current password is wrong",
+        ));
+    }
+    if body.new.chars().count() < 12 {
+        return Err(ApiError::invalid("new", "at least 12 characters"));
+    }
+    if body.new == body.current {
+        return Err(ApiError::invalid(
+            "new",
+            "choose a password different from the current one",
+        ));
+    }
+    let hash = crate::auth::hash_password(&body.new)?;
+    state
+        .store
+        .with_actor(&who.actor())
+        .set_password_hash(who.user, &hash, false)
+        .await?;
+    Ok(Json(json!({ "changed": true })))
+}

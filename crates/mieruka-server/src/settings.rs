@@ -1,0 +1,159 @@
+//! The server's settings: defaults in code, then a TOML file, then environment variables.
+//! A secret never prints: `Settings`' `Debug` hides the database URL's password.
+
+use std::net::IpAddr;
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// Everything `mieruka serve` can be told.
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on.
+    pub bind: IpAddr,
+    pub port: u16,
+    /// `sqlite://PATH` or `postgres://…`; empty: the default SQLite file.
+    pub database_url: String,
+    /// Mark cookies `Secure` (set when mieruka is served over TLS, e.g. behind a proxy).
+    pub secure_cookies: bool,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long a session lasts without signing in again, in hours.
+    pub session_hours: i64,
+    /// Failed sign-ins allowed per account (and, times four, per address) in the window.
+    pub max_failed_logins: i64,
+    /// The throttling window, in minutes.
+    pub login_window_minutes: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: IpAddr::from([127, 0, 0, 1]),
+            port: 8080,
+            database_url: String::new(),
+            secure_cookies: false,
+            max_body_bytes: 8 * 1024 * 1024,
+            session_hours: 12,
+            max_failed_logins: 5,
+            login_window_minutes: 15,
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let db = mieruka_store::DatabaseUrl::parse(&self.database_url)
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| "(default)".into());
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("port", &self.port)
+            .field("database_url", &db)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("session_hours", &self.session_hours)
+            .finish()
+    }
+}
+
+impl Settings {
+    /// Defaults, overlaid by the file (if given) and then by `MIERUKA_*` variables from `env`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, String> {
+        let mut s = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                toml::from_str(&text).map_err(|e| {
+                    format!(
+                        "{}: {}",
+                        path.display(),
+                        e.to_string()
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
+                })?
+            }
+            None => Settings::default(),
+        };
+        let parse = |name: &str, v: String| -> Result<String, String> {
+            if v.trim().is_empty() {
+                Err(format!("{name} is empty"))
+            } else {
+                Ok(v)
+            }
+        };
+        if let Some(v) = env("MIERUKA_BIND") {
+            s.bind = parse("MIERUKA_BIND", v)?
+                .parse()
+                .map_err(|e| format!("MIERUKA_BIND: {e}"))?;
+        }
+        if let Some(v) = env("MIERUKA_PORT") {
+            s.port = parse("MIERUKA_PORT", v)?
+                .parse()
+                .map_err(|e| format!("MIERUKA_PORT: {e}"))?;
+        }
+        if let Some(v) = env("MIERUKA_DATABASE_URL") {
+            s.database_url = v;
+        }
+        if let Some(v) = env("MIERUKA_SECURE_COOKIES") {
+            s.secure_cookies = matches!(v.trim(), "1" | "true" | "yes");
+        }
+        if let Some(v) = env("MIERUKA_MAX_BODY_BYTES") {
+            s.max_body_bytes = parse("MIERUKA_MAX_BODY_BYTES", v)?
+                .parse()
+                .map_err(|e| format!("MIERUKA_MAX_BODY_BYTES: {e}"))?;
+        }
+        if s.session_hours <= 0
+            || s.max_failed_logins <= 0
+            || s.login_window_minutes <= 0
+            || s.max_body_bytes == 0
+        {
+            return Err("session_hours, max_failed_logins, login_window_minutes and max_body_bytes must be positive".into());
+        }
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("m.toml");
+        std::fs::write(&file, "port = 9000\nsecure_cookies = true\n").unwrap();
+        let env = |k: &str| (k == "MIERUKA_PORT").then(|| "9100".to_string());
+        let s = Settings::load(Some(&file), env).unwrap();
+        assert_eq!(
+            (s.port, s.secure_cookies, s.session_hours),
+            (9100, true, 12)
+        );
+        std::fs::write(&file, "colour = 1\n").unwrap();
+        assert!(
+            Settings::load(Some(&file), |_| None)
+                .unwrap_err()
+                .contains("colour")
+        );
+        assert!(
+            Settings::load(None, |k| (k == "MIERUKA_PORT").then(|| "x".into()))
+                .unwrap_err()
+                .contains("MIERUKA_PORT")
+        );
+    }
+
+    #[test]
+    fn debug_hides_the_database_password() {
+        let s = Settings {
+            database_url: "postgres://me:hunter2@db/x".into(),
+            ..Settings::default()
+        };
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}
