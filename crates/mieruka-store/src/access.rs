@@ -2,12 +2,17 @@
 //! instance, API tokens, and sign-in attempts for throttling. Secrets never come back out: the
 //! store keeps password hashes and SHA-256 digests of session and token secrets only.
 
+mod audited;
+
 use mieruka_domain::Timestamp;
+use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::audit::Change;
 use crate::ids::{OrgId, UnitId, UserId};
 use crate::{Result, Store, StoreError};
+use audited::{member_key, membership_record, set_flag, user_flag};
 
 /// What the server needs to check a sign-in.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,45 +113,48 @@ impl Store {
         hash: &str,
         must_change: bool,
     ) -> Result<()> {
-        let done = sqlx::query(
-            "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
-        )
-        .bind(hash)
-        .bind(i64::from(must_change))
-        .bind(user.0)
-        .execute(self.pool())
-        .await?;
-        if done.rows_affected() == 0 {
+        let mut tx = self.begin_write().await?;
+        let Some((name, before)) = user_flag(self, &mut tx, user, "must_change_password").await?
+        else {
             return Err(StoreError::NotFound {
                 what: "user",
                 key: user.to_string(),
             });
-        }
-        Ok(())
+        };
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(i64::from(must_change))
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        // The hash never enters the log: only that a password was set, and whether it must be
+        // changed at the next sign-in.
+        let change = Change::update(
+            "user_password",
+            name,
+            None,
+            &json!({ "must_change_password": before }),
+            &json!({ "must_change_password": must_change }),
+        );
+        self.commit_audited(tx, &[change]).await
     }
 
     pub async fn set_admin(&self, user: UserId, admin: bool) -> Result<()> {
-        sqlx::query("UPDATE users SET is_admin = $1 WHERE id = $2")
-            .bind(i64::from(admin))
-            .bind(user.0)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        let mut tx = self.begin_write().await?;
+        let change = set_flag(self, &mut tx, user, "is_admin", admin).await?;
+        self.commit_audited(tx, change.as_slice()).await
     }
 
     pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<()> {
-        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
-            .bind(i64::from(disabled))
-            .bind(user.0)
-            .execute(self.pool())
-            .await?;
+        let mut tx = self.begin_write().await?;
+        let change = set_flag(self, &mut tx, user, "disabled", disabled).await?;
         if disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(user.0)
-                .execute(self.pool())
+                .execute(&mut *tx)
                 .await?;
         }
-        Ok(())
+        self.commit_audited(tx, change.as_slice()).await
     }
 
     /// How many administrators exist (the first start creates one when there is none).
@@ -179,19 +187,27 @@ impl Store {
                 "a contributor, and only a contributor, is limited to a unit",
             ));
         }
+        let mut tx = self.begin_write().await?;
+        let mut unit_code = None;
         if let Some(u) = unit {
-            let owner: Option<i64> = sqlx::query_scalar("SELECT org_id FROM units WHERE id = $1")
+            let row = sqlx::query("SELECT org_id, code FROM units WHERE id = $1")
                 .bind(u.0)
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *tx)
                 .await?;
-            if owner != Some(org.0) {
-                return Err(StoreError::invalid(
-                    "unit",
-                    "the unit is not this organisation's",
-                ));
+            match row {
+                Some(r) if r.try_get::<i64, _>("org_id")? == org.0 => {
+                    unit_code = Some(r.try_get::<String, _>("code")?);
+                }
+                _ => {
+                    return Err(StoreError::invalid(
+                        "unit",
+                        "the unit is not this organisation's",
+                    ));
+                }
             }
         }
-        let mut tx = self.pool().begin().await?;
+        let key = member_key(&mut tx, user, org).await?;
+        let before = membership_record(&mut tx, user, org).await?;
         sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2")
             .bind(user.0)
             .bind(org.0)
@@ -205,17 +221,29 @@ impl Store {
             .bind(now.to_string())
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok(())
+        let after = json!({ "role": role, "unit": unit_code });
+        let change = match before {
+            None => Some(Change::create("membership", key, Some(org), &after)),
+            Some(before) => {
+                Change::update_if_changed("membership", key, Some(org), &before, &after)
+            }
+        };
+        self.commit_audited(tx, change.as_slice()).await
     }
 
     pub async fn revoke_membership(&self, user: UserId, org: OrgId) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let Some(before) = membership_record(&mut tx, user, org).await? else {
+            return Ok(());
+        };
+        let key = member_key(&mut tx, user, org).await?;
         sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2")
             .bind(user.0)
             .bind(org.0)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        let change = Change::delete("membership", key, Some(org), &before);
+        self.commit_audited(tx, &[change]).await
     }
 
     pub async fn memberships(&self, user: UserId) -> Result<Vec<Membership>> {
@@ -342,6 +370,7 @@ impl Store {
         scopes: &[String],
         now: Timestamp,
     ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, prefix, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -351,8 +380,16 @@ impl Store {
         .bind(token_hash)
         .bind(serde_json::to_string(scopes).expect("scopes serialise"))
         .bind(now.to_string())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        let owner: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        // The digest stays out of the log; the prefix is what people see to tell tokens apart.
+        let after = json!({ "user": owner, "name": name, "prefix": prefix, "scopes": scopes });
+        let change = Change::create("api_token", format!("api token {id}"), None, &after);
+        self.commit_audited(tx, &[change]).await?;
         Ok(id)
     }
 
@@ -371,11 +408,18 @@ impl Store {
             return Ok(None);
         };
         let t = token(&row)?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now.to_string())
-            .bind(t.id)
-            .execute(self.pool())
-            .await?;
+        // Record use at most once a minute: a write per request would queue every reader behind it.
+        let stale = Timestamp::from_unix_seconds(now.unix_seconds() - 60).to_string();
+        if t.last_used_at
+            .as_deref()
+            .is_none_or(|last| last < stale.as_str())
+        {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now.to_string())
+                .bind(t.id)
+                .execute(self.pool())
+                .await?;
+        }
         Ok(Some(t))
     }
 
@@ -388,11 +432,12 @@ impl Store {
     }
 
     pub async fn revoke_api_token(&self, user: UserId, id: i64, now: Timestamp) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
             .bind(now.to_string())
             .bind(id)
             .bind(user.0)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -400,6 +445,13 @@ impl Store {
                 key: id.to_string(),
             });
         }
-        Ok(())
+        let change = Change::update(
+            "api_token",
+            format!("api token {id}"),
+            None,
+            &json!({ "revoked": false }),
+            &json!({ "revoked": true }),
+        );
+        self.commit_audited(tx, &[change]).await
     }
 }

@@ -29,6 +29,18 @@
 //! `at` is the wall-clock time the entry was written, not the caller's `now`, which may be a
 //! chosen date (the demo builds its history "as if today were" another day).
 //!
+//! Sessions, sign-in attempts and a token's last use are not changes to what the product keeps,
+//! and are not logged. Password hashes and token digests never are: account entries record
+//! flags, roles and names only.
+//!
+//! # Reading and verifying
+//!
+//! [`Store::audit_entries`] lists entries newest first, per organisation, page by page.
+//! [`Store::verify_audit`] walks the chain; a broken chain is [`VerifyError::Broken`] with an
+//! [`AuditBreak`] (the entry's number and what is wrong with it), kept apart from
+//! [`crate::StoreError`] so a caller cannot mistake a database failure for tampering or the
+//! reverse.
+//!
 //! # What verification cannot see
 //!
 //! Removing the newest entries leaves a shorter chain that is still whole, and so does rewriting

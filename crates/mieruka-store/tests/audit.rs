@@ -1,6 +1,7 @@
 //! The audit log in storage: every change leaves one entry (by the handle's actor, inside the
-//! change's transaction), a failed change leaves none, entries read back per organisation and
-//! page by page, and concurrent writers get contiguous numbers — on SQLite and, when a server is
+//! change's transaction), a failed change leaves none, account changes leave no credential,
+//! entries read back per organisation and page by page, and concurrent writers get contiguous
+//! numbers — on SQLite and, when a server is
 //! given, PostgreSQL. Tampering is in `audit_tampering.rs`.
 
 use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
@@ -297,6 +298,87 @@ async fn recorded(url: &DatabaseUrl) {
     base.close().await;
 }
 
+async fn accounts(url: &DatabaseUrl) {
+    let store = Store::open(url).await.unwrap().with_actor("admin");
+    let acme = store
+        .create_organisation(&org("acme"), now(0))
+        .await
+        .unwrap();
+    let hq = store
+        .add_unit(acme, None, &unit("hq", UnitKind::Company), now(0))
+        .await
+        .unwrap();
+    let ciso = store
+        .create_user("ciso", "情報 太郎", Lang::Ja, now(0))
+        .await
+        .unwrap();
+    let from = all(&store).await.len();
+    store
+        .set_password_hash(ciso, "$argon2id$secret-hash", true)
+        .await
+        .unwrap();
+    store.set_admin(ciso, true).await.unwrap();
+    store.set_admin(ciso, true).await.unwrap();
+    store.set_disabled(ciso, true).await.unwrap();
+    store
+        .grant(ciso, acme, "viewer", None, now(1))
+        .await
+        .unwrap();
+    store
+        .grant(ciso, acme, "contributor", Some(hq), now(2))
+        .await
+        .unwrap();
+    assert!(store.grant(ciso, acme, "king", None, now(3)).await.is_err());
+    store.revoke_membership(ciso, acme).await.unwrap();
+    store.revoke_membership(ciso, acme).await.unwrap();
+    let scopes = vec!["read".to_string()];
+    let token = store
+        .create_api_token(ciso, "ci", "mk_ab12", "digest-of-secret", &scopes, now(4))
+        .await
+        .unwrap();
+    store.revoke_api_token(ciso, token, now(5)).await.unwrap();
+    assert!(store.revoke_api_token(ciso, token, now(6)).await.is_err());
+
+    let log = since(&store, from).await;
+    let t = format!("api token {token}");
+    let keys: Vec<_> = log.iter().map(summary).collect();
+    assert_eq!(
+        keys,
+        [
+            ("admin", "update", "user_password", "ciso"),
+            ("admin", "update", "user", "ciso"),
+            ("admin", "update", "user", "ciso"),
+            ("admin", "create", "membership", "acme/ciso"),
+            ("admin", "update", "membership", "acme/ciso"),
+            ("admin", "delete", "membership", "acme/ciso"),
+            ("admin", "create", "api_token", t.as_str()),
+            ("admin", "update", "api_token", t.as_str()),
+        ]
+    );
+    assert_eq!(log[1].after, Some(json!({ "is_admin": true })));
+    assert_eq!(log[2].after, Some(json!({ "disabled": true })));
+    assert_eq!(
+        log[4].before,
+        Some(json!({ "role": "viewer", "unit": null }))
+    );
+    assert_eq!(
+        log[4].after,
+        Some(json!({ "role": "contributor", "unit": "hq" }))
+    );
+    assert!(log[3..6].iter().all(|e| e.org_id == Some(acme)));
+    assert_eq!(log[6].after.as_ref().unwrap()["prefix"], "mk_ab12");
+    let text = serde_json::to_string(&log).unwrap();
+    assert!(
+        !text.contains("secret-hash") && !text.contains("digest-of-secret"),
+        "no credential is logged: {text}"
+    );
+    assert_eq!(
+        store.verify_audit().await.unwrap().entries as usize,
+        from + log.len()
+    );
+    store.close().await;
+}
+
 async fn concurrent(url: &DatabaseUrl) {
     let store = Store::open(url).await.unwrap();
     let mut tasks = Vec::new();
@@ -356,6 +438,21 @@ async fn changes_are_recorded_with_their_actor_on_postgres() {
     on_postgres(
         "changes_are_recorded_with_their_actor_on_postgres",
         recorded,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn account_changes_are_recorded_without_credentials_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    accounts(&sqlite(&dir)).await;
+}
+
+#[tokio::test]
+async fn account_changes_are_recorded_without_credentials_on_postgres() {
+    on_postgres(
+        "account_changes_are_recorded_without_credentials_on_postgres",
+        accounts,
     )
     .await;
 }
