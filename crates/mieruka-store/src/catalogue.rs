@@ -232,13 +232,43 @@ impl Store {
     /// One definition by its KPI id, as an organisation sees it (its own shadows nothing: ids
     /// are unique across both).
     pub async fn kpi_definition(&self, org: Option<OrgId>, kpi_id: &str) -> Result<StoredKpi> {
-        self.kpi_definitions(org)
-            .await?
-            .into_iter()
-            .find(|k| k.definition.id.as_str() == kpi_id)
-            .ok_or_else(|| StoreError::NotFound {
-                what: "KPI",
-                key: kpi_id.to_string(),
-            })
+        let row = sqlx::query(
+            "SELECT id, org_id, kpi_id, definition FROM kpi_definitions \
+             WHERE kpi_id = $1 AND (org_id IS NULL OR org_id = $2) ORDER BY COALESCE(org_id, 0) LIMIT 1",
+        )
+        .bind(kpi_id)
+        .bind(org.map_or(-1, |o| o.0))
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "KPI",
+            key: kpi_id.to_string(),
+        })?;
+        stored_kpi(&row)
     }
+
+    /// One definition by its row.
+    pub async fn kpi_definition_by_row(&self, id: KpiDefId) -> Result<StoredKpi> {
+        let row =
+            sqlx::query("SELECT id, org_id, kpi_id, definition FROM kpi_definitions WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "KPI",
+                    key: id.to_string(),
+                })?;
+        stored_kpi(&row)
+    }
+}
+
+fn stored_kpi(row: &sqlx::any::AnyRow) -> Result<StoredKpi> {
+    let kpi_id: String = row.try_get("kpi_id")?;
+    let json: String = row.try_get("definition")?;
+    let org_id: Option<i64> = row.try_get("org_id")?;
+    Ok(StoredKpi {
+        id: KpiDefId(row.try_get("id")?),
+        org_id: org_id.map(OrgId),
+        definition: from_json(&kpi_id, &json)?,
+    })
 }

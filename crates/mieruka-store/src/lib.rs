@@ -62,10 +62,11 @@ impl Store {
             .await
             .map_err(connect_error)?;
         let pool = AnyPoolOptions::new()
+            // WAL lets SQLite readers run side by side; one writer at a time either way.
             .max_connections(if url.backend() == Backend::Sqlite {
-                4
-            } else {
                 8
+            } else {
+                16
             })
             .connect(&url.connect_string())
             .await

@@ -319,13 +319,14 @@ impl Store {
             .await?;
         let org = self.organisation(&slug).await?;
         let kpi = self
-            .kpi_definitions(Some(plan.org_id))
-            .await?
-            .into_iter()
-            .find(|k| k.id == plan.kpi)
-            .ok_or_else(|| StoreError::Corrupt {
-                what: format!("plan {}", plan.id),
-                reason: "its KPI definition is missing".into(),
+            .kpi_definition_by_row(plan.kpi)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound { .. } => StoreError::Corrupt {
+                    what: format!("plan {}", plan.id),
+                    reason: "its KPI definition is missing".into(),
+                },
+                other => other,
             })?
             .definition;
         let period = self
