@@ -159,6 +159,16 @@ impl RawEntry {
 }
 
 impl Store {
+    /// The number of the newest audit entry (0 when there is none). Every change writes an entry,
+    /// so this is the version of the whole database: equal numbers mean equal data, which lets a
+    /// server reuse a computed answer safely, whichever instance made the change.
+    pub async fn data_version(&self) -> Result<i64> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(v.unwrap_or(0))
+    }
+
     /// Entries newest first: all, or only those about `org`; only those numbered below
     /// `before_seq` when given (pass the last `seq` of one page to get the next).
     pub async fn audit_entries(
