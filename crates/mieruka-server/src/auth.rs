@@ -28,6 +28,10 @@ pub const COOKIE: &str = "mieruka_session";
 /// The header carrying the CSRF token.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// What an account with a one-time password may do: see itself, change the password, sign out.
+const ALLOWED_BEFORE_PASSWORD_CHANGE: &[&str] =
+    &["/api/v1/me", "/api/v1/me/password", "/api/v1/session"];
+
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
     Argon2::default()
         .hash_password(password.as_bytes())
@@ -89,6 +93,8 @@ pub struct Principal {
     pub memberships: Vec<Membership>,
     /// Set when the request came with an API token: its scopes.
     pub token_scopes: Option<Vec<String>>,
+    /// The account still has a one-time password.
+    pub must_change_password: bool,
 }
 
 impl Principal {
@@ -102,6 +108,29 @@ impl Principal {
 
     pub fn membership(&self, org: OrgId) -> Option<&Membership> {
         self.memberships.iter().find(|m| m.org_id == org)
+    }
+
+    /// Checks that the principal is an administrator (403 otherwise). Write scope for API tokens
+    /// is checked when the request is read.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.is_admin {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "only an administrator may do this".into(),
+            ))
+        }
+    }
+
+    /// Checks that the request came with a session cookie, not an API token: some things
+    /// (changing a password, creating tokens) need the person, not a script.
+    pub fn require_session(&self) -> Result<(), ApiError> {
+        match self.token_scopes {
+            None => Ok(()),
+            Some(_) => Err(ApiError::Forbidden(
+                "sign in with a password to do this; an API token cannot".into(),
+            )),
+        }
     }
 
     /// Whether the principal may see the organisation at all.
@@ -235,12 +264,20 @@ impl FromRequestParts<AppState> for Principal {
         if creds.disabled {
             return Err(ApiError::Unauthenticated);
         }
+        // A one-time password must be replaced before anything else is done with the account.
+        if creds.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path())
+        {
+            return Err(ApiError::Forbidden(
+                "change the one-time password first (POST /api/v1/me/password)".into(),
+            ));
+        }
         Ok(Principal {
             user,
             username: creds.username,
             is_admin: creds.is_admin,
             memberships: store.memberships(user).await?,
             token_scopes,
+            must_change_password: creds.must_change_password,
         })
     }
 }

@@ -31,8 +31,28 @@ pub enum ApiError {
     TooLarge,
     #[error("the request was refused as a possible cross-site request")]
     Csrf,
+    /// Some rows of a batch are invalid; each is listed, and nothing was written.
+    #[error("{message}")]
+    InvalidRows {
+        message: String,
+        problems: Vec<RowProblem>,
+    },
+    /// No route has this path.
+    #[error("there is no such API path; GET /api/v1/openapi.json lists them")]
+    NoRoute,
+    /// The path exists, but not with this method.
+    #[error("this API path does not take this method; GET /api/v1/openapi.json lists them")]
+    MethodNotAllowed,
     #[error("internal error")]
     Internal(String),
+}
+
+/// One bad row of a batch: its 1-based number, the field at fault (if one is) and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowProblem {
+    pub row: usize,
+    pub field: Option<String>,
+    pub reason: String,
 }
 
 impl ApiError {
@@ -49,6 +69,9 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid"),
+            ApiError::InvalidRows { .. } => (StatusCode::BAD_REQUEST, "invalid_rows"),
+            ApiError::NoRoute => (StatusCode::NOT_FOUND, "no_route"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
@@ -68,11 +91,11 @@ impl IntoResponse for ApiError {
             ApiError::Invalid { field, .. } => field.clone(),
             _ => None,
         };
-        (
-            status,
-            Json(json!({ "code": code, "message": self.to_string(), "field": field })),
-        )
-            .into_response()
+        let mut body = json!({ "code": code, "message": self.to_string(), "field": field });
+        if let ApiError::InvalidRows { problems, .. } = &self {
+            body["problems"] = json!(problems);
+        }
+        (status, Json(body)).into_response()
     }
 }
 
@@ -98,7 +121,10 @@ impl From<AppError> for ApiError {
                 field: Some(field),
                 reason,
             },
-            AppError::NoLossInputs(_) => ApiError::Conflict(e.to_string()),
+            // The use case's message names the command line; the API names its own routes.
+            AppError::NoLossInputs(org) => ApiError::Conflict(format!(
+                "organisation {org} has no loss inputs yet: GET /api/v1/orgs/{org}/loss/inputs gives a template to fill in, PUT sets them"
+            )),
         }
     }
 }

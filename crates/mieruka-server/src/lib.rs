@@ -8,8 +8,12 @@
 mod auth;
 mod body;
 mod error;
+mod openapi;
+mod params;
 mod routes;
 pub mod settings;
+mod usecase;
+mod views;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,6 +26,15 @@ use tokio::net::TcpListener;
 pub use auth::{ensure_admin, hash_password};
 pub use error::ApiError;
 pub use settings::Settings;
+
+/// Every route the router serves, as (method, path) in the table's order: the list the OpenAPI
+/// document is built from, for checking the two agree.
+pub fn served_routes() -> Vec<(String, String)> {
+    routes::table()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect()
+}
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -1,24 +1,55 @@
-//! The audit log, for auditors (and owners and administrators) of an organisation.
+//! The audit log: an organisation's entries for its auditors (and owners and administrators),
+//! and the whole chain's check for administrators.
 
-use axum::extract::{Path, Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use axum::extract::State;
+use mieruka_store::audit::VerifyError;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::route::{Answer, Param, Route, who};
 use super::visible_org;
 use crate::AppState;
 use crate::auth::{Need, Principal};
 use crate::error::ApiError;
+use crate::params::{Params, UrlPath};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/orgs/{org}/audit", get(list))
+const BEFORE: Param = Param {
+    name: "before",
+    kind: "integer",
+    description: "Only entries numbered below this: the previous page's `next_before`.",
+    example: "120",
+};
+const LIMIT: Param = Param {
+    name: "limit",
+    kind: "integer",
+    description: "Entries per page, 1–1000 (default 100), newest first.",
+    example: "50",
+};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/orgs/{org}/audit", list)
+            .doc(
+                "audit",
+                "The organisation's audit log, newest first: who changed what, when, before and after",
+            )
+            .who(who::AUDIT)
+            .query(&[BEFORE, LIMIT])
+            .answers(Answer::Object("AuditPage")),
+        Route::get("/api/v1/audit/verify", verify)
+            .doc(
+                "audit",
+                "Check the whole hash chain; name the first entry that was edited, deleted or reordered",
+            )
+            .who(who::ADMIN)
+            .answers(Answer::Object("AuditVerdict")),
+    ]
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AuditQuery {
-    /// Entries numbered below this (the last `seq` of the previous page).
     before: Option<i64>,
     #[serde(default = "default_limit")]
     limit: u32,
@@ -31,8 +62,8 @@ fn default_limit() -> u32 {
 async fn list(
     State(state): State<AppState>,
     who: Principal,
-    Path(code): Path<String>,
-    Query(q): Query<AuditQuery>,
+    UrlPath(code): UrlPath<String>,
+    Params(q): Params<AuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Audit).await?;
@@ -47,4 +78,22 @@ async fn list(
         .then(|| items.last().map(|e| e.seq))
         .flatten();
     Ok(Json(json!({ "items": items, "next_before": next })))
+}
+
+async fn verify(State(state): State<AppState>, who: Principal) -> Result<Json<Value>, ApiError> {
+    who.require_admin()?;
+    match state.store.verify_audit().await {
+        Ok(report) => Ok(Json(json!({
+            "ok": true,
+            "entries": report.entries,
+            "last_hash": report.last_hash,
+        }))),
+        Err(VerifyError::Broken(b)) => Ok(Json(json!({
+            "ok": false,
+            "entry": b.seq,
+            "problem": b.problem,
+            "message": b.to_string(),
+        }))),
+        Err(VerifyError::Store(e)) => Err(e.into()),
+    }
 }

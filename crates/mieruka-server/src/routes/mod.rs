@@ -1,40 +1,88 @@
 //! The API's routes, one module per resource. Handlers extract input, check the principal's
 //! rights, call the store or a use case, and answer JSON: no business rules here.
+//!
+//! [`table`] lists every route with its documentation; [`api`] builds the router from it and
+//! `crate::openapi` builds the OpenAPI document from it.
 
 mod audit;
+mod catalog;
+mod kpis;
+mod loss;
+mod measurements;
 mod orgs;
+mod plans;
+mod risks;
+pub mod route;
 mod session;
+mod simulate;
 mod status;
+mod tokens;
+mod users;
 
-use axum::Router;
-use axum::routing::get;
+use axum::extract::State;
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use self::route::{Answer, Route, who};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
 
-pub fn api() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/health", get(health))
-        .merge(session::routes())
-        .merge(orgs::routes())
-        .merge(status::routes())
-        .merge(audit::routes())
+/// Every route of the API, documented.
+pub fn table() -> Vec<Route> {
+    let mut routes = vec![
+        Route::get("/api/v1/health", health)
+            .doc("meta", "Whether the server and its database answer")
+            .who(who::ANYONE)
+            .answers(Answer::Object("Health")),
+        Route::get("/api/v1/openapi.json", openapi)
+            .doc("meta", "This API's OpenAPI 3 document")
+            .who(who::ANYONE),
+    ];
+    for module in [
+        session::routes,
+        tokens::routes,
+        users::routes,
+        catalog::routes,
+        orgs::routes,
+        kpis::routes,
+        plans::routes,
+        measurements::routes,
+        status::routes,
+        loss::routes,
+        simulate::routes,
+        risks::routes,
+        audit::routes,
+    ] {
+        routes.extend(module());
+    }
+    routes
 }
 
-async fn health(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<axum::Json<Value>, ApiError> {
+/// The router over [`table`], with JSON answers for unknown paths and methods.
+pub fn api() -> Router<AppState> {
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, route| {
+            let path = route.path;
+            router.route(path, route.into_method_router())
+        })
+        .fallback(|| async { ApiError::NoRoute })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let version = state.store.applied_version().await?;
-    Ok(axum::Json(
-        json!({ "status": "ok", "schema_version": version }),
-    ))
+    Ok(Json(json!({ "status": "ok", "schema_version": version })))
+}
+
+async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document().clone())
 }
 
 /// `?limit=&offset=` on lists.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
     #[serde(default = "default_limit")]
@@ -48,6 +96,14 @@ fn default_limit() -> usize {
 }
 
 impl Page {
+    /// A page from optional `limit` and `offset` parameters (for query types with filters too).
+    pub fn new(limit: Option<usize>, offset: Option<usize>) -> Page {
+        Page {
+            limit: limit.unwrap_or_else(default_limit),
+            offset: offset.unwrap_or(0),
+        }
+    }
+
     /// One page of `items`, with the total, as `{items, total, limit, offset}`.
     pub fn of<T: serde::Serialize>(&self, items: Vec<T>) -> Result<Value, ApiError> {
         if self.limit == 0 || self.limit > 1000 {
@@ -78,4 +134,30 @@ pub async fn visible_org(
         return Err(ApiError::NotFound);
     }
     Ok(org)
+}
+
+/// The plan with this id, loaded with its context, if the principal may see its organisation
+/// (404 otherwise, whether or not it exists).
+pub async fn visible_plan(
+    state: &AppState,
+    principal: &Principal,
+    plan: i64,
+) -> Result<mieruka_store::plans::PlanContext, ApiError> {
+    let ctx = match state.store.plan_context(mieruka_store::PlanId(plan)).await {
+        Ok(ctx) => ctx,
+        Err(mieruka_store::StoreError::NotFound { .. }) => return Err(ApiError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    if !principal.sees(ctx.org.id) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(ctx)
+}
+
+/// A date given as a parameter, or today.
+pub fn date_or_today(field: &str, given: Option<&str>) -> Result<mieruka_domain::Date, ApiError> {
+    match given {
+        Some(d) => mieruka_domain::Date::parse(d.trim()).map_err(|e| ApiError::invalid(field, e)),
+        None => Ok(crate::auth::now().date()),
+    }
 }

@@ -1,36 +1,71 @@
 //! Organisations and their units, as the principal may see them.
 
-use axum::extract::{Path, Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use mieruka_domain::Maturity;
+use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::route::{Answer, PAGE, Route, who};
 use super::{Page, visible_org};
 use crate::AppState;
 use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
+use crate::params::{Params, UrlPath};
+use crate::views::{org_json, org_with_units_json, unit_json};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/orgs", get(list))
-        .route("/api/v1/orgs/{org}", get(show))
-        .route("/api/v1/orgs/{org}/units", axum::routing::post(add_unit))
-}
-
-fn org_json(o: &mieruka_store::orgs::StoredOrg) -> Value {
-    json!({
-        "code": o.org.slug,
-        "name": o.org.name,
-        "maturity": o.org.maturity,
-        "fiscal_start_month": o.org.fiscal_start_month,
-    })
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/orgs", list)
+            .doc("organisations", "The organisations the caller may see")
+            .who(who::SIGNED_IN)
+            .query(PAGE)
+            .answers(Answer::List("Organisation")),
+        Route::post("/api/v1/orgs", create)
+            .doc("organisations", "Create an organisation")
+            .who(who::ADMIN)
+            .body("NewOrganisation")
+            .created()
+            .answers(Answer::Object("Organisation")),
+        Route::get("/api/v1/orgs/{org}", show)
+            .doc(
+                "organisations",
+                "An organisation with its units (as `mieruka org show --json`)",
+            )
+            .answers(Answer::Object("OrganisationWithUnits")),
+        Route::patch("/api/v1/orgs/{org}", update)
+            .doc("organisations", "Set the organisation's maturity stage")
+            .who(who::OWNER)
+            .body("OrganisationChange")
+            .answers(Answer::Object("Organisation")),
+        Route::get("/api/v1/orgs/{org}/units", units)
+            .doc("organisations", "The organisation's units")
+            .query(PAGE)
+            .answers(Answer::List("Unit")),
+        Route::post("/api/v1/orgs/{org}/units", add_unit)
+            .doc("organisations", "Add a unit")
+            .who(who::OWNER)
+            .body("NewUnit")
+            .created()
+            .answers(Answer::Object("Unit")),
+        Route::patch("/api/v1/orgs/{org}/units/{unit}", update_unit)
+            .doc(
+                "organisations",
+                "Set a unit's own maturity stage (a group company's), or clear it with null",
+            )
+            .who(who::OWNER)
+            .body("UnitChange")
+            .answers(Answer::Object("Unit")),
+    ]
 }
 
 async fn list(
     State(state): State<AppState>,
     who: Principal,
-    Query(page): Query<Page>,
+    Params(page): Params<Page>,
 ) -> Result<Json<Value>, ApiError> {
     let orgs: Vec<Value> = state
         .store
@@ -43,10 +78,82 @@ async fn list(
     Ok(Json(page.of(orgs)?))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewOrganisation {
+    code: String,
+    name: String,
+    #[serde(default)]
+    maturity: Option<Maturity>,
+    #[serde(default)]
+    fiscal_start_month: Option<u32>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    who: Principal,
+    Body(body): Body<NewOrganisation>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    who.require_admin()?;
+    let org = Organisation::new(
+        &body.code,
+        &body.name,
+        body.maturity.unwrap_or(Maturity::Initial),
+        body.fiscal_start_month.unwrap_or(4),
+    )
+    .map_err(|e| organisation_error(&e))?;
+    let store = state.store.with_actor(&who.actor());
+    store.create_organisation(&org, now()).await?;
+    let stored = store.organisation(org.slug.as_str()).await?;
+    Ok((StatusCode::CREATED, Json(org_json(&stored))))
+}
+
+/// The domain names what is wrong in words ("organisation code …", "name …", "month …").
+fn organisation_error(reason: &str) -> ApiError {
+    let field = if reason.contains("is not a valid") {
+        "code"
+    } else if reason.contains("month") {
+        "fiscal_start_month"
+    } else {
+        "name"
+    };
+    ApiError::invalid(field, reason)
+}
+
 async fn show(
     State(state): State<AppState>,
     who: Principal,
-    Path(code): Path<String>,
+    UrlPath(code): UrlPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let org = visible_org(&state, &who, &code).await?;
+    let units = state.store.units(org.id).await?;
+    Ok(Json(org_with_units_json(&org, &units)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganisationChange {
+    maturity: Maturity,
+}
+
+async fn update(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(code): UrlPath<String>,
+    Body(body): Body<OrganisationChange>,
+) -> Result<Json<Value>, ApiError> {
+    let org = visible_org(&state, &who, &code).await?;
+    who.require(&state.store, org.id, Need::Manage).await?;
+    let store = state.store.with_actor(&who.actor());
+    store.set_maturity(org.id, body.maturity, now()).await?;
+    Ok(Json(org_json(&store.organisation(&code).await?)))
+}
+
+async fn units(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(code): UrlPath<String>,
+    Params(page): Params<Page>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let units: Vec<Value> = state
@@ -54,28 +161,21 @@ async fn show(
         .units(org.id)
         .await?
         .iter()
-        .map(|u| {
-            json!({
-                "id": u.id, "code": u.unit.code, "name": u.unit.name, "kind": u.unit.kind,
-                "parent": u.parent_id, "maturity": u.unit.maturity, "facts": u.unit.facts,
-            })
-        })
+        .map(unit_json)
         .collect();
-    let mut v = org_json(&org);
-    v["units"] = json!(units);
-    Ok(Json(v))
+    Ok(Json(page.of(units)?))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NewUnit {
     code: String,
     name: String,
-    kind: mieruka_domain::org::UnitKind,
+    kind: UnitKind,
     /// The parent unit's code.
     parent: Option<String>,
     #[serde(default)]
-    maturity: Option<mieruka_domain::Maturity>,
+    maturity: Option<Maturity>,
     #[serde(default)]
     employees: Option<i64>,
     #[serde(default)]
@@ -92,16 +192,35 @@ struct NewUnit {
     industry: Option<String>,
 }
 
-/// Adds a unit (owners and administrators).
+/// The field a unit's validation message is about.
+fn unit_error(reason: String) -> ApiError {
+    let field = [
+        "employees",
+        "it_staff",
+        "security_staff",
+        "annual_revenue_yen",
+        "it_budget_yen",
+        "security_budget_yen",
+    ]
+    .into_iter()
+    .find(|f| reason.starts_with(f))
+    .unwrap_or(if reason.contains("is not a valid") {
+        "code"
+    } else {
+        "name"
+    });
+    ApiError::invalid(field, reason)
+}
+
 async fn add_unit(
     State(state): State<AppState>,
     who: Principal,
-    Path(code): Path<String>,
+    UrlPath(code): UrlPath<String>,
     Body(body): Body<NewUnit>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
-    let facts = mieruka_domain::org::UnitFacts {
+    let facts = UnitFacts {
         employees: body.employees,
         it_staff: body.it_staff,
         security_staff: body.security_staff,
@@ -111,11 +230,7 @@ async fn add_unit(
         industry: body.industry,
     };
     let unit =
-        mieruka_domain::org::Unit::new(&body.code, &body.name, body.kind, body.maturity, facts)
-            .map_err(|e| ApiError::Invalid {
-                field: None,
-                reason: e,
-            })?;
+        Unit::new(&body.code, &body.name, body.kind, body.maturity, facts).map_err(unit_error)?;
     let units = state.store.units(org.id).await?;
     let parent = match &body.parent {
         None => None,
@@ -127,12 +242,42 @@ async fn add_unit(
                 .id,
         ),
     };
-    let id = state
-        .store
-        .with_actor(&who.actor())
-        .add_unit(org.id, parent, &unit, now())
-        .await?;
-    Ok(Json(
-        json!({ "id": id, "code": unit.code, "name": unit.name }),
-    ))
+    let store = state.store.with_actor(&who.actor());
+    let id = store.add_unit(org.id, parent, &unit, now()).await?;
+    let added = store.units(org.id).await?;
+    let added = added
+        .iter()
+        .find(|u| u.id == id)
+        .ok_or_else(|| ApiError::Internal("a new unit could not be read back".into()))?;
+    Ok((StatusCode::CREATED, Json(unit_json(added))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitChange {
+    /// The unit's own stage; `null` clears it (the organisation's applies).
+    maturity: Option<Maturity>,
+}
+
+async fn update_unit(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath((code, unit)): UrlPath<(String, String)>,
+    Body(body): Body<UnitChange>,
+) -> Result<Json<Value>, ApiError> {
+    let org = visible_org(&state, &who, &code).await?;
+    who.require(&state.store, org.id, Need::Manage).await?;
+    let units = state.store.units(org.id).await?;
+    let found = units
+        .iter()
+        .find(|u| u.unit.code.as_str() == unit)
+        .ok_or(ApiError::NotFound)?;
+    let store = state.store.with_actor(&who.actor());
+    store.set_unit_maturity(found.id, body.maturity).await?;
+    let units = store.units(org.id).await?;
+    let updated = units
+        .iter()
+        .find(|u| u.id == found.id)
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(json!(unit_json(updated))))
 }

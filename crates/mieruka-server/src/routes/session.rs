@@ -1,24 +1,51 @@
 //! Signing in and out, and who am I.
 
+use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::route::{Answer, Route, who};
 use crate::AppState;
 use crate::auth::{COOKIE, Principal, now, random_hex, same_site, sha256_hex, verify_password};
 use crate::body::Body;
 use crate::error::ApiError;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/session", post(sign_in).delete(sign_out))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/me/password", post(change_password))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::post("/api/v1/session", sign_in)
+            .doc(
+                "session",
+                "Sign in: sets the session cookie and returns the CSRF token to send on writes",
+            )
+            .who(who::ANYONE)
+            .body("SignIn")
+            .answers(Answer::Object("SignedIn")),
+        Route::delete("/api/v1/session", sign_out)
+            .doc("session", "Sign out: ends the session")
+            .who(who::SIGNED_IN),
+        Route::get("/api/v1/me", me)
+            .doc("session", "Who is signed in, with their roles")
+            .who(who::SIGNED_IN)
+            .answers(Answer::Object("Me")),
+        Route::post("/api/v1/me/password", change_password)
+            .doc(
+                "session",
+                "Change one's own password (required after a one-time password)",
+            )
+            .who(who::SESSION)
+            .body("PasswordChange"),
+    ]
+}
+
+/// Checks a password against a hash off the async threads: hashing is slow on purpose.
+async fn verify(password: String, hash: String) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::Internal(format!("password check: {e}")))
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,16 +87,17 @@ async fn sign_in(
     }
     let creds = store.credentials(&body.username).await?;
     let ok = match &creds {
-        Some(c) if !c.disabled => c
-            .password_hash
-            .as_deref()
-            .is_some_and(|h| verify_password(&body.password, h)),
+        Some(c) if !c.disabled => match &c.password_hash {
+            Some(h) => verify(body.password.clone(), h.clone()).await?,
+            None => false,
+        },
         _ => {
             // Spend the same time as a real check, so timing does not tell which accounts exist.
-            let _ = verify_password(
-                &body.password,
-                "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000",
-            );
+            let _ = verify(
+                body.password.clone(),
+                "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000".into(),
+            )
+            .await?;
             false
         }
     };
@@ -135,6 +163,8 @@ async fn me(who: Principal) -> Json<serde_json::Value> {
             "org": m.org_code, "role": m.role, "unit": m.unit,
         })).collect::<Vec<_>>(),
         "api_token": who.token_scopes.is_some(),
+        "scopes": who.token_scopes,
+        "must_change_password": who.must_change_password,
     }))
 }
 
@@ -151,21 +181,17 @@ async fn change_password(
     who: Principal,
     Body(body): Body<ChangePassword>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    if who.token_scopes.is_some() {
-        return Err(ApiError::Forbidden(
-            "sign in with a password to change it".into(),
-        ));
-    }
+    who.require_session()?;
     let creds = state
         .store
         .credentials_by_id(who.user)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    if !creds
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| verify_password(&body.current, h))
-    {
+    let current_ok = match &creds.password_hash {
+        Some(h) => verify(body.current.clone(), h.clone()).await?,
+        None => false,
+    };
+    if !current_ok {
         return Err(ApiError::invalid(
             "current",
             "the current password is wrong",
@@ -180,7 +206,10 @@ async fn change_password(
             "choose a password different from the current one",
         ));
     }
-    let hash = crate::auth::hash_password(&body.new)?;
+    let new = body.new.clone();
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&new))
+        .await
+        .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))??;
     state
         .store
         .with_actor(&who.actor())

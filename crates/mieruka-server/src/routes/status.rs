@@ -1,23 +1,41 @@
-//! Plan against actual for a period, and entering a measurement.
+//! Plan against actual for a period (as `mieruka status --json`).
 
-use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use axum::extract::State;
 use mieruka_app::status::{resolve_period, status_json, statuses};
-use mieruka_domain::plan::{MeasurementInput, MeasurementSource};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::visible_org;
+use super::route::{Answer, Param, Route};
+use super::{date_or_today, visible_org};
 use crate::AppState;
-use crate::auth::{Need, Principal, now};
-use crate::body::Body;
+use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::params::{Params, UrlPath};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/orgs/{org}/status", get(status))
-        .route("/api/v1/plans/{plan}/measurements", post(add_measurement))
+const PERIOD: Param = Param {
+    name: "period",
+    kind: "string",
+    description: "Period id (FY2026-H2, or a custom period's name); default: the half-year containing today.",
+    example: "FY2026-H2",
+};
+pub const AS_OF: Param = Param {
+    name: "as_of",
+    kind: "string",
+    description: "Evaluate as of this date (YYYY-MM-DD); default today.",
+    example: "2026-11-30",
+};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/orgs/{org}/status", status)
+            .doc(
+                "status",
+                "Plan against actual for a period: achievement, status, forecast, per unit (as `mieruka status --json`)",
+            )
+            .query(&[PERIOD, AS_OF])
+            .answers(Answer::Object("Status")),
+    ]
 }
 
 #[derive(Debug, Deserialize)]
@@ -30,14 +48,11 @@ struct StatusQuery {
 async fn status(
     State(state): State<AppState>,
     who: Principal,
-    Path(code): Path<String>,
-    Query(q): Query<StatusQuery>,
+    UrlPath(code): UrlPath<String>,
+    Params(q): Params<StatusQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let as_of = match &q.as_of {
-        Some(d) => mieruka_domain::Date::parse(d).map_err(|e| ApiError::invalid("as_of", e))?,
-        None => now().date(),
-    };
+    let as_of = date_or_today("as_of", q.as_of.as_deref())?;
     let period = resolve_period(&state.store, &org, q.period.as_deref(), as_of).await?;
     let list = statuses(&state.store, &org, &period, as_of).await?;
     Ok(Json(json!({
@@ -48,40 +63,4 @@ async fn status(
         "as_of": as_of,
         "plans": list.iter().map(status_json).collect::<Vec<_>>(),
     })))
-}
-
-async fn add_measurement(
-    State(state): State<AppState>,
-    who: Principal,
-    Path(plan): Path<i64>,
-    Body(input): Body<MeasurementInput>,
-) -> Result<Json<Value>, ApiError> {
-    let ctx = state
-        .store
-        .plan_context(mieruka_store::PlanId(plan))
-        .await
-        .map_err(|_| ApiError::NotFound)?;
-    if !who.sees(ctx.org.id) {
-        return Err(ApiError::NotFound);
-    }
-    let unit = ctx
-        .unit(input.unit.trim())
-        .ok_or_else(|| ApiError::invalid("unit", format!("there is no unit `{}`", input.unit)))?;
-    who.require(&state.store, ctx.org.id, Need::Measure(unit.id))
-        .await?;
-    let source = if who.token_scopes.is_some() {
-        MeasurementSource::Api
-    } else {
-        MeasurementSource::Manual
-    };
-    let m = mieruka_app::measure::to_new_measurement(&ctx, &input, source, &who.actor(), None)?;
-    let store = state.store.with_actor(&who.actor());
-    let id = store.add_measurement(&m, now()).await?;
-    let stored = store
-        .current_measurements(ctx.plan.id)
-        .await?
-        .into_iter()
-        .find(|x| x.id == id)
-        .ok_or_else(|| ApiError::Internal("a new measurement could not be read back".into()))?;
-    Ok(Json(mieruka_app::measure::measurement_json(&stored)))
 }

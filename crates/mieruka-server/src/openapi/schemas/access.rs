@@ -1,0 +1,138 @@
+//! Schemas of signing in, accounts, roles and API tokens.
+
+use serde_json::{Value, json};
+
+use super::*;
+
+pub(super) fn sessions(add: &mut impl FnMut(&str, Value)) {
+    add(
+        "SignIn",
+        body(
+            &["username", "password"],
+            json!({ "username": s(), "password": s() }),
+        ),
+    );
+    add(
+        "SignedIn",
+        answer(
+            &["username", "csrf_token", "must_change_password", "is_admin"],
+            json!({
+                "username": s(),
+                "csrf_token": described(s(), "Send as x-csrf-token on every write with the cookie."),
+                "must_change_password": boolean(),
+                "is_admin": boolean(),
+            }),
+        ),
+    );
+    add(
+        "Me",
+        answer(
+            &["username", "is_admin", "memberships", "api_token"],
+            json!({
+                "username": s(),
+                "is_admin": boolean(),
+                "memberships": arr(r("Membership")),
+                "api_token": boolean(),
+                "scopes": or_null(arr(s())),
+                "must_change_password": boolean(),
+            }),
+        ),
+    );
+    add(
+        "Membership",
+        answer(
+            &["org", "role", "unit"],
+            json!({ "org": s(), "role": one_of(&["owner", "contributor", "viewer", "auditor"]),
+                    "unit": described(json!({ "type": ["integer", "null"] }), "A contributor's unit (its id).") }),
+        ),
+    );
+    add(
+        "PasswordChange",
+        body(
+            &["current", "new"],
+            json!({ "current": s(), "new": described(s(), "At least 12 characters.") }),
+        ),
+    );
+}
+
+pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
+    add(
+        "User",
+        answer(
+            &["username", "name", "admin", "disabled", "roles"],
+            json!({
+                "username": s(), "name": s(), "admin": boolean(), "disabled": boolean(),
+                "roles": arr(r("Membership")),
+                "one_time_password": described(s_or_null(), "Only in the answer that made it."),
+            }),
+        ),
+    );
+    add(
+        "NewUser",
+        body(
+            &["username", "name"],
+            json!({
+                "username": described(s(), "1–64 of a–z, 0–9 and . _ - @ +"),
+                "name": s(), "admin": boolean(),
+                "password": described(s_or_null(), "At least 12 characters; default: a one-time password."),
+                "lang": one_of(&["ja", "en"]),
+            }),
+        ),
+    );
+    add(
+        "UserChange",
+        body(&[], json!({ "disabled": boolean(), "admin": boolean() })),
+    );
+    add(
+        "PasswordReset",
+        body(
+            &[],
+            json!({ "password": described(s_or_null(), "Default: a one-time password.") }),
+        ),
+    );
+    add(
+        "Grant",
+        body(
+            &["org", "role"],
+            json!({
+                "org": s(), "role": one_of(&["owner", "contributor", "viewer", "auditor"]),
+                "unit": described(s_or_null(), "A contributor's unit code (required for a contributor, refused otherwise)."),
+            }),
+        ),
+    );
+    add(
+        "ApiToken",
+        answer(
+            &["id", "name", "prefix", "scopes", "created_at", "revoked"],
+            json!({
+                "id": int(), "name": s(), "prefix": s(), "scopes": arr(one_of(&["read", "write"])),
+                "created_at": s(), "last_used_at": s_or_null(), "revoked": boolean(),
+            }),
+        ),
+    );
+    add(
+        "NewToken",
+        body(
+            &["name"],
+            json!({ "name": s(), "scope": one_of(&["read", "write"]) }),
+        ),
+    );
+    add(
+        "NewApiToken",
+        json!({ "allOf": [r("ApiToken"), answer(&["token"], json!({ "token": described(s(), "mk_<prefix>_<secret>: shown only here.") }))] }),
+    );
+    add(
+        "AuditPage",
+        answer(
+            &["items", "next_before"],
+            json!({ "items": arr(json!({ "type": "object" })), "next_before": json!({ "type": ["integer", "null"] }) }),
+        ),
+    );
+    add(
+        "AuditVerdict",
+        answer(
+            &["ok"],
+            json!({ "ok": boolean(), "entries": int(), "last_hash": s(), "entry": int(), "problem": s(), "message": s() }),
+        ),
+    );
+}

@@ -1,0 +1,145 @@
+//! The KPIs an organisation can plan with (the catalogue and its own), which of them suit its
+//! maturity stage, and its periods.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use mieruka_app::status::resolve_period;
+use mieruka_domain::Source;
+use mieruka_domain::catalogue::RawKpi;
+use mieruka_domain::recommend::recommend;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::route::{Answer, PAGE, Param, Route, who};
+use super::{Page, visible_org};
+use crate::AppState;
+use crate::auth::{Need, Principal, now};
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::params::{Params, UrlPath};
+use crate::views::{period_json, recommendation_json};
+
+const PERIOD: Param = Param {
+    name: "period",
+    kind: "string",
+    description: "The period whose plans count as already chosen: a fiscal period (FY2026, FY2026-H2, FY2026-Q3) or a custom period's name. Default: the half-year containing today.",
+    example: "FY2026-H2",
+};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/orgs/{org}/kpis", list)
+            .doc(
+                "kpis",
+                "The KPIs the organisation can plan with: the catalogue, then its own (as `mieruka kpi list --json`)",
+            )
+            .query(PAGE)
+            .answers(Answer::List("KpiDefinition")),
+        Route::post("/api/v1/orgs/{org}/kpis", add)
+            .doc(
+                "kpis",
+                "Add an own KPI, validated like the catalogue's (fields as docs/catalogue.md; source defaults to own)",
+            )
+            .who(who::OWNER)
+            .body("KpiDefinitionInput")
+            .created()
+            .answers(Answer::Object("KpiDefinition")),
+        Route::get("/api/v1/orgs/{org}/recommendations", recommendations)
+            .doc(
+                "kpis",
+                "Which KPIs suit the organisation's maturity stage, and how many to choose",
+            )
+            .query(&[PERIOD])
+            .answers(Answer::Object("Recommendation")),
+        Route::get("/api/v1/orgs/{org}/periods", periods)
+            .doc("kpis", "The periods the organisation has plans for")
+            .query(PAGE)
+            .answers(Answer::List("Period")),
+    ]
+}
+
+async fn list(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(code): UrlPath<String>,
+    Params(page): Params<Page>,
+) -> Result<Json<Value>, ApiError> {
+    let org = visible_org(&state, &who, &code).await?;
+    let defs: Vec<_> = state
+        .store
+        .kpi_definitions(Some(org.id))
+        .await?
+        .into_iter()
+        .map(|k| k.definition)
+        .collect();
+    Ok(Json(page.of(defs)?))
+}
+
+async fn add(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(code): UrlPath<String>,
+    Body(mut raw): Body<RawKpi>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let org = visible_org(&state, &who, &code).await?;
+    who.require(&state.store, org.id, Need::Manage).await?;
+    if raw.source.is_none() {
+        raw.source = Some(Source::Own.code().into());
+    }
+    let def = raw.validate().map_err(|problems| {
+        let reason = problems
+            .iter()
+            .map(|p| match &p.field {
+                Some(f) => format!("{f}: {}", p.reason),
+                None => p.reason.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        ApiError::Invalid {
+            field: problems.first().and_then(|p| p.field.clone()),
+            reason,
+        }
+    })?;
+    let store = state.store.with_actor(&who.actor());
+    store.add_own_kpi(org.id, &def, now()).await?;
+    Ok((StatusCode::CREATED, Json(json!(def))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodQuery {
+    period: Option<String>,
+}
+
+async fn recommendations(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(code): UrlPath<String>,
+    Params(q): Params<PeriodQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let org = visible_org(&state, &who, &code).await?;
+    let store = &state.store;
+    let period = resolve_period(store, &org, q.period.as_deref(), now().date()).await?;
+    let chosen = crate::usecase::plans::chosen_in(store, &org, &period.id).await?;
+    let defs = store.kpi_definitions(Some(org.id)).await?;
+    let rec = recommend(defs.iter().map(|d| &d.definition), org.org.maturity, chosen);
+    Ok(Json(recommendation_json(&org, &period.id, &rec)))
+}
+
+async fn periods(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(code): UrlPath<String>,
+    Params(page): Params<Page>,
+) -> Result<Json<Value>, ApiError> {
+    let org = visible_org(&state, &who, &code).await?;
+    let periods: Vec<Value> = state
+        .store
+        .periods(org.id)
+        .await?
+        .iter()
+        .map(period_json)
+        .collect();
+    Ok(Json(page.of(periods)?))
+}

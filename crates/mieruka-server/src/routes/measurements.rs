@@ -1,0 +1,161 @@
+//! Measurements (実績): list a plan's, enter one, correct one, import many.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use mieruka_app::measure::measurement_json;
+use mieruka_domain::plan::MeasurementInput;
+use mieruka_store::MeasurementId;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::route::{Answer, LIMIT, OFFSET, Param, Route, who};
+use super::{Page, visible_plan};
+use crate::AppState;
+use crate::auth::{Need, Principal};
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::params::{Params, UrlPath};
+use crate::usecase::measurements::{self as use_measurements, Correction};
+
+const HISTORY: Param = Param {
+    name: "history",
+    kind: "boolean",
+    description: "Include superseded measurements (every row ever recorded, oldest first).",
+    example: "true",
+};
+const SKIP_INVALID: Param = Param {
+    name: "skip_invalid",
+    kind: "boolean",
+    description: "Write the good rows and report the bad ones (default: any bad row rejects the whole request).",
+    example: "true",
+};
+const DRY_RUN: Param = Param {
+    name: "dry_run",
+    kind: "boolean",
+    description: "Check only; write nothing.",
+    example: "true",
+};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/plans/{plan}/measurements", list)
+            .doc(
+                "measurements",
+                "A plan's measurements in force, or with history=true every one ever recorded",
+            )
+            .query(&[HISTORY, LIMIT, OFFSET])
+            .answers(Answer::List("Measurement")),
+        Route::post("/api/v1/plans/{plan}/measurements", add)
+            .doc("measurements", "Record a measurement for a plan and unit")
+            .who(who::MEASURE)
+            .body("MeasurementInput")
+            .created()
+            .answers(Answer::Object("Measurement")),
+        Route::post("/api/v1/measurements/{id}/correction", correct)
+            .doc(
+                "measurements",
+                "Correct a measurement: the correction supersedes it, which stays in the history",
+            )
+            .who(who::MEASURE)
+            .body("Correction")
+            .created()
+            .answers(Answer::Object("Measurement")),
+        Route::post("/api/v1/plans/{plan}/measurements/import", import)
+            .doc(
+                "measurements",
+                "Import measurements: a JSON array of rows, all or none (every bad row listed as {row, field, reason}); rows already recorded are skipped, so sending the same rows again adds nothing",
+            )
+            .who(who::MEASURE)
+            .query(&[SKIP_INVALID, DRY_RUN])
+            .body("MeasurementRows")
+            .answers(Answer::Object("ImportReport")),
+    ]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    #[serde(default)]
+    history: bool,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(plan): UrlPath<i64>,
+    Params(q): Params<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let ctx = visible_plan(&state, &who, plan).await?;
+    let rows = if q.history {
+        state.store.measurement_history(ctx.plan.id).await?
+    } else {
+        state.store.current_measurements(ctx.plan.id).await?
+    };
+    let items: Vec<Value> = rows.iter().map(measurement_json).collect();
+    Ok(Json(Page::new(q.limit, q.offset).of(items)?))
+}
+
+async fn add(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(plan): UrlPath<i64>,
+    Body(input): Body<MeasurementInput>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let ctx = visible_plan(&state, &who, plan).await?;
+    let unit = ctx
+        .unit(input.unit.trim())
+        .ok_or_else(|| ApiError::invalid("unit", format!("there is no unit `{}`", input.unit)))?;
+    who.require(&state.store, ctx.org.id, Need::Measure(unit.id))
+        .await?;
+    let store = state.store.with_actor(&who.actor());
+    let source = use_measurements::source(who.token_scopes.is_some());
+    let stored = use_measurements::add(&store, &ctx, &input, source).await?;
+    Ok((StatusCode::CREATED, Json(measurement_json(&stored))))
+}
+
+async fn correct(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(id): UrlPath<i64>,
+    Body(body): Body<Correction>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let old = use_measurements::find(&state.store, MeasurementId(id)).await?;
+    let ctx = visible_plan(&state, &who, old.plan.0).await?;
+    who.require(&state.store, ctx.org.id, Need::Measure(old.unit))
+        .await?;
+    let store = state.store.with_actor(&who.actor());
+    let source = use_measurements::source(who.token_scopes.is_some());
+    let stored = use_measurements::correct(&store, &ctx, &old, body, source).await?;
+    Ok((StatusCode::CREATED, Json(measurement_json(&stored))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    #[serde(default)]
+    skip_invalid: bool,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+async fn import(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(plan): UrlPath<i64>,
+    Params(q): Params<ImportQuery>,
+    Body(rows): Body<Vec<MeasurementInput>>,
+) -> Result<Json<Value>, ApiError> {
+    let ctx = visible_plan(&state, &who, plan).await?;
+    let store = state.store.with_actor(&who.actor());
+    let source = use_measurements::source(who.token_scopes.is_some());
+    let checked = use_measurements::check(&store, &ctx, &rows, source).await?;
+    for unit in &checked.units {
+        who.require(&state.store, ctx.org.id, Need::Measure(*unit))
+            .await?;
+    }
+    let report = use_measurements::apply(&store, checked, q.skip_invalid, q.dry_run).await?;
+    Ok(Json(json!(report)))
+}

@@ -1,0 +1,153 @@
+//! The business-risk register and its matrix (Fig. 8).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mieruka_domain::Lang;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::route::{Answer, LIMIT, OFFSET, Param, Route, who};
+use super::status::AS_OF;
+use super::{Page, date_or_today, visible_org};
+use crate::AppState;
+use crate::auth::{Need, Principal};
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::params::{Params, UrlPath};
+use crate::usecase::risks::{self, RiskInput};
+
+const LANG: Param = Param {
+    name: "lang",
+    kind: "string",
+    description: "Language of the matrix's text: ja (default) or en.",
+    example: "en",
+};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/orgs/{org}/risks", list)
+            .doc(
+                "risks",
+                "The business-risk register, each risk placed on the matrix (as `mieruka risks --json`, the risks paged as items)",
+            )
+            .query(&[AS_OF, LIMIT, OFFSET])
+            .answers(Answer::List("Risk")),
+        Route::get("/api/v1/orgs/{org}/risks/matrix.svg", matrix)
+            .doc(
+                "risks",
+                "The risk matrix as a standalone SVG image (the cyber risk now and after the plans)",
+            )
+            .query(&[LANG, AS_OF])
+            .answers(Answer::Svg),
+        Route::put("/api/v1/orgs/{org}/risks/{code}", set)
+            .doc(
+                "risks",
+                "Add a business risk, or replace the one with this code (201 when added, 200 when replaced)",
+            )
+            .who(who::OWNER)
+            .body("RiskInput")
+            .answers(Answer::Object("Risk")),
+        Route::delete("/api/v1/orgs/{org}/risks/{code}", remove)
+            .doc("risks", "Remove a business risk")
+            .who(who::OWNER)
+            .answers(Answer::Object("Removed")),
+    ]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    as_of: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(code): UrlPath<String>,
+    Params(q): Params<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let org = visible_org(&state, &who, &code).await?;
+    let as_of = date_or_today("as_of", q.as_of.as_deref())?;
+    let reg = risks::load(&state.store, &org, as_of).await?;
+    let mut v = Page::new(q.limit, q.offset).of(risks::risk_items(&reg))?;
+    if let (Some(page), Value::Object(extra)) =
+        (v.as_object_mut(), risks::register_json(&org, &reg))
+    {
+        page.extend(extra);
+    }
+    Ok(Json(v))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatrixQuery {
+    lang: Option<String>,
+    as_of: Option<String>,
+}
+
+async fn matrix(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(code): UrlPath<String>,
+    Params(q): Params<MatrixQuery>,
+) -> Result<Response, ApiError> {
+    let org = visible_org(&state, &who, &code).await?;
+    let lang: Lang = match q.lang.as_deref() {
+        None => Lang::Ja,
+        Some(l) => l.parse().map_err(|e| ApiError::invalid("lang", e))?,
+    };
+    let as_of = date_or_today("as_of", q.as_of.as_deref())?;
+    let reg = risks::load(&state.store, &org, as_of).await?;
+    let svg = risks::matrix_svg(lang, &org, &reg);
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
+}
+
+/// The risk as listed, after a change.
+async fn listed(
+    state: &AppState,
+    org: &mieruka_store::orgs::StoredOrg,
+    code: &str,
+) -> Result<Value, ApiError> {
+    let reg = risks::load(&state.store, org, crate::auth::now().date()).await?;
+    risks::risk_items(&reg)
+        .into_iter()
+        .find(|r| r["code"] == code)
+        .ok_or_else(|| ApiError::Internal(format!("risk {code} could not be read back")))
+}
+
+async fn set(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath((org_code, code)): UrlPath<(String, String)>,
+    Body(body): Body<RiskInput>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let org = visible_org(&state, &who, &org_code).await?;
+    who.require(&state.store, org.id, Need::Manage).await?;
+    let store = state.store.with_actor(&who.actor());
+    let added = risks::set(&store, &org, &code, body).await?;
+    let status = if added {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(listed(&state, &org, &code).await?)))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath((org_code, code)): UrlPath<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let org = visible_org(&state, &who, &org_code).await?;
+    who.require(&state.store, org.id, Need::Manage).await?;
+    risks::remove(&state.store.with_actor(&who.actor()), &org, &code).await?;
+    Ok(Json(json!({ "removed": code })))
+}

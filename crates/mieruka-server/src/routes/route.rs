@@ -1,0 +1,164 @@
+//! One API route: its method, path and handler together with what the OpenAPI document says
+//! about it. The router and the document are both built from the same list of `Route`s, so a
+//! route cannot be served undocumented or documented without being served; the query
+//! parameters a route accepts are the ones its document lists.
+
+use axum::extract::Request;
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+use crate::AppState;
+use crate::params::check_query_names;
+
+/// Who may call a route, as the document says it.
+pub mod who {
+    pub const ANYONE: &str = "Anyone, without signing in.";
+    pub const SIGNED_IN: &str = "Any signed-in user.";
+    pub const SESSION: &str =
+        "The signed-in user, with a session cookie (an API token cannot do this).";
+    pub const MEMBER: &str = "Members of the organisation (any role) and administrators.";
+    pub const OWNER: &str = "The organisation's owners and administrators.";
+    pub const MEASURE: &str =
+        "Owners and administrators, and contributors for their unit and the units under it.";
+    pub const AUDIT: &str = "The organisation's auditors and owners, and administrators.";
+    pub const ADMIN: &str = "Administrators.";
+}
+
+/// A query parameter as documented (and accepted).
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    pub name: &'static str,
+    /// JSON Schema type: `string`, `integer` or `boolean`.
+    pub kind: &'static str,
+    pub description: &'static str,
+    /// A value the parameter accepts, shown in the document.
+    pub example: &'static str,
+}
+
+pub const LIMIT: Param = Param {
+    name: "limit",
+    kind: "integer",
+    description: "Items per page, 1–1000 (default 100).",
+    example: "50",
+};
+pub const OFFSET: Param = Param {
+    name: "offset",
+    kind: "integer",
+    description: "Items to skip (default 0).",
+    example: "0",
+};
+/// `?limit=&offset=` alone.
+pub const PAGE: &[Param] = &[LIMIT, OFFSET];
+
+/// What a successful answer holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A JSON object described by a component schema.
+    Object(&'static str),
+    /// A page of items (`{items, total, limit, offset}`), each described by a component schema.
+    List(&'static str),
+    /// An SVG image.
+    Svg,
+}
+
+/// A route and its documentation.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    pub who: &'static str,
+    pub query: &'static [Param],
+    /// The request body's component schema, if the route takes a body.
+    pub body: Option<&'static str>,
+    pub status: StatusCode,
+    pub answer: Answer,
+    handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    fn new<H, T>(method: Method, path: &'static str, handler: H) -> Route
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
+        Route {
+            method,
+            path,
+            summary: "",
+            tag: "",
+            who: who::MEMBER,
+            query: &[],
+            body: None,
+            status: StatusCode::OK,
+            answer: Answer::Object("Object"),
+            handler: on(filter, handler),
+        }
+    }
+
+    pub fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+        Route::new(Method::GET, path, h)
+    }
+    pub fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+        Route::new(Method::POST, path, h)
+    }
+    pub fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+        Route::new(Method::PUT, path, h)
+    }
+    pub fn patch<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+        Route::new(Method::PATCH, path, h)
+    }
+    pub fn delete<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+        Route::new(Method::DELETE, path, h)
+    }
+
+    /// One line on what the route does, and the tag it is listed under.
+    pub fn doc(mut self, tag: &'static str, summary: &'static str) -> Route {
+        self.tag = tag;
+        self.summary = summary;
+        self
+    }
+    pub fn who(mut self, who: &'static str) -> Route {
+        self.who = who;
+        self
+    }
+    pub fn query(mut self, params: &'static [Param]) -> Route {
+        self.query = params;
+        self
+    }
+    pub fn body(mut self, schema: &'static str) -> Route {
+        self.body = Some(schema);
+        self
+    }
+    /// Answers 201 Created.
+    pub fn created(mut self) -> Route {
+        self.status = StatusCode::CREATED;
+        self
+    }
+    pub fn answers(mut self, answer: Answer) -> Route {
+        self.answer = answer;
+        self
+    }
+
+    pub fn is_public(&self) -> bool {
+        self.who == who::ANYONE
+    }
+
+    /// The handler, refusing query parameters the route does not document.
+    pub fn into_method_router(self) -> MethodRouter<AppState> {
+        let params = self.query;
+        self.handler.route_layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| async move {
+                let allowed: Vec<&str> = params.iter().map(|p| p.name).collect();
+                match check_query_names(req.uri().query(), &allowed) {
+                    Ok(()) => next.run(req).await,
+                    Err(e) => e.into_response(),
+                }
+            },
+        ))
+    }
+}

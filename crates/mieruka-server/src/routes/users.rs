@@ -1,0 +1,144 @@
+//! Accounts and their roles, for administrators.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::Page;
+use super::route::{Answer, PAGE, Route, who};
+use crate::AppState;
+use crate::auth::Principal;
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::params::{Params, UrlPath};
+use crate::usecase::users::{self, Grant, NewUser, UserChange};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/users", list)
+            .doc(
+                "users",
+                "Every account with its roles (as `mieruka user list --json`)",
+            )
+            .who(who::ADMIN)
+            .query(PAGE)
+            .answers(Answer::List("User")),
+        Route::post("/api/v1/users", create)
+            .doc(
+                "users",
+                "Create an account; without a password, a one-time password is returned once",
+            )
+            .who(who::ADMIN)
+            .body("NewUser")
+            .created()
+            .answers(Answer::Object("User")),
+        Route::patch("/api/v1/users/{username}", change)
+            .doc(
+                "users",
+                "Disable or re-enable an account, or make it an administrator",
+            )
+            .who(who::ADMIN)
+            .body("UserChange")
+            .answers(Answer::Object("User")),
+        Route::post("/api/v1/users/{username}/password", reset_password)
+            .doc(
+                "users",
+                "Set a new password; without one, a one-time password is returned once",
+            )
+            .who(who::ADMIN)
+            .body("PasswordReset")
+            .answers(Answer::Object("User")),
+        Route::post("/api/v1/users/{username}/roles", grant)
+            .doc(
+                "users",
+                "Give a role in an organisation: owner, contributor (with a unit), viewer, auditor",
+            )
+            .who(who::ADMIN)
+            .body("Grant")
+            .answers(Answer::Object("User")),
+        Route::delete("/api/v1/users/{username}/roles/{org}", revoke)
+            .doc("users", "Remove a role")
+            .who(who::ADMIN)
+            .answers(Answer::Object("User")),
+    ]
+}
+
+async fn list(
+    State(state): State<AppState>,
+    who: Principal,
+    Params(page): Params<Page>,
+) -> Result<Json<Value>, ApiError> {
+    who.require_admin()?;
+    Ok(Json(page.of(users::list(&state.store).await?)?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    who: Principal,
+    Body(body): Body<NewUser>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    who.require_admin()?;
+    let username = body.username.clone();
+    let store = state.store.with_actor(&who.actor());
+    let password = users::create(&store, body).await?;
+    let mut v = users::user_json(&store, &username).await?;
+    v["one_time_password"] = json!(password);
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+async fn change(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(username): UrlPath<String>,
+    Body(body): Body<UserChange>,
+) -> Result<Json<Value>, ApiError> {
+    who.require_admin()?;
+    let store = state.store.with_actor(&who.actor());
+    users::change(&store, who.user, &username, body).await?;
+    Ok(Json(users::user_json(&store, &username).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordReset {
+    password: Option<String>,
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(username): UrlPath<String>,
+    Body(body): Body<PasswordReset>,
+) -> Result<Json<Value>, ApiError> {
+    who.require_admin()?;
+    let store = state.store.with_actor(&who.actor());
+    let password = users::reset_password(&store, &username, body.password).await?;
+    let mut v = users::user_json(&store, &username).await?;
+    v["one_time_password"] = json!(password);
+    Ok(Json(v))
+}
+
+async fn grant(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(username): UrlPath<String>,
+    Body(body): Body<Grant>,
+) -> Result<Json<Value>, ApiError> {
+    who.require_admin()?;
+    let store = state.store.with_actor(&who.actor());
+    users::grant(&store, &username, body).await?;
+    Ok(Json(users::user_json(&store, &username).await?))
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath((username, org)): UrlPath<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    who.require_admin()?;
+    let store = state.store.with_actor(&who.actor());
+    users::revoke(&store, &username, &org).await?;
+    Ok(Json(users::user_json(&store, &username).await?))
+}

@@ -1,0 +1,353 @@
+//! Bad input is answered with a 400 (or 413) naming the field, never a 500; unknown paths,
+//! methods and query parameters are refused in the API's error shape; an import is
+//! all-or-nothing, lists every bad row, and adds nothing when sent again.
+
+mod common;
+
+use axum::http::Method;
+use common::seed::{self, OWNER, sqlite_url, today};
+use common::{Client, Reply, Server, expect, settings};
+use mieruka_store::Store;
+use serde_json::json;
+
+async fn started() -> (tempfile::TempDir, Store, seed::Seeded, Server, Client) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&sqlite_url(&dir)).await.unwrap();
+    let seeded = seed::seed(&store).await;
+    let server = Server::start(settings(), store.clone()).await;
+    let owner = Client::signed_in(server.addr, OWNER.0, OWNER.1).await;
+    (dir, store, seeded, server, owner)
+}
+
+#[track_caller]
+fn invalid(r: &Reply, field: Option<&str>, what: &str) {
+    expect(r, 400, what);
+    assert_eq!(r.code(), "invalid", "{what}: {}", r.text);
+    assert_eq!(r.field(), field, "{what}: {}", r.text);
+    assert!(!r.json["message"].as_str().unwrap().is_empty(), "{what}");
+}
+
+#[tokio::test]
+async fn bad_bodies_name_the_field() {
+    let (_dir, _store, seeded, server, owner) = started().await;
+    let units = "/api/v1/orgs/demo/units";
+    let r = owner
+        .raw(
+            Method::POST,
+            units,
+            Some("application/json"),
+            b"{not json".to_vec(),
+            &[],
+        )
+        .await;
+    invalid(&r, None, "malformed JSON");
+    let r = owner
+        .raw(Method::POST, units, Some("text/plain"), b"{}".to_vec(), &[])
+        .await;
+    invalid(&r, None, "not sent as JSON");
+    let r = owner
+        .post(units, json!({"name": "部門", "kind": "department"}))
+        .await;
+    invalid(&r, Some("code"), "a missing field");
+    let r = owner
+        .post(
+            units,
+            json!({"code": "x", "name": "部門", "kind": "department", "colour": 1}),
+        )
+        .await;
+    invalid(&r, Some("colour"), "an unknown field");
+    let r = owner
+        .post(
+            units,
+            json!({"code": "x", "name": "部門", "kind": "castle"}),
+        )
+        .await;
+    invalid(&r, Some("kind"), "an unknown vocabulary code");
+    let r = owner
+        .post(
+            units,
+            json!({"code": "Bad Code", "name": "部門", "kind": "department"}),
+        )
+        .await;
+    invalid(&r, Some("code"), "a code the domain refuses");
+    let r = owner
+        .post(
+            units,
+            json!({"code": "x", "name": "部門", "kind": "department", "employees": -1}),
+        )
+        .await;
+    invalid(&r, Some("employees"), "a negative count");
+
+    let plan = format!("/api/v1/plans/{}/measurements", seeded.exercise.0);
+    let today = today().to_string();
+    let r = owner
+        .post(
+            &plan,
+            json!({"unit": "security", "date": today, "actual": "many", "plan": 2}),
+        )
+        .await;
+    invalid(&r, Some("actual"), "a wrong type");
+    let r = owner
+        .post(
+            &plan,
+            json!({"unit": "security", "date": "2020-01-01", "actual": 1, "plan": 2}),
+        )
+        .await;
+    invalid(&r, Some("date"), "a date outside the period");
+    let r = owner
+        .post(
+            &plan,
+            json!({"unit": "security", "date": today, "actual": 1}),
+        )
+        .await;
+    invalid(&r, Some("plan"), "a missing term of the formula");
+    let r = owner
+        .post(
+            &plan,
+            json!({"unit": "nowhere", "date": today, "actual": 1, "plan": 2}),
+        )
+        .await;
+    invalid(&r, Some("unit"), "an unknown unit");
+
+    let plans = "/api/v1/orgs/demo/plans";
+    let plan_body = |targets: serde_json::Value| {
+        json!({
+            "period": seeded.period, "kpi": "1.10.2", "targets": targets,
+            "purpose": {"text": "訓練"}, "units": ["security"],
+        })
+    };
+    let r = owner.post(plans, plan_body(json!([{"value": -5}]))).await;
+    invalid(&r, Some("targets[0]"), "a negative target");
+    let mut no_purpose = plan_body(json!([{"value": 90}]));
+    no_purpose["purpose"]["text"] = json!("  ");
+    invalid(
+        &owner.post(plans, no_purpose).await,
+        Some("purpose.text"),
+        "an empty purpose",
+    );
+    let mut bad_unit = plan_body(json!([{"value": 90}]));
+    bad_unit["units"] = json!(["security", "mars"]);
+    invalid(
+        &owner.post(plans, bad_unit).await,
+        Some("units[1]"),
+        "an unknown unit in scope",
+    );
+    let mut bad_kpi = plan_body(json!([{"value": 90}]));
+    bad_kpi["kpi"] = json!("9.9.9");
+    invalid(
+        &owner.post(plans, bad_kpi).await,
+        Some("kpi"),
+        "an unknown KPI",
+    );
+
+    let mut inputs = serde_json::to_value(mieruka_domain::demo::loss_inputs()).unwrap();
+    inputs["identifiability"] = json!(-3);
+    let r = owner
+        .put(
+            "/api/v1/orgs/demo/loss/inputs",
+            json!({"inputs": inputs, "reason": "typo"}),
+        )
+        .await;
+    invalid(&r, Some("inputs.identifiability"), "bad loss inputs");
+    let r = owner
+        .post(
+            "/api/v1/simulate",
+            json!({"scenarios": [{"id": "a", "annual_rate": 1, "low_p5": 10, "high_p95": 5}]}),
+        )
+        .await;
+    invalid(&r, Some("scenarios[0].high_p95"), "a bad scenario");
+    let r = owner
+        .post(
+            "/api/v1/simulate",
+            json!({"scenarios": [{"id": "a", "annual_rate": 1, "low_p5": 1, "high_p95": 5}], "trials": 5_000_000}),
+        )
+        .await;
+    invalid(&r, Some("trials"), "too many trials");
+    let r = owner
+        .put(
+            "/api/v1/orgs/demo/risks/r1",
+            json!({"name": "x", "category": "y", "probability": 9, "impact": 1}),
+        )
+        .await;
+    invalid(&r, Some("probability"), "a probability off the scale");
+
+    // A body over the limit is refused before it is read in full.
+    let big = vec![b' '; settings().max_body_bytes + 1];
+    let r = owner
+        .raw(
+            Method::POST,
+            &format!("{plan}/import"),
+            Some("application/json"),
+            big,
+            &[],
+        )
+        .await;
+    expect(&r, 413, "a body over max_body_bytes");
+    assert_eq!(r.code(), "too_large");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn paths_methods_and_query_parameters_are_checked() {
+    let (_dir, _store, _seeded, server, owner) = started().await;
+    invalid(
+        &owner.get("/api/v1/orgs/demo/status?colour=red").await,
+        Some("colour"),
+        "an unknown query parameter",
+    );
+    invalid(
+        &owner.get("/api/v1/me?x=1").await,
+        Some("x"),
+        "a query parameter where none is taken",
+    );
+    invalid(
+        &owner.get("/api/v1/orgs?limit=many").await,
+        Some("limit"),
+        "a query parameter of the wrong type",
+    );
+    invalid(
+        &owner.get("/api/v1/orgs?limit=0").await,
+        Some("limit"),
+        "limit 0",
+    );
+    invalid(
+        &owner.get("/api/v1/orgs/demo/status?as_of=yesterday").await,
+        Some("as_of"),
+        "a bad date",
+    );
+    invalid(
+        &owner.get("/api/v1/catalog?kind=poetry").await,
+        Some("kind"),
+        "a bad filter",
+    );
+    invalid(
+        &owner.get("/api/v1/plans/abc").await,
+        Some("plan"),
+        "a bad id",
+    );
+    let r = owner.get("/api/v1/nothing-here").await;
+    expect(&r, 404, "an unknown path");
+    assert_eq!(r.code(), "no_route");
+    let r = owner.put("/api/v1/orgs", json!({})).await;
+    expect(&r, 405, "an unknown method");
+    assert_eq!(r.code(), "method_not_allowed");
+    let r = Client::new(server.addr).get("/api/v1/orgs").await;
+    expect(&r, 401, "no credentials");
+    assert_eq!(r.code(), "unauthenticated");
+    // Pages.
+    let r = owner.get("/api/v1/orgs/demo/units?limit=2&offset=1").await;
+    expect(&r, 200, "a page");
+    assert_eq!(r.json["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (r.json["total"].as_u64(), r.json["offset"].as_u64()),
+        (Some(5), Some(1))
+    );
+    assert_eq!(r.json["items"][0]["code"], "security");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn imports_are_all_or_nothing_and_idempotent() {
+    let (_dir, store, seeded, server, owner) = started().await;
+    let path = format!("/api/v1/plans/{}/measurements/import", seeded.exercise.0);
+    let count = || async {
+        store
+            .measurement_history(seeded.exercise)
+            .await
+            .unwrap()
+            .len()
+    };
+    let before = count().await;
+    let today = today().to_string();
+    let rows = json!([
+        {"unit": "security", "date": today, "actual": 5, "plan": 10, "evidence": "訓練記録"},
+        {"unit": "support", "date": today, "actual": 6},
+        {"unit": "manufacturing", "date": "2001-01-01", "actual": 1, "plan": 2},
+        {"unit": "security", "date": today, "actual": 5, "plan": 10, "evidence": "訓練記録"},
+        {"unit": "manufacturing", "date": today, "actual": 7, "plan": 10},
+    ]);
+    let r = owner.post(&path, rows.clone()).await;
+    expect(&r, 400, "bad rows");
+    assert_eq!(r.code(), "invalid_rows");
+    let problems: Vec<(u64, Option<&str>)> = r.json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["row"].as_u64().unwrap(), p["field"].as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![(2, Some("plan")), (3, Some("date")), (4, None)],
+        "{}",
+        r.text
+    );
+    assert_eq!(count().await, before, "nothing was written");
+
+    let r = owner
+        .post(&format!("{path}?dry_run=true"), rows.clone())
+        .await;
+    expect(&r, 200, "a dry run");
+    assert_eq!(
+        (r.json["would_add"].as_u64(), r.json["added"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(count().await, before, "a dry run writes nothing");
+
+    let r = owner
+        .post(&format!("{path}?skip_invalid=true"), rows.clone())
+        .await;
+    expect(&r, 200, "skip the bad rows");
+    assert_eq!(r.json["added"], 2);
+    assert_eq!(r.json["invalid"].as_array().unwrap().len(), 3);
+    assert_eq!(count().await, before + 2);
+
+    // Sent again, nothing is added: the rows are recognised by their import key.
+    let r = owner.post(&format!("{path}?skip_invalid=true"), rows).await;
+    expect(&r, 200, "the same rows again");
+    assert_eq!(
+        (
+            r.json["added"].as_u64(),
+            r.json["already_recorded"].as_u64()
+        ),
+        (Some(0), Some(2))
+    );
+    assert_eq!(count().await, before + 2);
+
+    // A correction supersedes; the history keeps both; a measurement is corrected once.
+    let listed = owner
+        .get(&format!("/api/v1/plans/{}/measurements", seeded.exercise.0))
+        .await;
+    let target = listed.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["unit"] == "manufacturing" && m["date"] == today.as_str())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let correction = format!("/api/v1/measurements/{target}/correction");
+    let r = owner
+        .post(&correction, json!({"actual": 8, "plan": 10}))
+        .await;
+    expect(&r, 201, "a correction");
+    assert_eq!(r.json["supersedes"], target);
+    assert_eq!(r.json["unit"], "manufacturing");
+    let r = owner
+        .post(&correction, json!({"actual": 9, "plan": 10}))
+        .await;
+    expect(&r, 409, "a second correction of the same row");
+    let history = owner
+        .get(&format!(
+            "/api/v1/plans/{}/measurements?history=true&limit=1000",
+            seeded.exercise.0
+        ))
+        .await;
+    assert!(
+        history.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == target && m["superseded_by"].is_i64())
+    );
+    server.stop().await;
+}
