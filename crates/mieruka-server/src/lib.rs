@@ -7,6 +7,7 @@
 
 mod auth;
 mod body;
+mod cache;
 mod error;
 mod openapi;
 mod params;
@@ -41,6 +42,8 @@ pub fn served_routes() -> Vec<(String, String)> {
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
+    /// Computed answers reused while the data version is unchanged (see `cache.rs`).
+    pub views: Arc<cache::ViewCache>,
 }
 
 /// The whole application as a router (the tests drive it directly too).
@@ -61,6 +64,7 @@ pub async fn launch(
     let state = AppState {
         store,
         settings: Arc::new(settings),
+        views: Arc::default(),
     };
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
