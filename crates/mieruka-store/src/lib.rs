@@ -38,6 +38,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    /// Where audited changes begin. On SQLite a pool of one connection: writers wait their turn
+    /// in order here instead of polling for the file's write lock (which costs whole
+    /// milliseconds of sleep each time it is busy). On PostgreSQL the same pool as reads.
+    writer: AnyPool,
     url: DatabaseUrl,
     /// Who the changes made through this handle are recorded as (in the audit log).
     actor: std::sync::Arc<str>,
@@ -77,8 +81,17 @@ impl Store {
                 .execute(&pool)
                 .await?;
         }
+        let writer = match url.backend() {
+            Backend::Sqlite => AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&url.connect_string())
+                .await
+                .map_err(connect_error)?,
+            Backend::Postgres => pool.clone(),
+        };
         let store = Store {
             pool,
+            writer,
             url: url.clone(),
             actor: "system".into(),
         };
@@ -95,6 +108,7 @@ impl Store {
     pub fn with_actor(&self, actor: &str) -> Store {
         Store {
             pool: self.pool.clone(),
+            writer: self.writer.clone(),
             url: self.url.clone(),
             actor: actor.into(),
         }
@@ -123,11 +137,16 @@ impl Store {
 
     /// Waits for connections to finish and closes the pool.
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 }
 

@@ -413,6 +413,16 @@ impl Store {
         Ok(added.id)
     }
 
+    /// One measurement by its number, superseded or not.
+    pub async fn measurement(&self, id: MeasurementId) -> Result<Option<StoredMeasurement>> {
+        let sql = format!("{SELECT} WHERE m.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
     /// A plan's measurements in force (not superseded), by unit and date.
     pub async fn current_measurements(&self, plan: PlanId) -> Result<Vec<StoredMeasurement>> {
         let sql = format!(
