@@ -1,6 +1,6 @@
 //! The loss report of an organisation: its inputs in force, its facts, and every open plan
 //! with effects at its achievement as of a date; the cyber risk's impact for the risk matrix;
-//! and the public JSON of a breakdown.
+//! and the public JSON of a breakdown and of the report (`mieruka loss --json`).
 
 use mieruka_domain::Date;
 use mieruka_domain::loss::{Breakdown, CompanyFacts, Figure, LossReport, PlanLever, report};
@@ -9,7 +9,7 @@ use mieruka_domain::plan::PlanState;
 use mieruka_store::Store;
 use mieruka_store::loss::StoredLossInputs;
 use mieruka_store::orgs::StoredOrg;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::{AppError, Result};
 
@@ -109,5 +109,34 @@ pub fn breakdown_json(b: &Breakdown) -> serde_json::Value {
         "categories": b.categories.iter().map(figure_json).collect::<Vec<_>>(),
         "total_yen": b.total_yen.round(),
         "indirect": b.indirect.iter().map(figure_json).collect::<Vec<_>>(),
+    })
+}
+
+/// The loss report, as `mieruka loss --json` prints it.
+pub fn loss_json(org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> Value {
+    let plans: Vec<Value> = loss
+        .report
+        .plans
+        .iter()
+        .zip(&loss.plan_names)
+        .map(|(p, (id, _))| {
+            json!({
+                "plan": id,
+                "key": p.key,
+                "effects": p.effects,
+                "achievement": p.achievement,
+                "reduction_today_yen": p.reduction_today_yen.round(),
+                "reduction_at_target_yen": p.reduction_at_target_yen.round(),
+            })
+        })
+        .collect();
+    json!({
+        "org": org.org.slug,
+        "as_of": as_of,
+        "inputs_revision": loss.inputs.revision,
+        "now": breakdown_json(&loss.report.now),
+        "today": breakdown_json(&loss.report.today),
+        "after": breakdown_json(&loss.report.after),
+        "plans": plans,
     })
 }

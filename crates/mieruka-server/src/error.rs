@@ -125,6 +125,7 @@ impl From<AppError> for ApiError {
             AppError::NoLossInputs(org) => ApiError::Conflict(format!(
                 "organisation {org} has no loss inputs yet: GET /api/v1/orgs/{org}/loss/inputs gives a template to fill in, PUT sets them"
             )),
+            AppError::Conflict(message) => ApiError::Conflict(message),
         }
     }
 }

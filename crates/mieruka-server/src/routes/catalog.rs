@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use mieruka_app::catalog::grid_json;
 use mieruka_domain::grid::Grid;
 use mieruka_domain::{KpiDefinition, Maturity, MeasureKind, Source};
 use serde::Deserialize;
@@ -13,7 +14,6 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::views::grid_json;
 
 const SOURCE: Param = Param {
     name: "source",

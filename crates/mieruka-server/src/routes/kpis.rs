@@ -4,6 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use mieruka_app::catalog::recommendation_json;
+use mieruka_app::plan::chosen_in;
 use mieruka_app::status::resolve_period;
 use mieruka_domain::Source;
 use mieruka_domain::catalogue::RawKpi;
@@ -18,7 +20,7 @@ use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::views::{period_json, recommendation_json};
+use crate::views::period_json;
 
 const PERIOD: Param = Param {
     name: "period",
@@ -121,7 +123,7 @@ async fn recommendations(
     let org = visible_org(&state, &who, &code).await?;
     let store = &state.store;
     let period = resolve_period(store, &org, q.period.as_deref(), now().date()).await?;
-    let chosen = crate::usecase::plans::chosen_in(store, &org, &period.id).await?;
+    let chosen = chosen_in(store, &org, &period.id).await?;
     let defs = store.kpi_definitions(Some(org.id)).await?;
     let rec = recommend(defs.iter().map(|d| &d.definition), org.org.maturity, chosen);
     Ok(Json(recommendation_json(&org, &period.id, &rec)))

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use mieruka_app::loss::org_loss;
+use mieruka_app::loss::{loss_json, org_loss};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -16,7 +16,7 @@ use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
 use crate::usecase::loss::{InputsChange, set_inputs};
-use crate::views::{loss_inputs_json, loss_json};
+use crate::views::loss_inputs_json;
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use mieruka_app::org::{org_json, org_with_units_json, unit_json};
 use mieruka_domain::Maturity;
 use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
 use serde::Deserialize;
@@ -15,7 +16,6 @@ use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::views::{org_json, org_with_units_json, unit_json};
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use mieruka_app::plan::{plan_json, plan_with_revisions_json};
 use mieruka_store::PlanId;
 use serde::Deserialize;
 use serde_json::Value;
@@ -16,7 +17,6 @@ use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
 use crate::usecase::plans::{self, AgreementInput, NewPlan, PlanChange};
-use crate::views::{plan_json, plan_with_revisions_json};
 
 const PERIOD: Param = Param {
     name: "period",

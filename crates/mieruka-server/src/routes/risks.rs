@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use mieruka_app::risks::{load, matrix_svg, register_json, risk_items};
 use mieruka_domain::Lang;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -72,11 +73,9 @@ async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let as_of = date_or_today("as_of", q.as_of.as_deref())?;
-    let reg = risks::load(&state.store, &org, as_of).await?;
-    let mut v = Page::new(q.limit, q.offset).of(risks::risk_items(&reg))?;
-    if let (Some(page), Value::Object(extra)) =
-        (v.as_object_mut(), risks::register_json(&org, &reg))
-    {
+    let reg = load(&state.store, &org, as_of).await?;
+    let mut v = Page::new(q.limit, q.offset).of(risk_items(&reg, true))?;
+    if let (Some(page), Value::Object(extra)) = (v.as_object_mut(), register_json(&org, &reg)) {
         page.extend(extra);
     }
     Ok(Json(v))
@@ -101,8 +100,8 @@ async fn matrix(
         Some(l) => l.parse().map_err(|e| ApiError::invalid("lang", e))?,
     };
     let as_of = date_or_today("as_of", q.as_of.as_deref())?;
-    let reg = risks::load(&state.store, &org, as_of).await?;
-    let svg = risks::matrix_svg(lang, &org, &reg);
+    let reg = load(&state.store, &org, as_of).await?;
+    let svg = matrix_svg(lang, &org, &reg);
     Ok((
         [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
         svg,
@@ -116,8 +115,8 @@ async fn listed(
     org: &mieruka_store::orgs::StoredOrg,
     code: &str,
 ) -> Result<Value, ApiError> {
-    let reg = risks::load(&state.store, org, crate::auth::now().date()).await?;
-    risks::risk_items(&reg)
+    let reg = load(&state.store, org, crate::auth::now().date()).await?;
+    risk_items(&reg, true)
         .into_iter()
         .find(|r| r["code"] == code)
         .ok_or_else(|| ApiError::Internal(format!("risk {code} could not be read back")))

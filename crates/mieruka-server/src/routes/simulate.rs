@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use mieruka_app::simulation::org_scenarios;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -14,9 +15,7 @@ use crate::auth::Principal;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::usecase::simulation::{
-    self, DEFAULT_SEED, SimulationRequest, org_scenarios, scenarios, trials,
-};
+use crate::usecase::simulation::{self, DEFAULT_SEED, SimulationRequest, scenarios, trials};
 
 const TRIALS: Param = Param {
     name: "trials",

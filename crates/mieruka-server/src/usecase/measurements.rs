@@ -2,21 +2,20 @@
 //! that is all-or-nothing unless told to skip bad rows, and idempotent: each row gets an import
 //! key, so sending the same rows again adds nothing.
 //!
-//! The key is the one `mieruka measure import` gives a file's row — `row:` and the SHA-256 of
-//! plan | unit | date | part | value | evidence, numbers to six decimals — so a row imported
-//! from a file and the same row sent as JSON are recognised as one.
+//! The key is the one `mieruka measure import` gives a file's row (`mieruka_app::import_key`),
+//! so a row imported from a file and the same row sent as JSON are recognised as one.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use mieruka_app::import_key::{keys_in_force, new_measurement_key};
 use mieruka_app::measure::to_new_measurement;
-use mieruka_domain::Date;
-use mieruka_domain::plan::{MeasuredValue, MeasurementInput, MeasurementSource};
+use mieruka_domain::plan::{MeasurementInput, MeasurementSource};
 use mieruka_store::measurements::{NewMeasurement, StoredMeasurement};
 use mieruka_store::plans::PlanContext;
 use mieruka_store::{MeasurementId, PlanId, Store, UnitId};
 use serde::Deserialize;
 
-use crate::auth::{now, sha256_hex};
+use crate::auth::now;
 use crate::error::{ApiError, RowProblem};
 
 /// The most rows one import request may hold.
@@ -156,21 +155,7 @@ pub async fn check(
             reason: format!("at most {MAX_ROWS} rows per request, got {}", rows.len()),
         });
     }
-    let in_force: HashSet<String> = store
-        .current_measurements(ctx.plan.id)
-        .await?
-        .iter()
-        .map(|m| {
-            import_key(
-                m.plan,
-                &m.unit_code,
-                m.measured_on,
-                m.part.as_deref(),
-                &m.value,
-                m.evidence.as_deref(),
-            )
-        })
-        .collect();
+    let in_force = keys_in_force(store, ctx.plan.id).await?;
     let mut out = Checked {
         rows: rows.len(),
         ..Checked::default()
@@ -192,14 +177,7 @@ pub async fn check(
                 continue;
             }
         };
-        let key = import_key(
-            ctx.plan.id,
-            input.unit.trim(),
-            m.measured_on,
-            m.part.as_deref(),
-            &m.value,
-            m.evidence.as_deref(),
-        );
+        let key = new_measurement_key(&m, input.unit.trim());
         if let Some(first) = keys.get(&key) {
             out.problems.push(RowProblem {
                 row,
@@ -270,55 +248,13 @@ pub async fn apply(
     })
 }
 
-/// A number in a stable form: six decimals at most.
-fn canonical(v: f64) -> String {
-    let s = format!("{v:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
-}
-
-fn canonical_value(v: &MeasuredValue) -> String {
-    match *v {
-        MeasuredValue::Ratio {
-            numerator,
-            denominator,
-        } => format!("ratio:{}/{}", canonical(numerator), canonical(denominator)),
-        MeasuredValue::Count { value } => format!("count:{}", canonical(value)),
-        MeasuredValue::Score { value } => format!("score:{}", canonical(value)),
-        MeasuredValue::Duration {
-            total_hours,
-            events,
-            effort_hours,
-        } => format!(
-            "duration:{}/{}/{}",
-            canonical(total_hours),
-            canonical(events),
-            effort_hours.map(canonical).unwrap_or_default()
-        ),
-    }
-}
-
-/// `row:` and the SHA-256 of plan | unit | date | part | value | evidence, in hex.
-pub fn import_key(
-    plan: PlanId,
-    unit: &str,
-    date: Date,
-    part: Option<&str>,
-    value: &MeasuredValue,
-    evidence: Option<&str>,
-) -> String {
-    let text = format!(
-        "{plan}|{unit}|{date}|{}|{}|{}",
-        part.unwrap_or(""),
-        canonical_value(value),
-        evidence.unwrap_or("")
-    );
-    format!("row:{}", sha256_hex(&text))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::sha256_hex;
+    use mieruka_app::import_key::import_key;
+    use mieruka_domain::Date;
+    use mieruka_domain::plan::MeasuredValue;
 
     #[test]
     fn the_key_ignores_float_noise_but_not_the_value() {

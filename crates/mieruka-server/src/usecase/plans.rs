@@ -2,6 +2,7 @@
 //! a reason, record the executives' agreement, close. Content is checked by
 //! `PlanContent::validate`; errors name the request's fields.
 
+use mieruka_app::plan::default_targets;
 use mieruka_app::status::resolve_period;
 use mieruka_domain::loss::Effect;
 use mieruka_domain::period::Period;
@@ -91,32 +92,6 @@ fn request_field(e: FieldError) -> ApiError {
         other => other.to_string(),
     };
     ApiError::invalid(field, e.reason)
-}
-
-/// The KPI's own targets, when the catalogue gives a number for each.
-fn default_targets(kpi: &KpiDefinition) -> Result<Vec<PlanTarget>, ApiError> {
-    let defaults: Vec<PlanTarget> = kpi
-        .targets
-        .iter()
-        .filter_map(|t| {
-            t.value.map(|value| PlanTarget {
-                part: t.part.clone(),
-                value,
-            })
-        })
-        .collect();
-    if defaults.len() == kpi.targets.len() && !defaults.is_empty() {
-        Ok(defaults)
-    } else {
-        Err(ApiError::invalid(
-            "targets",
-            format!(
-                "KPI {} has no default target ({}); give the organisation's",
-                kpi.id,
-                kpi.describe_targets(mieruka_domain::Lang::En)
-            ),
-        ))
-    }
 }
 
 /// Checks that every code names a unit of the organisation.
@@ -291,19 +266,6 @@ pub async fn close(store: &Store, ctx: &PlanContext) -> Result<(), ApiError> {
         )));
     }
     Ok(store.set_plan_state(ctx.plan.id, PlanState::Closed).await?)
-}
-
-/// How many KPIs are chosen for a period: its plans that are not closed.
-pub async fn chosen_in(store: &Store, org: &StoredOrg, period: &str) -> Result<usize, ApiError> {
-    Ok(match store.period(org.id, period).await? {
-        Some(p) => store
-            .plans(org.id, p.id)
-            .await?
-            .iter()
-            .filter(|p| p.state != PlanState::Closed)
-            .count(),
-        None => 0,
-    })
 }
 
 /// An organisation's plans (of one period, or all), each with its KPI and its period's code.

@@ -1,14 +1,11 @@
 //! Monte Carlo simulation of annual loss for the API: scenarios given in a request, or an
-//! organisation's loss model now and after its plans. The server bounds the work one request
-//! may ask for, and runs the simulation off the async threads.
+//! organisation's loss model now and after its plans (`mieruka_app::simulation`). The server
+//! bounds the work one request may ask for, and runs the simulation off the async threads.
 
-use mieruka_domain::Date;
-use mieruka_domain::loss::Breakdown;
-use mieruka_sim::{CurvePoint, Scenario, Simulation, analytic_mean, log_thresholds, simulate};
-use mieruka_store::Store;
-use mieruka_store::orgs::StoredOrg;
+use mieruka_app::simulation::{portfolio_json, simulate_all};
+use mieruka_sim::Scenario;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::ApiError;
 
@@ -22,8 +19,6 @@ pub const DEFAULT_SEED: u64 = 2019;
 pub const MAX_SCENARIOS: usize = 200;
 /// The most loss events one request may expect to draw (trials × the scenarios' annual rates).
 pub const MAX_EVENTS: f64 = 200_000_000.0;
-/// Points on every loss-exceedance curve.
-const CURVE_POINTS: usize = 100;
 
 /// A scenario in riskquant's terms, as a request gives it.
 #[derive(Debug, Clone, Deserialize)]
@@ -79,28 +74,6 @@ pub fn scenarios(given: &[ScenarioInput]) -> Result<Vec<Scenario>, ApiError> {
         .collect()
 }
 
-/// The organisation's loss model as scenarios: now, and after its plans meet their targets.
-pub async fn org_scenarios(
-    store: &Store,
-    org: &StoredOrg,
-    as_of: Date,
-) -> Result<Vec<(String, Vec<Scenario>)>, ApiError> {
-    let loss = mieruka_app::loss::org_loss(store, org, as_of).await?;
-    let to_sim = |b: &Breakdown| -> Result<Vec<Scenario>, ApiError> {
-        mieruka_domain::loss::scenarios(&loss.inputs.inputs, b)
-            .into_iter()
-            .map(|s| {
-                Scenario::new(s.id, s.name.ja.clone(), s.annual_rate, s.low_p5, s.high_p95)
-                    .map_err(|e| ApiError::Conflict(format!("loss scenario {}: {e}", s.id)))
-            })
-            .collect()
-    };
-    Ok(vec![
-        ("now".to_string(), to_sim(&loss.report.now)?),
-        ("after".to_string(), to_sim(&loss.report.after)?),
-    ])
-}
-
 /// Simulates each labelled portfolio off the async threads, with one set of curve thresholds
 /// for all so their curves compare point by point; returns each portfolio's JSON (as
 /// `mieruka simulate --json` prints one).
@@ -123,55 +96,15 @@ pub async fn run(
         ));
     }
     tokio::task::spawn_blocking(move || {
-        let sims: Vec<Simulation> = portfolios
-            .iter()
-            .map(|(_, s)| simulate(s, trials, seed))
-            .collect();
-        let range = sims
-            .iter()
-            .filter_map(Simulation::curve_range)
-            .reduce(|(l1, h1), (l2, h2)| (l1.min(l2), h1.max(h2)));
-        let thresholds = range.map_or(Vec::new(), |(low, high)| {
-            log_thresholds(low, high, CURVE_POINTS)
-        });
+        let done = simulate_all(&portfolios, trials, seed);
         portfolios
             .into_iter()
-            .zip(&sims)
-            .map(|((label, scenarios), sim)| {
-                let curve = sim.exceedance_at(&thresholds);
-                (label, portfolio_json(&scenarios, sim, &curve))
+            .zip(&done)
+            .map(|((label, scenarios), (sim, curve))| {
+                (label, portfolio_json(&scenarios, sim, curve))
             })
             .collect()
     })
     .await
     .map_err(|e| ApiError::Internal(format!("simulation: {e}")))
-}
-
-/// The public JSON of one simulated portfolio: amounts in plain yen.
-fn portfolio_json(scenarios: &[Scenario], sim: &Simulation, curve: &[CurvePoint]) -> Value {
-    json!({
-        "trials": sim.trials,
-        "seed": sim.seed,
-        "mean": sim.mean,
-        "analytic_mean": analytic_mean(scenarios),
-        "p50": sim.p50,
-        "p90": sim.p90,
-        "p95": sim.p95,
-        "p99": sim.p99,
-        "max": sim.max,
-        "probability_of_loss": sim.probability_of_loss,
-        "scenarios": scenarios.iter().zip(&sim.scenario_means).map(|(s, (_, mean))| json!({
-            "id": s.id,
-            "name": s.name,
-            "annual_rate": s.annual_rate,
-            "low_p5": s.low_p5,
-            "high_p95": s.high_p95,
-            "mean": mean,
-            "analytic_mean": s.analytic_mean(),
-        })).collect::<Vec<_>>(),
-        "curve": curve.iter().map(|p| json!({
-            "loss": p.loss,
-            "probability": p.probability,
-        })).collect::<Vec<_>>(),
-    })
 }

@@ -1,10 +1,10 @@
 //! `mieruka catalog`: the built-in KPI catalogue as a table, the Fig. 1 grid, or JSON.
 
 use anyhow::Result;
+use mieruka_app::catalog::grid_json;
 use mieruka_domain::grid::Grid;
 use mieruka_domain::i18n::tr;
-use mieruka_domain::{Direction, KpiDefinition, Lang, Maturity, MeasureKind};
-use serde_json::json;
+use mieruka_domain::{Direction, KpiDefinition, Lang, Maturity};
 
 use super::{Ctx, builtin_catalogue};
 use crate::cli::CatalogArgs;
@@ -141,28 +141,4 @@ fn render_grid(lang: Lang, grid: &Grid<'_>) -> String {
     }
     out.push_str(&rule("└", "┴", "┘"));
     out
-}
-
-fn grid_json(grid: &Grid<'_>) -> serde_json::Value {
-    let rows: Vec<_> = grid
-        .rows()
-        .map(|(kind, cells)| {
-            let cells: Vec<_> = Maturity::ALL
-                .iter()
-                .zip(cells)
-                .map(|(m, defs)| {
-                    json!({
-                        "maturity": m,
-                        "kpis": defs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            json!({
-                "measure_kind": kind,
-                "name": {"ja": kind.label(Lang::Ja), "en": kind.label(Lang::En)},
-                "cells": cells,
-            })
-        })
-        .collect();
-    json!({ "rows": rows, "columns": Maturity::ALL, "row_order": MeasureKind::ALL })
 }

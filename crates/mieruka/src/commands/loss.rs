@@ -3,48 +3,14 @@
 //! worth. Also the inputs: `loss inputs` prints them as TOML, `loss set` records new ones.
 
 use anyhow::{Context as _, Result, anyhow};
-use mieruka_domain::loss::Breakdown;
+use mieruka_app::loss::{OrgLoss, company_facts, loss_json, org_loss};
 use mieruka_domain::money::{grouped, yen};
 use mieruka_domain::{Date, Lang};
-use mieruka_store::Store;
 use mieruka_store::orgs::StoredOrg;
-use serde_json::json;
 
 use super::{Ctx, find_org, now, parse_date, today, who};
 use crate::cli::{LossArgs, LossCommand};
-
 use crate::render::{pad, width};
-pub use mieruka_app::loss::{
-    CyberImpact, OrgLoss, breakdown_json, company_facts, cyber_impact, org_loss,
-};
-
-/// The scenarios to simulate for an organisation: its loss model now, and after its plans.
-pub async fn org_scenarios(
-    store: &Store,
-    org: &StoredOrg,
-    as_of: Date,
-) -> Result<Vec<(String, Vec<mieruka_sim::Scenario>)>> {
-    let loss = org_loss(store, org, as_of).await?;
-    let to_sim = |b: &Breakdown| -> Result<Vec<mieruka_sim::Scenario>> {
-        mieruka_domain::loss::scenarios(&loss.inputs.inputs, b)
-            .into_iter()
-            .map(|s| {
-                mieruka_sim::Scenario::new(
-                    s.id,
-                    s.name.ja.clone(),
-                    s.annual_rate,
-                    s.low_p5,
-                    s.high_p95,
-                )
-                .map_err(|e| anyhow!("loss scenario {}: {e}", s.id))
-            })
-            .collect()
-    };
-    Ok(vec![
-        ("now".to_string(), to_sim(&loss.report.now)?),
-        ("after".to_string(), to_sim(&loss.report.after)?),
-    ])
-}
 
 fn term_value(lang: Lang, value: f64, unit: &str) -> String {
     match unit {
@@ -238,31 +204,7 @@ pub async fn run(ctx: &Ctx, args: LossArgs) -> Result<()> {
             };
             let loss = org_loss(&store, &o, as_of).await?;
             if args.json {
-                let plans: Vec<_> = loss
-                    .report
-                    .plans
-                    .iter()
-                    .zip(&loss.plan_names)
-                    .map(|(p, (id, _))| {
-                        json!({
-                            "plan": id,
-                            "key": p.key,
-                            "effects": p.effects,
-                            "achievement": p.achievement,
-                            "reduction_today_yen": p.reduction_today_yen.round(),
-                            "reduction_at_target_yen": p.reduction_at_target_yen.round(),
-                        })
-                    })
-                    .collect();
-                let v = json!({
-                    "org": o.org.slug,
-                    "as_of": as_of,
-                    "inputs_revision": loss.inputs.revision,
-                    "now": breakdown_json(&loss.report.now),
-                    "today": breakdown_json(&loss.report.today),
-                    "after": breakdown_json(&loss.report.after),
-                    "plans": plans,
-                });
+                let v = loss_json(&o, as_of, &loss);
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 print!("{}", render(lang, &o, as_of, &loss));

@@ -1,36 +1,13 @@
 //! `mieruka org` and `mieruka unit`: organisations and their unit trees.
 
 use anyhow::{Result, anyhow};
+use mieruka_app::org::{org_with_units_json, unit_json};
 use mieruka_domain::Lang;
 use mieruka_domain::org::{Organisation, Unit, UnitFacts};
-use mieruka_store::orgs::{StoredOrg, StoredUnit};
-use serde_json::json;
+use mieruka_store::orgs::StoredUnit;
 
 use super::{Ctx, find_org, now};
 use crate::cli::{OrgCommand, UnitCommand};
-
-fn org_json(o: &StoredOrg, units: &[StoredUnit]) -> serde_json::Value {
-    json!({
-        "code": o.org.slug,
-        "name": o.org.name,
-        "maturity": o.org.maturity,
-        "fiscal_start_month": o.org.fiscal_start_month,
-        "created_at": o.created_at,
-        "units": units.iter().map(unit_json).collect::<Vec<_>>(),
-    })
-}
-
-fn unit_json(u: &StoredUnit) -> serde_json::Value {
-    json!({
-        "id": u.id,
-        "code": u.unit.code,
-        "name": u.unit.name,
-        "kind": u.unit.kind,
-        "parent": u.parent_id,
-        "maturity": u.unit.maturity,
-        "facts": u.unit.facts,
-    })
-}
 
 /// The unit tree as indented lines.
 fn tree(lang: Lang, units: &[StoredUnit]) -> String {
@@ -103,7 +80,7 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             if json {
                 let mut items = Vec::new();
                 for o in &orgs {
-                    items.push(org_json(o, &store.units(o.id).await?));
+                    items.push(org_with_units_json(o, &store.units(o.id).await?));
                 }
                 println!("{}", serde_json::to_string_pretty(&items)?);
             } else {
@@ -121,7 +98,10 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             let o = find_org(&store, &code).await?;
             let units = store.units(o.id).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&org_json(&o, &units))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&org_with_units_json(&o, &units))?
+                );
             } else {
                 let (m, fy) = match lang {
                     Lang::Ja => ("成熟度", "期首"),

@@ -2,6 +2,8 @@
 //! agreement, close, list and show with every revision.
 
 use anyhow::{Result, anyhow, bail};
+use mieruka_app::AppError;
+use mieruka_app::plan::{default_targets, plan_json, plan_with_revisions_json};
 use mieruka_domain::loss::{Effect, LossLever};
 use mieruka_domain::period::Period;
 use mieruka_domain::plan::{
@@ -10,7 +12,6 @@ use mieruka_domain::plan::{
 use mieruka_domain::{Formula, KpiDefinition, Lang};
 use mieruka_store::plans::{PlanContext, StoredPlan};
 use mieruka_store::{PlanId, Store};
-use serde_json::json;
 
 use super::{Ctx, find_org, now, parse_date, today, who};
 use crate::cli::PlanCommand;
@@ -20,24 +21,10 @@ use crate::render::table;
 fn parse_targets(kpi: &KpiDefinition, given: &[String]) -> Result<Vec<PlanTarget>> {
     if given.is_empty() {
         // The catalogue's own target, when it gives a number.
-        let defaults: Vec<PlanTarget> = kpi
-            .targets
-            .iter()
-            .filter_map(|t| {
-                t.value.map(|value| PlanTarget {
-                    part: t.part.clone(),
-                    value,
-                })
-            })
-            .collect();
-        if defaults.len() == kpi.targets.len() {
-            return Ok(defaults);
-        }
-        bail!(
-            "--target: KPI {} has no default target ({}); give the organisation's",
-            kpi.id,
-            kpi.describe_targets(Lang::En)
-        );
+        return default_targets(kpi).map_err(|e| match e {
+            AppError::Invalid { field, reason } => anyhow!("{}: {reason}", option_for(&field)),
+            other => other.into(),
+        });
     }
     given
         .iter()
@@ -122,18 +109,6 @@ fn option_for(field: &str) -> String {
         "agreement" => "--by".into(),
         other => format!("--{other}"),
     }
-}
-
-pub fn plan_json(p: &StoredPlan, kpi: &KpiDefinition, period: &str) -> serde_json::Value {
-    json!({
-        "id": p.id,
-        "kpi_id": kpi.id,
-        "kpi_name": kpi.name,
-        "period": period,
-        "state": p.state,
-        "revision": p.revision,
-        "content": p.content,
-    })
 }
 
 async fn context(store: &Store, plan: i64) -> Result<PlanContext> {
@@ -374,19 +349,7 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
             let pc = context(&store, plan).await?;
             let revisions = store.plan_revisions(pc.plan.id).await?;
             if json {
-                let mut v = plan_json(&pc.plan, &pc.kpi, &pc.period.id);
-                v["revisions"] = json!(
-                    revisions
-                        .iter()
-                        .map(|r| json!({
-                            "revision": r.revision,
-                            "reason": r.reason,
-                            "created_by": r.created_by,
-                            "created_at": r.created_at,
-                            "content": r.content,
-                        }))
-                        .collect::<Vec<_>>()
-                );
+                let v = plan_with_revisions_json(&pc.plan, &pc.kpi, &pc.period.id, &revisions);
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 let c = &pc.plan.content;

@@ -1,9 +1,10 @@
 //! `mieruka recommend`: the KPIs that suit the organisation's stage, and advice on how many.
 
 use anyhow::Result;
+use mieruka_app::catalog::recommendation_json;
+use mieruka_app::plan::chosen_in;
 use mieruka_domain::Lang;
 use mieruka_domain::recommend::{CountAdvice, recommend};
-use serde_json::json;
 
 use super::{Ctx, find_org, today};
 use crate::cli::RecommendArgs;
@@ -14,15 +15,7 @@ pub async fn run(ctx: &Ctx, args: RecommendArgs) -> Result<()> {
     let org = find_org(&store, &args.org.org).await?;
     let period =
         super::status::resolve_period(&store, &org, args.period.as_deref(), today()).await?;
-    let chosen = match store.period(org.id, &period.id).await? {
-        Some(p) => store
-            .plans(org.id, p.id)
-            .await?
-            .into_iter()
-            .filter(|p| p.state != mieruka_domain::plan::PlanState::Closed)
-            .count(),
-        None => 0,
-    };
+    let chosen = chosen_in(&store, &org, &period.id).await?;
     let defs = store.kpi_definitions(Some(org.id)).await?;
     let rec = recommend(defs.iter().map(|d| &d.definition), org.org.maturity, chosen);
     let (lo, hi) = rec.suggested;
@@ -63,30 +56,9 @@ pub async fn run(ctx: &Ctx, args: RecommendArgs) -> Result<()> {
         ),
     };
     if args.json {
-        let groups: Vec<_> = rec
-            .groups
-            .iter()
-            .map(|(kind, defs)| {
-                json!({
-                    "measure_kind": kind,
-                    "kpis": defs.iter().map(|d| json!({
-                        "id": d.id, "name": d.name, "maturity": d.maturity,
-                        "targets": d.targets, "source": d.source,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        let v = json!({
-            "org": org.org.slug,
-            "maturity": rec.stage,
-            "stages": rec.stages,
-            "period": period.id,
-            "chosen": chosen,
-            "suggested": {"min": lo, "max": hi},
-            "advice": rec.advice,
-            "message": advice,
-            "groups": groups,
-        });
+        // The API's shape, with the advice also as a sentence in the reader's language.
+        let mut v = recommendation_json(&org, &period.id, &rec);
+        v["message"] = advice.into();
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         let stages: Vec<_> = rec.stages.iter().map(|s| s.label(lang)).collect();

@@ -5,19 +5,17 @@
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
-use mieruka_charts::{MatrixPoint, PointKind, risk_matrix_svg};
-use mieruka_domain::loss::LossInputs;
+use mieruka_app::risks::{Register, load, matrix_svg, register_json, risk_items, risks};
 use mieruka_domain::money::yen;
 use mieruka_domain::risk::{
-    Cell, CyberLevels, Impact, Placement, RawRisk, Risk, demo_risks, impact_band, impact_label,
-    other_cyber, place, probability_label,
+    Impact, Placement, RawRisk, Risk, demo_risks, impact_band, impact_label, other_cyber,
+    probability_label,
 };
 use mieruka_domain::{Lang, Timestamp};
 use mieruka_store::orgs::StoredOrg;
 use mieruka_store::{OrgId, Store, StoreError};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::loss::CyberImpact;
 use super::{Ctx, find_org, now, today};
 use crate::cli::{RiskCommand, RisksArgs};
 use crate::render::{pad, table, width};
@@ -78,15 +76,6 @@ pub async fn run(ctx: &Ctx, args: RisksArgs) -> Result<()> {
     }
 }
 
-async fn register(store: &Store, org: OrgId) -> Result<Vec<Risk>> {
-    Ok(store
-        .risks(org)
-        .await?
-        .into_iter()
-        .map(|s| s.risk)
-        .collect())
-}
-
 /// Checks the options (before the database is opened), then adds or replaces the risk.
 async fn set(ctx: &Ctx, org: &str, raw: RawRisk) -> Result<()> {
     let given = [raw.impact.is_some(), raw.impact_yen.is_some(), raw.cyber];
@@ -102,7 +91,7 @@ async fn set(ctx: &Ctx, org: &str, raw: RawRisk) -> Result<()> {
     })?;
     let store = ctx.store().await?;
     let o = find_org(&store, org).await?;
-    let existing = register(&store, o.id).await?;
+    let existing = risks(&store, &o).await?;
     if let Some(other) = other_cyber(&existing, &risk) {
         bail!(
             "--cyber: risk `{0}` already takes its impact from the loss model (one per organisation; `mieruka risks remove --org {1} {0}` first)",
@@ -141,56 +130,24 @@ async fn remove(ctx: &Ctx, org: &str, code: &str) -> Result<()> {
     Ok(())
 }
 
-/// Everything the views need: the register, the bands, the cyber risk's figures and each risk's
-/// place.
-struct Register {
-    org: StoredOrg,
-    risks: Vec<Risk>,
-    inputs: LossInputs,
-    has_loss_inputs: bool,
-    cyber: Option<CyberImpact>,
-    placed: Vec<Placement>,
-}
-
-async fn load(store: &Store, code: &str) -> Result<Register> {
-    let org = find_org(store, code).await?;
-    let risks = register(store, org.id).await?;
-    let stored_inputs = store.loss_inputs(org.id).await?;
-    let has_loss_inputs = stored_inputs.is_some();
-    let inputs = stored_inputs.map_or_else(LossInputs::template, |s| s.inputs);
-    // The loss model evaluates every plan, so it runs only when a risk needs it.
-    let cyber = if risks.iter().any(Risk::is_cyber) {
-        super::loss::cyber_impact(store, &org, today()).await?
-    } else {
-        None
-    };
-    let levels = cyber.as_ref().map(|c| CyberLevels {
-        now: c.now_level,
-        after: c.after_level,
-    });
-    let placed = place(&risks, &inputs, levels);
-    Ok(Register {
-        org,
-        risks,
-        inputs,
-        has_loss_inputs,
-        cyber,
-        placed,
-    })
-}
-
 async fn show(ctx: &Ctx, code: &str, json: bool, svg: Option<&Path>) -> Result<()> {
     let store = ctx.store().await?;
-    let reg = load(&store, code).await?;
+    let org = find_org(&store, code).await?;
+    let reg = load(&store, &org, today()).await?;
     store.close().await;
     let lang = ctx.lang;
     if let Some(path) = svg {
-        crate::files::write_whole(path, svg_text(lang, &reg).as_bytes(), Some("--svg"))?;
+        let svg = matrix_svg(lang, &org, &reg);
+        crate::files::write_whole(path, svg.as_bytes(), Some("--svg"))?;
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&reg))?);
+        // The register as the API lists it, with its risks inline and without notes (the
+        // command line neither sets nor shows them).
+        let mut v = register_json(&org, &reg);
+        v["risks"] = Value::Array(risk_items(&reg, false));
+        println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        print!("{}", render(lang, &reg));
+        print!("{}", render(lang, &org, &reg));
         if let Some(path) = svg {
             match lang {
                 Lang::Ja => println!("\nマトリクスを SVG で書き出しました: {}", path.display()),
@@ -199,55 +156,6 @@ async fn show(ctx: &Ctx, code: &str, json: bool, svg: Option<&Path>) -> Result<(
         }
     }
     Ok(())
-}
-
-fn cell_json(c: Option<Cell>) -> Value {
-    c.map_or(
-        Value::Null,
-        |c| json!({"probability": c.probability, "impact": c.impact}),
-    )
-}
-
-fn to_json(reg: &Register) -> Value {
-    let round = |v: f64| v.round() as i64;
-    let risks: Vec<Value> = reg
-        .risks
-        .iter()
-        .zip(&reg.placed)
-        .enumerate()
-        .map(|(i, (r, p))| {
-            let impact_yen = match r.impact {
-                Impact::Yen(y) => Some(y),
-                Impact::Cyber => reg.cyber.as_ref().map(|c| round(c.now_yen)),
-                Impact::Level(_) => None,
-            };
-            json!({
-                "number": i + 1,
-                "code": r.code,
-                "name": r.name,
-                "category": r.category,
-                "probability": r.probability,
-                "impact": p.at.map(|c| c.impact),
-                "impact_yen": impact_yen,
-                "cyber": r.is_cyber(),
-                "owner": r.owner,
-                "cell": cell_json(p.at),
-                "cell_after": cell_json(p.after),
-            })
-        })
-        .collect();
-    let cyber = reg.cyber.as_ref().map_or(Value::Null, |c| {
-        json!({
-            "now": {"impact": c.now_level, "loss_yen": round(c.now_yen)},
-            "after": {"impact": c.after_level, "loss_yen": round(c.after_yen)},
-        })
-    });
-    json!({
-        "org": reg.org.org.slug,
-        "bands_yen": reg.inputs.impact_bands_yen.iter().map(|b| round(*b)).collect::<Vec<_>>(),
-        "risks": risks,
-        "cyber": cyber,
-    })
 }
 
 /// A remark after a value: full-width brackets in Japanese, a space and brackets in English.
@@ -284,12 +192,12 @@ fn impact_cell(lang: Lang, reg: &Register, r: &Risk, p: &Placement) -> String {
     }
 }
 
-fn render(lang: Lang, reg: &Register) -> String {
-    let slug = &reg.org.org.slug;
+fn render(lang: Lang, org: &StoredOrg, reg: &Register) -> String {
+    let slug = &org.org.slug;
     let mut out = format!(
         "{} {} — {}\n\n",
         slug,
-        reg.org.org.name,
+        org.org.name,
         l(
             lang,
             "事業リスク（発生確率 × 影響度）",
@@ -453,33 +361,6 @@ fn text_matrix(lang: Lang, reg: &Register) -> String {
         scale.join(" / ")
     ));
     out
-}
-
-fn svg_text(lang: Lang, reg: &Register) -> String {
-    let points: Vec<MatrixPoint> = reg
-        .risks
-        .iter()
-        .zip(&reg.placed)
-        .map(|(r, p)| MatrixPoint {
-            label: r.name.clone(),
-            at: p.at,
-            kind: if r.is_cyber() {
-                PointKind::Cyber { after: p.after }
-            } else {
-                PointKind::Normal
-            },
-        })
-        .collect();
-    let title = format!(
-        "{} — {}",
-        reg.org.org.name,
-        l(
-            lang,
-            "事業リスクの評価（発生確率 × 影響度）",
-            "Business risks (probability × impact)"
-        )
-    );
-    risk_matrix_svg(lang, &points, &title, Some(&reg.inputs.impact_bands_yen))
 }
 
 #[cfg(test)]

@@ -5,19 +5,15 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use mieruka_app::simulation::{org_scenarios, portfolio_json, simulate_all};
 use mieruka_domain::Lang;
 use mieruka_domain::money::grouped;
-use mieruka_sim::{
-    CurvePoint, Scenario, Simulation, analytic_mean, log_thresholds, parse_riskquant_csv, simulate,
-};
+use mieruka_sim::{CurvePoint, Scenario, Simulation, analytic_mean, parse_riskquant_csv};
 use serde_json::{Value, json};
 
 use super::{Ctx, find_org, today};
 use crate::cli::SimulateArgs;
 use crate::render::{pad, table, width};
-
-/// Points on every loss-exceedance curve.
-const CURVE_POINTS: usize = 100;
 
 /// The most trials accepted: every simulated year's loss is kept in memory (8 bytes each).
 const MAX_TRIALS: u64 = 100_000_000;
@@ -48,7 +44,7 @@ pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
             let store = ctx.store().await?;
             let org = find_org(&store, code).await?;
             let as_of = today();
-            let portfolios = super::loss::org_scenarios(&store, &org, as_of).await?;
+            let portfolios = org_scenarios(&store, &org, as_of).await?;
             store.close().await;
             (
                 portfolios,
@@ -59,19 +55,11 @@ pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
             "say what to simulate: --scenarios FILE (riskquant CSV: id,name,annual_rate,low_p5,high_p95) or --org CODE"
         ),
     };
-    let sims: Vec<Simulation> = portfolios
-        .iter()
-        .map(|(_, s)| simulate(s, args.trials, args.seed))
-        .collect();
     // One set of thresholds for all portfolios, so their curves compare point by point.
-    let range = sims
-        .iter()
-        .filter_map(Simulation::curve_range)
-        .reduce(|(l1, h1), (l2, h2)| (l1.min(l2), h1.max(h2)));
-    let thresholds = range.map_or(Vec::new(), |(low, high)| {
-        log_thresholds(low, high, CURVE_POINTS)
-    });
-    let curves: Vec<Vec<CurvePoint>> = sims.iter().map(|s| s.exceedance_at(&thresholds)).collect();
+    let (sims, curves): (Vec<Simulation>, Vec<Vec<CurvePoint>>) =
+        simulate_all(&portfolios, args.trials, args.seed)
+            .into_iter()
+            .unzip();
 
     if args.json {
         let mut objects: Vec<Value> = portfolios
@@ -145,35 +133,6 @@ fn read_scenarios(path: &Path) -> Result<Vec<Scenario>> {
         );
     }
     Ok(scenarios)
-}
-
-/// The public JSON of one simulated portfolio: amounts in plain yen.
-fn portfolio_json(scenarios: &[Scenario], sim: &Simulation, curve: &[CurvePoint]) -> Value {
-    json!({
-        "trials": sim.trials,
-        "seed": sim.seed,
-        "mean": sim.mean,
-        "analytic_mean": analytic_mean(scenarios),
-        "p50": sim.p50,
-        "p90": sim.p90,
-        "p95": sim.p95,
-        "p99": sim.p99,
-        "max": sim.max,
-        "probability_of_loss": sim.probability_of_loss,
-        "scenarios": scenarios.iter().zip(&sim.scenario_means).map(|(s, (_, mean))| json!({
-            "id": s.id,
-            "name": s.name,
-            "annual_rate": s.annual_rate,
-            "low_p5": s.low_p5,
-            "high_p95": s.high_p95,
-            "mean": mean,
-            "analytic_mean": s.analytic_mean(),
-        })).collect::<Vec<_>>(),
-        "curve": curve.iter().map(|p| json!({
-            "loss": p.loss,
-            "probability": p.probability,
-        })).collect::<Vec<_>>(),
-    })
 }
 
 /// A portfolio label from the loss model, in the reader's language.

@@ -1,17 +1,18 @@
 //! Checking an import file's rows: each row becomes a measurement validated by the domain against
 //! its plan (KPI formula, scope, period), or a problem naming the row, the column as the file
-//! writes it, and the reason. Also the import key that makes a re-import add nothing.
+//! writes it, and the reason. Each good row carries its import key (`mieruka_app::import_key`),
+//! which makes a re-import add nothing.
 
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
-use mieruka_domain::plan::{MeasuredValue, MeasurementInput, MeasurementSource};
+use mieruka_app::import_key::{keys_in_force, new_measurement_key};
+use mieruka_domain::plan::{MeasurementInput, MeasurementSource};
 use mieruka_domain::text::normalise;
-use mieruka_domain::{Date, Formula, KpiDefinition};
+use mieruka_domain::{Formula, KpiDefinition};
 use mieruka_store::measurements::NewMeasurement;
 use mieruka_store::plans::PlanContext;
 use mieruka_store::{PlanId, Store, StoreError};
-use sha2::{Digest, Sha256};
 
 use super::columns::{self, Columns, Field, Info};
 use super::read::{Cell, Sheet};
@@ -177,14 +178,7 @@ pub async fn check(
                 }
             };
         let unit = input.unit.clone();
-        let key = import_key(
-            ctx.plan.id,
-            &unit,
-            m.measured_on,
-            m.part.as_deref(),
-            &m.value,
-            m.evidence.as_deref(),
-        );
+        let key = new_measurement_key(&m, &unit);
         if let Some(first) = keys.get(&key) {
             out.problems.push(Problem {
                 row: n,
@@ -273,21 +267,7 @@ async fn load(store: &Store, plan: i64) -> Result<Option<Plan>> {
         Err(StoreError::NotFound { .. }) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    let in_force = store
-        .current_measurements(ctx.plan.id)
-        .await?
-        .iter()
-        .map(|m| {
-            import_key(
-                m.plan,
-                &m.unit_code,
-                m.measured_on,
-                m.part.as_deref(),
-                &m.value,
-                m.evidence.as_deref(),
-            )
-        })
-        .collect();
+    let in_force = keys_in_force(store, ctx.plan.id).await?;
     Ok(Some(Plan { ctx, in_force }))
 }
 
@@ -394,58 +374,12 @@ fn column_of(field: &str, kpi: &KpiDefinition, input: &MeasurementInput) -> Opti
     })
 }
 
-/// A number in a stable form: six decimals at most, so a value that went through a file and
-/// back (say, hours per event multiplied by the events) gives the same key.
-fn canonical(v: f64) -> String {
-    let s = format!("{v:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
-}
-
-fn canonical_value(v: &MeasuredValue) -> String {
-    match *v {
-        MeasuredValue::Ratio {
-            numerator,
-            denominator,
-        } => format!("ratio:{}/{}", canonical(numerator), canonical(denominator)),
-        MeasuredValue::Count { value } => format!("count:{}", canonical(value)),
-        MeasuredValue::Score { value } => format!("score:{}", canonical(value)),
-        MeasuredValue::Duration {
-            total_hours,
-            events,
-            effort_hours,
-        } => format!(
-            "duration:{}/{}/{}",
-            canonical(total_hours),
-            canonical(events),
-            effort_hours.map(canonical).unwrap_or_default()
-        ),
-    }
-}
-
-/// `row:` and the SHA-256 of plan | unit | date | part | value | evidence, in hex.
-pub fn import_key(
-    plan: PlanId,
-    unit: &str,
-    date: Date,
-    part: Option<&str>,
-    value: &MeasuredValue,
-    evidence: Option<&str>,
-) -> String {
-    let text = format!(
-        "{plan}|{unit}|{date}|{}|{}|{}",
-        part.unwrap_or(""),
-        canonical_value(value),
-        evidence.unwrap_or("")
-    );
-    let digest = Sha256::digest(text.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("row:{hex}")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use mieruka_app::import_key::import_key;
+    use mieruka_domain::Date;
+    use mieruka_domain::plan::MeasuredValue;
+    use mieruka_store::PlanId;
 
     #[test]
     fn the_key_ignores_float_noise_but_not_the_value() {

@@ -1,0 +1,146 @@
+//! The business-risk register (Fig. 8): each risk placed on the matrix — the cyber risk twice,
+//! now and after the plans, from the loss model — and its public JSON (`mieruka risks --json`,
+//! `/api/v1/orgs/{org}/risks`) and SVG matrix.
+
+use mieruka_charts::{MatrixPoint, PointKind, risk_matrix_svg};
+use mieruka_domain::loss::LossInputs;
+use mieruka_domain::risk::{Cell, CyberLevels, Impact, Placement, Risk, place};
+use mieruka_domain::{Date, Lang};
+use mieruka_store::Store;
+use mieruka_store::orgs::StoredOrg;
+use serde_json::{Value, json};
+
+use crate::Result;
+use crate::loss::{CyberImpact, cyber_impact};
+
+/// The register with everything its views need: the risks, the money bands, the cyber risk's
+/// figures and each risk's place.
+pub struct Register {
+    pub risks: Vec<Risk>,
+    /// The inputs in force, or the template's (default bands) before any are set.
+    pub inputs: LossInputs,
+    /// Whether the organisation has loss inputs (otherwise the bands are the defaults).
+    pub has_loss_inputs: bool,
+    pub cyber: Option<CyberImpact>,
+    pub placed: Vec<Placement>,
+}
+
+/// The organisation's risks, in the register's order.
+pub async fn risks(store: &Store, org: &StoredOrg) -> Result<Vec<Risk>> {
+    Ok(store
+        .risks(org.id)
+        .await?
+        .into_iter()
+        .map(|s| s.risk)
+        .collect())
+}
+
+/// Loads the register and places each risk as of a date; the loss model (which evaluates every
+/// plan) runs only if a risk needs it.
+pub async fn load(store: &Store, org: &StoredOrg, as_of: Date) -> Result<Register> {
+    let risks = risks(store, org).await?;
+    let stored_inputs = store.loss_inputs(org.id).await?;
+    let has_loss_inputs = stored_inputs.is_some();
+    let inputs = stored_inputs.map_or_else(LossInputs::template, |s| s.inputs);
+    let cyber = if risks.iter().any(Risk::is_cyber) {
+        cyber_impact(store, org, as_of).await?
+    } else {
+        None
+    };
+    let levels = cyber.as_ref().map(|c| CyberLevels {
+        now: c.now_level,
+        after: c.after_level,
+    });
+    let placed = place(&risks, &inputs, levels);
+    Ok(Register {
+        risks,
+        inputs,
+        has_loss_inputs,
+        cyber,
+        placed,
+    })
+}
+
+fn cell_json(c: Option<Cell>) -> Value {
+    c.map_or(
+        Value::Null,
+        |c| json!({"probability": c.probability, "impact": c.impact}),
+    )
+}
+
+fn round(v: f64) -> i64 {
+    v.round() as i64
+}
+
+/// Each risk as listed, numbered as on the matrix. The API's items carry the risk's `note`; the
+/// command line, which neither sets nor shows notes, lists them without (`with_note: false`).
+pub fn risk_items(reg: &Register, with_note: bool) -> Vec<Value> {
+    reg.risks
+        .iter()
+        .zip(&reg.placed)
+        .enumerate()
+        .map(|(i, (r, p))| {
+            let impact_yen = match r.impact {
+                Impact::Yen(y) => Some(y),
+                Impact::Cyber => reg.cyber.as_ref().map(|c| round(c.now_yen)),
+                Impact::Level(_) => None,
+            };
+            let mut item = json!({
+                "number": i + 1,
+                "code": r.code,
+                "name": r.name,
+                "category": r.category,
+                "probability": r.probability,
+                "impact": p.at.map(|c| c.impact),
+                "impact_yen": impact_yen,
+                "cyber": r.is_cyber(),
+                "owner": r.owner,
+                "cell": cell_json(p.at),
+                "cell_after": cell_json(p.after),
+            });
+            if with_note {
+                item["note"] = json!(r.note);
+            }
+            item
+        })
+        .collect()
+}
+
+/// The register's keys besides its risks: the organisation, the money bands and the cyber risk.
+pub fn register_json(org: &StoredOrg, reg: &Register) -> Value {
+    let cyber = reg.cyber.as_ref().map_or(Value::Null, |c| {
+        json!({
+            "now": {"impact": c.now_level, "loss_yen": round(c.now_yen)},
+            "after": {"impact": c.after_level, "loss_yen": round(c.after_yen)},
+        })
+    });
+    json!({
+        "org": org.org.slug,
+        "bands_yen": reg.inputs.impact_bands_yen.iter().map(|b| round(*b)).collect::<Vec<_>>(),
+        "cyber": cyber,
+    })
+}
+
+/// The matrix as a standalone SVG, titled with the organisation's name.
+pub fn matrix_svg(lang: Lang, org: &StoredOrg, reg: &Register) -> String {
+    let points: Vec<MatrixPoint> = reg
+        .risks
+        .iter()
+        .zip(&reg.placed)
+        .map(|(r, p)| MatrixPoint {
+            label: r.name.clone(),
+            at: p.at,
+            kind: if r.is_cyber() {
+                PointKind::Cyber { after: p.after }
+            } else {
+                PointKind::Normal
+            },
+        })
+        .collect();
+    let subtitle = match lang {
+        Lang::Ja => "事業リスクの評価（発生確率 × 影響度）",
+        Lang::En => "Business risks (probability × impact)",
+    };
+    let title = format!("{} — {subtitle}", org.org.name);
+    risk_matrix_svg(lang, &points, &title, Some(&reg.inputs.impact_bands_yen))
+}
