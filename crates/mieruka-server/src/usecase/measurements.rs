@@ -12,7 +12,7 @@ use mieruka_app::measure::to_new_measurement;
 use mieruka_domain::plan::{MeasurementInput, MeasurementSource};
 use mieruka_store::measurements::{NewMeasurement, StoredMeasurement};
 use mieruka_store::plans::PlanContext;
-use mieruka_store::{MeasurementId, PlanId, Store, UnitId};
+use mieruka_store::{MeasurementId, Store, UnitId};
 use serde::Deserialize;
 
 use crate::auth::now;
@@ -41,16 +41,7 @@ pub struct Correction {
 
 /// The measurement with this id, with the plan it belongs to.
 pub async fn find(store: &Store, id: MeasurementId) -> Result<StoredMeasurement, ApiError> {
-    let plan = store
-        .measurement_plan(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    store
-        .measurement_history(PlanId(plan))
-        .await?
-        .into_iter()
-        .find(|m| m.id == id)
-        .ok_or(ApiError::NotFound)
+    store.measurement(id).await?.ok_or(ApiError::NotFound)
 }
 
 /// How a measurement came in: through an API token, or a person in the web interface.
@@ -71,7 +62,7 @@ pub async fn add(
 ) -> Result<StoredMeasurement, ApiError> {
     let m = to_new_measurement(ctx, input, source, store.actor(), None)?;
     let id = store.add_measurement(&m, now()).await?;
-    read_back(store, ctx.plan.id, id).await
+    read_back(store, id).await
 }
 
 /// Records `c` as the correction of `old`; returns the new measurement.
@@ -98,19 +89,13 @@ pub async fn correct(
     };
     let m = to_new_measurement(ctx, &input, source, store.actor(), None)?;
     let id = store.correct_measurement(old.id, &m, now()).await?;
-    read_back(store, ctx.plan.id, id).await
+    read_back(store, id).await
 }
 
-async fn read_back(
-    store: &Store,
-    plan: PlanId,
-    id: MeasurementId,
-) -> Result<StoredMeasurement, ApiError> {
+async fn read_back(store: &Store, id: MeasurementId) -> Result<StoredMeasurement, ApiError> {
     store
-        .measurement_history(plan)
+        .measurement(id)
         .await?
-        .into_iter()
-        .find(|x| x.id == id)
         .ok_or_else(|| ApiError::Internal("a new measurement could not be read back".into()))
 }
 

@@ -174,14 +174,9 @@ async fn find_measurement(
     store: &mieruka_store::Store,
     id: MeasurementId,
 ) -> Result<StoredMeasurement> {
-    // Measurements are reached through their plan; find the plan that holds this one.
-    let plan: Option<i64> = store.measurement_plan(id).await?;
-    let plan = plan.with_context(|| format!("measurement {id} was not found"))?;
     store
-        .measurement_history(PlanId(plan))
+        .measurement(id)
         .await?
-        .into_iter()
-        .find(|m| m.id == id)
         .with_context(|| format!("measurement {id} was not found"))
 }
 
