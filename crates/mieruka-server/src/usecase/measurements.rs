@@ -235,11 +235,11 @@ pub async fn apply(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::auth::sha256_hex;
     use mieruka_app::import_key::import_key;
     use mieruka_domain::Date;
     use mieruka_domain::plan::MeasuredValue;
+    use mieruka_store::PlanId;
 
     #[test]
     fn the_key_ignores_float_noise_but_not_the_value() {
