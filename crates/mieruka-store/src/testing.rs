@@ -21,7 +21,11 @@ pub fn postgres_server(test: &str) -> Option<String> {
                 !required,
                 "{test}: {REQUIRE_POSTGRES_VAR}=1 but {POSTGRES_URL_VAR} is not set: PostgreSQL tests cannot run"
             );
-            eprintln!(
+            // Written to the stream itself: the test harness captures `eprintln!` of passing tests,
+            // and a skipped database must be visible in the plain `cargo test` output.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIPPED on PostgreSQL: {test} (set {POSTGRES_URL_VAR}=postgres://USER@HOST:PORT/DB to run it)"
             );
             None
