@@ -1,67 +1,9 @@
 //! Running a period by KPIs from the command line: organisations and units, recommendations,
 //! plans with revisions and agreement, measurements with their validation, and status.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
-
-struct Env {
-    home: tempfile::TempDir,
-    url: String,
-}
-
-impl Env {
-    fn new() -> Env {
-        let home = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", home.path().join("m.sqlite3").display());
-        Env { home, url }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_mieruka"))
-            .args(args)
-            .args(["--database", &self.url])
-            .env("MIERUKA_HOME", self.home.path())
-            .env("USER", "tester")
-            .env_remove("MIERUKA_DATABASE_URL")
-            .env_remove("MIERUKA_LANG")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.ok(args);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-    }
-
-    /// A command that must fail with one line naming `needle`.
-    fn fails(&self, args: &[&str], needle: &str) -> String {
-        let out = self.run(args);
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert!(!out.status.success(), "{args:?} should fail");
-        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-        assert!(
-            err.contains(needle),
-            "{args:?}: expected `{needle}` in: {err}"
-        );
-        err
-    }
-
-    fn home(&self) -> &Path {
-        self.home.path()
-    }
-}
+use common::Env;
 
 #[test]
 fn demo_status_for_the_current_half_has_every_field_and_a_story() {

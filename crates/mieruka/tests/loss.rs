@@ -1,51 +1,11 @@
 //! `mieruka loss`: the demo reproduces Fig. 2 of the report, plans move the money, and the
 //! inputs are validated and kept as revisions.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-struct Env {
-    home: tempfile::TempDir,
-    url: String,
-}
+mod common;
 
-impl Env {
-    fn new() -> Env {
-        let home = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", home.path().join("m.sqlite3").display());
-        Env { home, url }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_mieruka"))
-            .args(args)
-            .args(["--database", &self.url])
-            .env("MIERUKA_HOME", self.home.path())
-            .env_remove("MIERUKA_DATABASE_URL")
-            .env_remove("MIERUKA_LANG")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn fails(&self, args: &[&str], needle: &str) {
-        let out = self.run(args);
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert!(!out.status.success(), "{args:?} should fail");
-        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-        assert!(err.contains(needle), "expected `{needle}` in {err}");
-    }
-}
+use common::Env;
 
 fn amount(b: &Value, key: &str) -> f64 {
     b["categories"]
