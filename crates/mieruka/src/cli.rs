@@ -96,6 +96,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// The business-risk register and matrix (事業リスク)
     Risks(RisksArgs),
+    /// Figures computed from files exported by other tools (vulnerability findings)
+    Collect(crate::commands::collect::CollectArgs),
     /// The audit log: every change, who made it and when, hash-chained
     Audit {
         #[command(subcommand)]

@@ -3,6 +3,7 @@
 
 mod audit;
 mod catalog;
+pub mod collect;
 mod db;
 mod demo;
 mod kpi;
@@ -114,6 +115,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Risks(args) => risks::run(&ctx, args).await,
         Command::Audit { command } => audit::run(&ctx, command).await,
+        Command::Collect(args) => collect::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::User { command } => user::run(&ctx, command).await,
     }
