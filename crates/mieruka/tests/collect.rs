@@ -181,3 +181,109 @@ fn refusals_are_one_line_naming_the_file() {
     );
     assert!(e.contains("/nonexistent/f.csv"), "{e}");
 }
+
+/// `--write` records the critical findings' mean times as measurements of the plans for 1.12.1
+/// and 1.12.2, per unit named in the file (by code or by name), with the file's digest as
+/// evidence; running the same file again adds nothing.
+#[test]
+fn write_records_mean_times_for_the_plans_once() {
+    let file_text = "\
+finding_id,asset_id,business_unit,severity,published_at,detected_at,started_at,resolved_at
+F1,A1,manufacturing,critical,2026-11-01T00:00:00Z,2026-11-01T02:00:00Z,2026-11-01T10:00:00Z,2026-11-03T10:00:00Z
+F2,A2,manufacturing,critical,2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,2026-11-01T20:00:00Z,
+F3,A3,セキュリティ部門,critical,2026-11-01T00:00:00Z,2026-11-01T00:00:00Z,2026-11-01T04:00:00Z,2026-11-01T08:00:00Z
+F4,A4,manufacturing,high,2026-11-01T00:00:00Z,2026-11-01T00:00:00Z,2026-11-01T01:00:00Z,2026-11-01T02:00:00Z
+F5,A5,finance,critical,2026-11-01T00:00:00Z,2026-11-01T00:00:00Z,2026-11-01T01:00:00Z,2026-11-01T02:00:00Z
+";
+    let (dir, file) = setup(file_text.as_bytes());
+    let d = dir.path();
+    ok(d, &["demo", "--no-serve", "--today", "2026-11-26"]);
+    let plan = |kpi: &str| -> String {
+        let (out, _) = ok(
+            d,
+            &[
+                "plan",
+                "create",
+                "--org",
+                "demo",
+                "--period",
+                "FY2026-H2",
+                "--kpi",
+                kpi,
+                "--target",
+                "72",
+                "--units",
+                "security,manufacturing",
+                "--purpose",
+                "脆弱性対応を早める",
+                "--json",
+            ],
+        );
+        serde_json::from_str::<Value>(&out).unwrap()["id"].to_string()
+    };
+    let (to_start, to_resolve) = (plan("1.12.1"), plan("1.12.2"));
+    let write = [
+        "collect",
+        "vulnerabilities",
+        "--file",
+        &file,
+        "--write",
+        "--org",
+        "demo",
+        "--date",
+        "2026-11-20",
+        "--json",
+    ];
+    let (_, err) = ok(d, &write);
+    assert!(
+        err.contains("finance"),
+        "the unmatched business unit is named: {err}"
+    );
+    let measurements = |plan: &str| -> Vec<Value> {
+        let (out, _) = ok(d, &["measure", "list", "--plan", plan, "--json"]);
+        serde_json::from_str::<Vec<Value>>(&out).unwrap()
+    };
+    let start = measurements(&to_start);
+    let reading = |ms: &[Value], unit: &str| -> f64 {
+        ms.iter()
+            .find(|m| m["unit"] == unit)
+            .unwrap_or_else(|| panic!("{unit}: {ms:?}"))["reading"]
+            .as_f64()
+            .unwrap()
+    };
+    // manufacturing, critical: started after 10 h and 20 h → mean 15 h; security: 4 h.
+    assert_eq!(start.len(), 2, "{start:?}");
+    assert_eq!(reading(&start, "manufacturing"), 15.0);
+    assert_eq!(reading(&start, "security"), 4.0);
+    assert_eq!(start[0]["source"], "connector");
+    assert!(
+        start[0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("findings.csv sha256:")
+    );
+    // Resolved: manufacturing F1 only (48 h); security F3 (4 h).
+    let resolve = measurements(&to_resolve);
+    assert_eq!(reading(&resolve, "manufacturing"), 48.0);
+    assert_eq!(reading(&resolve, "security"), 4.0);
+    // The same file again adds nothing.
+    ok(d, &write);
+    assert_eq!(measurements(&to_start).len(), 2);
+    assert_eq!(measurements(&to_resolve).len(), 2);
+    // An organisation with no such plan is told so, and nothing is written.
+    ok(d, &["org", "create", "acme", "--name", "Acme"]);
+    let err = fails(
+        d,
+        &[
+            "collect",
+            "vulnerabilities",
+            "--file",
+            &file,
+            "--write",
+            "--org",
+            "acme",
+            "--json",
+        ],
+    );
+    assert!(err.contains("1.12.1"), "{err}");
+}

@@ -40,6 +40,22 @@ pub enum CollectCommand {
         /// SLA in days for a severity (default critical=7, high=30); repeatable
         #[arg(long = "sla", value_name = "SEVERITY=DAYS")]
         sla: Vec<String>,
+        /// Record the results as measurements of the organisation's plans for KPIs 1.12.1 (time to
+        /// start) and 1.12.2 (time to resolve), per unit whose code or name is the business unit
+        #[arg(long, requires = "org")]
+        write: bool,
+        /// The organisation to write to
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
+        /// The period whose plans receive the measurements (default: the half-year containing the date)
+        #[arg(long)]
+        period: Option<String>,
+        /// Date of the measurements (YYYY-MM-DD), default today
+        #[arg(long)]
+        date: Option<String>,
+        /// Severity the KPIs are about (the report's 1.12.x concern urgent vulnerabilities)
+        #[arg(long, default_value = "critical")]
+        severity: String,
     },
 }
 
@@ -50,6 +66,11 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
             json,
             strict,
             sla,
+            write,
+            org,
+            period,
+            date,
+            severity,
         } => {
             let mut policy = SlaPolicy::default();
             for s in &sla {
@@ -60,12 +81,34 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
                 strict,
                 ..Options::default()
             };
+            let severity = Severity::from_bytes(severity.trim().to_ascii_lowercase().as_bytes())
+                .ok_or_else(|| {
+                    anyhow!("--severity: `{severity}` is not critical, high, medium or low")
+                })?;
+            let target = match (write, org) {
+                (true, Some(org)) => Some(
+                    super::collect_write::prepare(
+                        ctx,
+                        &super::collect_write::Target {
+                            org,
+                            period,
+                            date,
+                            severity,
+                        },
+                    )
+                    .await?,
+                ),
+                _ => None,
+            };
             let report = with_progress(&file, options)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report.groups)?);
                 eprint!("{}", counts(ctx.lang, &report));
             } else {
                 print!("{}", text(ctx.lang, &report));
+            }
+            if let Some(prepared) = target {
+                super::collect_write::write(ctx, prepared, &file, &report).await?;
             }
             Ok(())
         }
