@@ -27,6 +27,8 @@ use tokio::net::TcpListener;
 pub use auth::{ensure_admin, hash_password};
 pub use error::ApiError;
 pub use settings::Settings;
+/// Account, role and API-token workflows, shared with `mieruka user`.
+pub use usecase::users as accounts;
 
 /// Every route the router serves, as (method, path) in the table's order: the list the OpenAPI
 /// document is built from, for checking the two agree.

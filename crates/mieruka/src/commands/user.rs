@@ -4,18 +4,12 @@ use std::io::Read as _;
 
 use anyhow::{Result, anyhow, bail};
 use mieruka_domain::Lang;
-use mieruka_server::hash_password;
+use mieruka_server::accounts;
 use mieruka_store::Store;
 use serde_json::json;
 
 use super::{Ctx, find_org, now};
 use crate::cli::UserCommand;
-
-fn secret(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the operating system provides randomness");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn read_password() -> Result<String> {
     let mut s = String::new();
@@ -35,14 +29,6 @@ async fn user_id(store: &Store, username: &str) -> Result<mieruka_store::UserId>
         .user)
 }
 
-fn sha256_hex(s: &str) -> String {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
     let store = ctx.store().await?;
     let lang = ctx.lang;
@@ -53,20 +39,21 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
             admin,
             password_stdin,
         } => {
-            let (password, one_time) = if password_stdin {
-                (read_password()?, false)
+            let password = if password_stdin {
+                Some(read_password()?)
             } else {
-                (secret(12), true)
+                None
             };
-            let id = store.create_user(&username, &name, Lang::Ja, now()).await?;
-            store
-                .set_password_hash(id, &hash_password(&password)?, one_time)
-                .await?;
-            if admin {
-                store.set_admin(id, true).await?;
-            }
+            let user = accounts::NewUser {
+                username: username.clone(),
+                name,
+                admin,
+                password,
+                lang: Lang::Ja,
+            };
+            let one_time = accounts::create(&store, user).await?;
             println!("created {username}");
-            if one_time {
+            if let Some(password) = one_time {
                 println!(
                     "one-time password: {password} (shown once; it must be changed at the first sign-in)"
                 );
@@ -76,19 +63,17 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
             username,
             password_stdin,
         } => {
-            let id = user_id(&store, &username).await?;
-            let (password, one_time) = if password_stdin {
-                (read_password()?, false)
+            user_id(&store, &username).await?;
+            let given = if password_stdin {
+                Some(read_password()?)
             } else {
-                (secret(12), true)
+                None
             };
-            store
-                .set_password_hash(id, &hash_password(&password)?, one_time)
-                .await?;
-            if one_time {
-                println!("one-time password for {username}: {password} (shown once)");
-            } else {
-                println!("password of {username} changed");
+            match accounts::reset_password(&store, &username, given).await? {
+                Some(password) => {
+                    println!("one-time password for {username}: {password} (shown once)")
+                }
+                None => println!("password of {username} changed"),
             }
         }
         UserCommand::Grant {
@@ -141,16 +126,11 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
                 bail!("--scope: `{scope}` is not read or write");
             }
             let id = user_id(&store, &username).await?;
-            let prefix = secret(4);
-            let token = format!("mk_{prefix}_{}", secret(24));
-            let scopes = if scope == "write" {
-                vec!["read".to_string(), "write".to_string()]
-            } else {
-                vec!["read".to_string()]
+            let request = accounts::NewToken {
+                name,
+                scope: Some(scope.clone()),
             };
-            let n = store
-                .create_api_token(id, &name, &prefix, &sha256_hex(&token), &scopes, now())
-                .await?;
+            let (n, _, token) = accounts::create_token(&store, id, request).await?;
             println!("API token #{n} for {username} ({scope}): {token}");
             println!("(shown once; send it as `Authorization: Bearer …`)");
         }
