@@ -97,3 +97,28 @@ fn accounts_roles_and_tokens() {
             .any(|u| u["username"] == "tanaka" && u["disabled"] == true)
     );
 }
+
+/// An account made before the demo (or by a demo run that was interrupted) is completed with its
+/// role, and its own password is kept.
+#[test]
+fn the_demo_completes_an_existing_account_without_replacing_its_password() {
+    let env = Env::new();
+    env.ok(&["org", "create", "demo", "--name", "下準備"]);
+    let out = env.ok(&["user", "add", "exec", "--name", "役員"]);
+    assert!(out.contains("one-time password"), "{out}");
+    env.ok(&["demo", "--no-serve", "--today", "2026-11-26"]);
+    let list = env.json(&["user", "list", "--json"]);
+    let exec = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "exec")
+        .unwrap()
+        .clone();
+    assert_eq!(exec["roles"][0]["org"], "demo");
+    assert_eq!(exec["roles"][0]["role"], "viewer");
+    assert_eq!(
+        exec["name"], "役員",
+        "the existing account is kept as it was"
+    );
+}

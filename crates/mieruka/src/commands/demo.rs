@@ -153,7 +153,8 @@ const ACCOUNTS: &[(&str, &str, &str, &str, Option<&str>)] = &[
     ("auditor", "内部監査", "auditor", "demo-audit-2026", None),
 ];
 
-/// Creates the demo accounts that are missing, with their roles in the demo organisation.
+/// Creates the demo accounts that are missing, with their passwords and roles in the demo
+/// organisation, completing any an interrupted run left half made.
 async fn load_accounts(
     store: &Store,
     org: OrgId,
@@ -162,20 +163,38 @@ async fn load_accounts(
     let units = store.units(org).await?;
     let mut out = Vec::new();
     for &(username, name, role, password, unit) in ACCOUNTS {
-        if store.credentials(username).await?.is_none() {
-            let id = store
-                .create_user(username, name, mieruka_domain::Lang::Ja, now)
-                .await?;
+        // Each step is checked on its own, so a run interrupted between them is completed by the
+        // next one; a password someone changed since is kept.
+        let creds = match store.credentials(username).await? {
+            Some(c) => c,
+            None => {
+                store
+                    .create_user(username, name, mieruka_domain::Lang::Ja, now)
+                    .await?;
+                store
+                    .credentials(username)
+                    .await?
+                    .expect("the account was just created")
+            }
+        };
+        if creds.password_hash.is_none() {
             store
-                .set_password_hash(id, &mieruka_server::hash_password(password)?, false)
+                .set_password_hash(creds.user, &mieruka_server::hash_password(password)?, false)
                 .await?;
+        }
+        if !store
+            .memberships(creds.user)
+            .await?
+            .iter()
+            .any(|m| m.org_id == org)
+        {
             let unit_id = unit.and_then(|u| {
                 units
                     .iter()
                     .find(|x| x.unit.code.as_str() == u)
                     .map(|x| x.id)
             });
-            store.grant(id, org, role, unit_id, now).await?;
+            store.grant(creds.user, org, role, unit_id, now).await?;
         }
         let shown = match unit {
             Some(u) => format!("{role} ({u})"),
@@ -186,17 +205,15 @@ async fn load_accounts(
     Ok(out)
 }
 
-/// Adds the demo's own KPI and its plans with their histories, unless the organisation already
-/// has plans (then nothing is touched). Returns how many plans were created.
+/// Adds the demo's own KPI and whichever of its plans are missing, with their histories; plans
+/// already there are kept, and one left without history or still a draft by an interrupted run is
+/// completed. Returns how many plans were created (`None`: none).
 async fn load_plans(
     store: &Store,
     org: OrgId,
     today: Date,
     now: Timestamp,
 ) -> Result<Option<usize>> {
-    if !store.all_plans(org).await?.is_empty() {
-        return Ok(None);
-    }
     let existing = store.kpi_definitions(Some(org)).await?;
     for def in demo::own_kpis() {
         if !existing
@@ -208,34 +225,49 @@ async fn load_plans(
     }
     let units = store.units(org).await?;
     let plans = demo::plans(today);
+    let existing = store.all_plans(org).await?;
+    let mut created = 0;
     for p in &plans {
         let period = store.ensure_period(org, &p.period).await?;
         let kpi = store.kpi_definition(Some(org), p.kpi).await?;
-        let id = store
-            .create_plan(org, period, kpi.id, &p.content, demo::RECORDER, now)
-            .await?;
-        let batch: Vec<NewMeasurement> = p
-            .measurements
+        // A plan already there is kept; one a run was interrupted in is completed below.
+        let id = match existing
             .iter()
-            .map(|&(unit, date, value)| NewMeasurement {
-                plan: id,
-                unit: units
-                    .iter()
-                    .find(|u| u.unit.code.as_str() == unit)
-                    .expect("demo unit")
-                    .id,
-                measured_on: date,
-                part: None,
-                value,
-                source: MeasurementSource::Manual,
-                evidence: None,
-                recorded_by: demo::RECORDER.into(),
-                import_key: None,
-            })
-            .collect();
-        store.add_measurements(&batch, now).await?;
-        store.set_plan_state(id, p.state).await?;
-        debug_assert!(p.state != PlanState::Draft);
+            .find(|x| x.period_id == period && x.kpi == kpi.id)
+        {
+            Some(plan) => plan.id,
+            None => {
+                created += 1;
+                store
+                    .create_plan(org, period, kpi.id, &p.content, demo::RECORDER, now)
+                    .await?
+            }
+        };
+        if store.measurement_history(id).await?.is_empty() {
+            let batch: Vec<NewMeasurement> = p
+                .measurements
+                .iter()
+                .map(|&(unit, date, value)| NewMeasurement {
+                    plan: id,
+                    unit: units
+                        .iter()
+                        .find(|u| u.unit.code.as_str() == unit)
+                        .expect("demo unit")
+                        .id,
+                    measured_on: date,
+                    part: None,
+                    value,
+                    source: MeasurementSource::Manual,
+                    evidence: None,
+                    recorded_by: demo::RECORDER.into(),
+                    import_key: None,
+                })
+                .collect();
+            store.add_measurements(&batch, now).await?;
+        }
+        if store.plan(id).await?.state == PlanState::Draft {
+            store.set_plan_state(id, p.state).await?;
+        }
     }
-    Ok(Some(plans.len()))
+    Ok((created > 0).then_some(created))
 }
