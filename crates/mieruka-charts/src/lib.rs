@@ -10,3 +10,12 @@ mod svg;
 
 pub use matrix::{MatrixPoint, PointKind, risk_matrix_svg};
 pub use svg::escape;
+
+/// IPAex Gothic (IPAexゴシック), the Japanese font every page and report uses, so no system font
+/// is needed: the web UI serves it by `@font-face` and PDF reports embed it. Licensed under the IPA
+/// Font License v1.0 (`fonts/IPA_Font_License_Agreement_v1.0.txt`), which allows embedding and
+/// redistribution of the unmodified font.
+pub static JAPANESE_FONT: &[u8] = include_bytes!("../fonts/ipaexg.ttf");
+
+/// The family name charts and pages ask for, matching [`JAPANESE_FONT`].
+pub const JAPANESE_FONT_FAMILY: &str = "IPAexGothic";
