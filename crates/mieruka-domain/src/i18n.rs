@@ -1,14 +1,20 @@
 //! The translation catalogue: every message in Japanese and English, with `{name}` placeholders.
 //!
-//! The catalogue is a data file embedded in the binary (`i18n/messages.toml`), shared by the
-//! command line, the web UI and reports, so a word is translated once.
+//! The catalogue is data embedded in the binary, shared by the command line, the web UI and
+//! reports, so a word is translated once. It is kept in several files by the part that mostly
+//! says the words (`i18n/messages.toml` for the command line and shared words, `web.toml` for the
+//! pages, `report.toml` for the board report); a key may appear in only one of them.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::text::Lang;
 
-const MESSAGES: &str = include_str!("../i18n/messages.toml");
+const FILES: [(&str, &str); 3] = [
+    ("messages.toml", include_str!("../i18n/messages.toml")),
+    ("web.toml", include_str!("../i18n/web.toml")),
+    ("report.toml", include_str!("../i18n/report.toml")),
+];
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,8 +25,22 @@ struct Entry {
 
 fn catalogue() -> &'static HashMap<String, Entry> {
     static CATALOGUE: OnceLock<HashMap<String, Entry>> = OnceLock::new();
-    // The file is part of the binary and checked by tests, so failing here is a build defect.
-    CATALOGUE.get_or_init(|| toml::from_str(MESSAGES).expect("i18n/messages.toml is valid"))
+    // The files are part of the binary and checked by tests, so failing here is a build defect.
+    CATALOGUE.get_or_init(|| load().unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn load() -> Result<HashMap<String, Entry>, String> {
+    let mut all = HashMap::new();
+    for (file, text) in FILES {
+        let part: HashMap<String, Entry> =
+            toml::from_str(text).map_err(|e| format!("i18n/{file}: {e}"))?;
+        for (key, entry) in part {
+            if all.insert(key.clone(), entry).is_some() {
+                return Err(format!("i18n/{file}: `{key}` is also defined in another file"));
+            }
+        }
+    }
+    Ok(all)
 }
 
 /// The message `key` in `lang`, with each `{name}` replaced by its value. An unknown key comes
@@ -68,6 +88,11 @@ mod tests {
             assert!(!e.ja.trim().is_empty() && !e.en.trim().is_empty(), "{key}");
             assert_eq!(placeholders(&e.ja), placeholders(&e.en), "{key}");
         }
+    }
+
+    #[test]
+    fn every_file_loads_and_no_key_is_defined_twice() {
+        load().unwrap();
     }
 
     #[test]
