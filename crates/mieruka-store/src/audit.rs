@@ -22,9 +22,11 @@
 //! - PostgreSQL: `pg_advisory_xact_lock` is taken just before appending and held until commit.
 //!   Appending is the transaction's last step, so the lock holder never waits on another
 //!   writer's rows, and the lock cannot take part in a deadlock.
-//! - SQLite: writers take the write lock at `BEGIN IMMEDIATE`. A deferred transaction that read
-//!   first fails with `SQLITE_BUSY` (without waiting) when it upgrades after another writer
-//!   committed; an immediate one waits its turn under the busy timeout instead.
+//! - SQLite: writers take turns in this process (`audit/write.rs`, which also commits changes
+//!   that arrive together in one transaction), and the batch's transaction takes the file's
+//!   write lock at `BEGIN IMMEDIATE`. A deferred transaction that read first fails with
+//!   `SQLITE_BUSY` (without waiting) when it upgrades after another writer committed; an
+//!   immediate one waits its turn under the busy timeout instead.
 //!
 //! `at` is the wall-clock time the entry was written, not the caller's `now`, which may be a
 //! chosen date (the demo builds its history "as if today were" another day).
@@ -48,15 +50,17 @@
 //! noted `entries` and `last_hash` from an earlier [`AuditReport`] detects them by comparing.
 
 mod read;
+mod write;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::ids::OrgId;
 use crate::{Backend, Result, Store};
 
 pub use read::{AuditBreak, AuditEntry, AuditProblem, AuditReport, VerifyError};
+pub(crate) use write::{Batcher, WriteTx};
 
 /// The previous hash of the first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -195,12 +199,7 @@ fn entry_hash(h: &Hashed<'_>) -> String {
 }
 
 /// Appends `changes` to the chain inside `tx` (see the module's notes on serialisation).
-async fn append(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-    actor: &str,
-    changes: &[Change],
-) -> Result<()> {
+async fn append(tx: &mut WriteTx, backend: Backend, actor: &str, changes: &[Change]) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
@@ -258,22 +257,18 @@ async fn append(
 impl Store {
     /// Begins a transaction that will write. On SQLite it takes the write lock at once (see the
     /// module's notes), so reads made before the first write cannot make the commit fail.
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
-        Ok(match self.backend() {
-            Backend::Sqlite => self.writer().begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.writer().begin().await?,
-        })
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
+        match self.backend() {
+            Backend::Sqlite => WriteTx::turn(&self.batcher, self.writer()).await,
+            Backend::Postgres => WriteTx::own(self.writer()).await,
+        }
     }
 
-    /// Records `changes` as made by this handle's actor, then commits.
-    pub(crate) async fn commit_audited(
-        &self,
-        mut tx: Transaction<'static, Any>,
-        changes: &[Change],
-    ) -> Result<()> {
+    /// Records `changes` as made by this handle's actor, then commits: returns once the
+    /// change is committed (on SQLite, with the batch it joined — see `audit/write.rs`).
+    pub(crate) async fn commit_audited(&self, mut tx: WriteTx, changes: &[Change]) -> Result<()> {
         append(&mut tx, self.backend(), self.actor(), changes).await?;
-        tx.commit().await?;
-        Ok(())
+        tx.finish().await
     }
 
     /// ` FOR UPDATE` on PostgreSQL, to lock a row whose "before" is read for the log until the

@@ -27,6 +27,9 @@ pub enum StoreError {
     #[error("stored {what} is unreadable: {reason}")]
     Corrupt { what: String, reason: String },
 
+    #[error("the change could not be committed: {0}")]
+    Commit(String),
+
     #[error("database error: {}", short(.0))]
     Database(#[from] sqlx::Error),
 }

@@ -43,6 +43,8 @@ pub struct Store {
     /// milliseconds of sleep each time it is busy). On PostgreSQL the same pool as reads.
     writer: AnyPool,
     url: DatabaseUrl,
+    /// Turn-taking and group commit of SQLite writers (see `audit/write.rs`).
+    batcher: std::sync::Arc<audit::Batcher>,
     /// Who the changes made through this handle are recorded as (in the audit log).
     actor: std::sync::Arc<str>,
 }
@@ -93,6 +95,7 @@ impl Store {
             pool,
             writer,
             url: url.clone(),
+            batcher: std::sync::Arc::default(),
             actor: "system".into(),
         };
         store.migrate().await?;
@@ -110,6 +113,7 @@ impl Store {
             pool: self.pool.clone(),
             writer: self.writer.clone(),
             url: self.url.clone(),
+            batcher: self.batcher.clone(),
             actor: actor.into(),
         }
     }

@@ -3,8 +3,8 @@
 
 use mieruka_domain::plan::{MeasuredValue, MeasurementSource, Observation};
 use mieruka_domain::{Date, Timestamp};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 use crate::audit::Change;
 use crate::ids::{MeasurementId, OrgId, PlanId, UnitId};
@@ -235,7 +235,7 @@ struct Inserted {
 }
 
 async fn insert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::audit::WriteTx,
     m: &NewMeasurement,
     supersedes: Option<MeasurementId>,
     now: &str,

@@ -2,8 +2,8 @@
 
 use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
 use mieruka_domain::{Maturity, Timestamp};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 use crate::audit::Change;
 use crate::ids::{OrgId, UnitId};
@@ -80,7 +80,7 @@ fn unit_from_row(row: &AnyRow) -> Result<StoredUnit> {
 }
 
 /// An organisation's code, read inside a change's transaction: audit entries are keyed by it.
-pub(crate) async fn org_slug(tx: &mut Transaction<'static, Any>, org: OrgId) -> Result<String> {
+pub(crate) async fn org_slug(tx: &mut crate::audit::WriteTx, org: OrgId) -> Result<String> {
     sqlx::query_scalar("SELECT slug FROM organisations WHERE id = $1")
         .bind(org.0)
         .fetch_optional(&mut **tx)

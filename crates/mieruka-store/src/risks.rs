@@ -7,8 +7,8 @@
 
 use mieruka_domain::Timestamp;
 use mieruka_domain::risk::{RawRisk, Risk};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 use crate::audit::Change;
 use crate::ids::OrgId;
@@ -120,7 +120,7 @@ impl Store {
     /// The risk's row as stored, locked until the change commits.
     async fn risk_row(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut crate::audit::WriteTx,
         org: OrgId,
         code: &str,
     ) -> Result<Option<RawRisk>> {

@@ -3,7 +3,7 @@
 //! token digest.
 
 use serde_json::json;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::audit::Change;
 use crate::ids::{OrgId, UserId};
@@ -14,7 +14,7 @@ use crate::{Result, Store, StoreError};
 /// transaction: account entries in the audit log are keyed by the name.
 pub(super) async fn user_flag(
     store: &Store,
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::audit::WriteTx,
     user: UserId,
     column: &'static str,
 ) -> Result<Option<(String, bool)>> {
@@ -34,7 +34,7 @@ pub(super) async fn user_flag(
 /// already had that value.
 pub(super) async fn set_flag(
     store: &Store,
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::audit::WriteTx,
     user: UserId,
     column: &'static str,
     value: bool,
@@ -59,7 +59,7 @@ pub(super) async fn set_flag(
 
 /// A membership as the audit log records it: the role and a contributor's unit, by code.
 pub(super) async fn membership_record(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::audit::WriteTx,
     user: UserId,
     org: OrgId,
 ) -> Result<Option<serde_json::Value>> {
@@ -81,7 +81,7 @@ pub(super) async fn membership_record(
 
 /// The key of a user's entries about an organisation: `org/username`.
 pub(super) async fn member_key(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::audit::WriteTx,
     user: UserId,
     org: OrgId,
 ) -> Result<String> {
