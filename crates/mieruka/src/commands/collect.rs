@@ -4,22 +4,18 @@
 //! subcommand per connector; the column mapping (`--map FILE.toml`, `--column OURS=THEIRS`)
 //! is shared by all.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow};
 use clap::{Args, Subcommand};
 use mieruka_connectors::figures::KpiFigure;
-use mieruka_connectors::mapping::Field;
 use mieruka_connectors::vulns::{self, Severity, SlaPolicy};
 use mieruka_connectors::{
     ColumnMap, assets, coverage, defectdojo, gophish, incidents, openscap, training,
 };
 
 use super::Ctx;
+use super::collect_input::{columns, name, one_file, open, open_table, with_progress};
 use super::collect_render as render;
 use super::collect_write::{self, Target};
 
@@ -34,35 +30,35 @@ pub struct CollectArgs {
 pub struct Common {
     /// The exported file (openscap: repeat for several result files)
     #[arg(long, required = true)]
-    file: Vec<PathBuf>,
+    pub file: Vec<PathBuf>,
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Refuse the whole file at the first bad row
     #[arg(long)]
-    strict: bool,
+    pub strict: bool,
     /// A TOML file naming the file's columns, one table per connector ([vulnerabilities],
     /// [gophish]…) of our_name = "Their header"
     #[arg(long, value_name = "FILE")]
-    map: Option<PathBuf>,
+    pub map: Option<PathBuf>,
     /// One column mapping, such as finding_id="Finding ID"; repeatable, over --map
     #[arg(long = "column", value_name = "OURS=THEIRS")]
-    columns: Vec<String>,
+    pub columns: Vec<String>,
     /// Record the figures as measurements of the organisation's plans for the KPIs they feed,
     /// per unit whose code or name is the business unit; a file counts once
     #[arg(long, requires = "org")]
-    write: bool,
+    pub write: bool,
     /// The organisation to write to
     #[arg(long, value_name = "CODE")]
-    org: Option<String>,
+    pub org: Option<String>,
     /// The period whose plans receive the measurements (default: the half-year containing the date)
     #[arg(long)]
-    period: Option<String>,
+    pub period: Option<String>,
     /// Date of the measurements, and the as-of date of "seen recently" (YYYY-MM-DD), default today
     #[arg(long)]
-    date: Option<String>,
+    pub date: Option<String>,
     /// The unit that receives figures when the data has no business unit
     #[arg(long, value_name = "CODE")]
-    unit: Option<String>,
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,39 +131,6 @@ pub enum CollectCommand {
         #[arg(long)]
         course: Option<String>,
     },
-}
-
-/// The column mapping of `connector`: its table of `--map`, then `--column` settings.
-fn columns(common: &Common, connector: &str, fields: &[Field]) -> Result<ColumnMap> {
-    let mut map = ColumnMap::default();
-    if let Some(path) = &common.map {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("--map: cannot read {}", path.display()))?;
-        map = ColumnMap::from_toml(&text, connector)
-            .map_err(|e| anyhow!("--map {}: {e}", path.display()))?;
-        map.check(fields)
-            .map_err(|e| anyhow!("--map {} [{connector}]: {e}", path.display()))?;
-    }
-    for c in &common.columns {
-        map.set(c).map_err(|e| anyhow!("--column {e}"))?;
-    }
-    map.check(fields).map_err(|e| anyhow!("--column {e}"))?;
-    Ok(map)
-}
-
-fn one_file(common: &Common) -> Result<&Path> {
-    match common.file.as_slice() {
-        [f] => Ok(f),
-        _ => bail!("--file: give one file"),
-    }
-}
-
-fn open(path: &Path) -> Result<std::fs::File> {
-    std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))
-}
-
-fn name(path: &Path) -> String {
-    path.display().to_string()
 }
 
 fn sla_policy(sla: &[String]) -> Result<SlaPolicy> {
@@ -293,10 +256,10 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
                 let before = previous
                     .as_deref()
                     .map(|p| -> Result<_> {
-                        Ok(gophish::failed_before(open(p)?, &name(p), &options)?)
+                        Ok(gophish::failed_before(open_table(p)?, &name(p), &options)?)
                     })
                     .transpose()?;
-                let r = gophish::analyse(open(file)?, &name(file), &options, before)?;
+                let r = gophish::analyse(open_table(file)?, &name(file), &options, before)?;
                 let mut counts = render::counts(lang, &r.tally);
                 if let Some(p) = &r.previous {
                     counts.push_str(&render::tr(lang, "collect_previous_counts", &[]));
@@ -329,8 +292,12 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
                 let mut counts = render::counts(lang, &tally);
                 let list = match &hosts {
                     Some(h) => {
-                        let (list, t) =
-                            openscap::read_hosts(open(h)?, &name(h), &host_columns, common.strict)?;
+                        let (list, t) = openscap::read_hosts(
+                            open_table(h)?,
+                            &name(h),
+                            &host_columns,
+                            common.strict,
+                        )?;
                         counts.push_str(&render::tr(lang, "collect_hosts_counts", &[]));
                         counts.push_str(&render::counts(lang, &t));
                         Some(list)
@@ -360,7 +327,7 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
                 vec![file],
                 &["1.1.1", "1.1.2", "1.1.3", "1.1.4", "US.1", "US.2", "US.4"],
                 || {
-                    let r = assets::analyse(open(file)?, &name(file), &options)?;
+                    let r = assets::analyse(open_table(file)?, &name(file), &options)?;
                     Ok((
                         serde_json::to_string_pretty(&r)?,
                         render::assets(lang, &r),
@@ -395,9 +362,9 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
                 &["1.9.2"],
                 || {
                     let r = coverage::analyse(
-                        open(file)?,
+                        open_table(file)?,
                         &name(file),
-                        open(&inventory)?,
+                        open_table(&inventory)?,
                         &name(&inventory),
                         &options,
                         &agent_columns,
@@ -430,7 +397,7 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
                 columns: columns(&common, "incidents", &incidents::FIELDS)?,
             };
             finish(ctx, &common, vec![file], &["1.11.1", "1.11.2"], || {
-                let r = incidents::analyse(open(file)?, &name(file), &options)?;
+                let r = incidents::analyse(open_table(file)?, &name(file), &options)?;
                 Ok((
                     serde_json::to_string_pretty(&r)?,
                     render::incidents(lang, &r),
@@ -448,7 +415,7 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
                 course,
             };
             finish(ctx, &common, vec![file], &["M.2.1", "X.3.1"], || {
-                let r = training::analyse(open(file)?, &name(file), &options)?;
+                let r = training::analyse(open_table(file)?, &name(file), &options)?;
                 Ok((
                     serde_json::to_string_pretty(&r)?,
                     render::training(lang, &r),
@@ -459,31 +426,4 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
             .await
         }
     }
-}
-
-/// Runs the vulnerability computation, showing the share of the file read on stderr when it is
-/// a terminal and the file is large.
-fn with_progress(file: &Path, mut options: vulns::Options) -> Result<vulns::Report> {
-    let total = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    if !std::io::stderr().is_terminal() || total < (64 << 20) {
-        return Ok(vulns::analyse_file(file, &options)?);
-    }
-    let done = Arc::new(AtomicU64::new(0));
-    options.progress = Some(done.clone());
-    let finished = Arc::new(AtomicBool::new(false));
-    let shower = {
-        let finished = finished.clone();
-        std::thread::spawn(move || {
-            while !finished.load(Ordering::Relaxed) {
-                let pct = done.load(Ordering::Relaxed) as f64 * 100.0 / total as f64;
-                eprint!("\r{pct:5.1}%");
-                std::thread::sleep(Duration::from_millis(200));
-            }
-            eprint!("\r       \r");
-        })
-    };
-    let result = vulns::analyse_file(file, &options);
-    finished.store(true, Ordering::Relaxed);
-    let _ = shower.join();
-    Ok(result?)
 }
