@@ -11,7 +11,8 @@ use std::time::Duration;
 use axum::http::Method;
 use common::seed::{self, OWNER, sqlite_url, today};
 use common::{Client, Reply, Server, settings};
-use mieruka_store::Store;
+use mieruka_store::testing::{FreshDatabase, postgres_server};
+use mieruka_store::{DatabaseUrl, Store};
 use serde_json::Value;
 
 async fn upload(client: &Client, path: &str, file: &str) -> Reply {
@@ -56,9 +57,24 @@ fn inventory() -> String {
 }
 
 #[tokio::test]
-async fn an_upload_is_computed_recorded_once_and_a_bad_one_writes_nothing() {
+async fn an_upload_is_computed_recorded_once_and_a_bad_one_writes_nothing_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&sqlite_url(&dir)).await.unwrap();
+    uploads(&sqlite_url(&dir)).await;
+}
+
+#[tokio::test]
+async fn an_upload_is_computed_recorded_once_and_a_bad_one_writes_nothing_on_postgres() {
+    let name = "an_upload_is_computed_recorded_once_and_a_bad_one_writes_nothing_on_postgres";
+    let Some(server) = postgres_server(name) else {
+        return;
+    };
+    let db = FreshDatabase::create(&server).await.unwrap();
+    uploads(&db.url).await;
+    db.drop_now().await.unwrap();
+}
+
+async fn uploads(url: &DatabaseUrl) {
+    let store = Store::open(url).await.unwrap();
     let seeded = seed::seed(&store).await;
     let server = Server::start(settings(), store.clone()).await;
     let owner = Client::signed_in(server.addr, OWNER.0, OWNER.1).await;
@@ -182,6 +198,7 @@ async fn an_upload_is_computed_recorded_once_and_a_bad_one_writes_nothing() {
     let r = upload(&owner, "/api/v1/orgs/demo/collect/assets", &huge).await;
     assert_eq!(r.status, 413);
     server.stop().await;
+    store.close().await;
 }
 
 async fn wait_for(path: &Path) {
