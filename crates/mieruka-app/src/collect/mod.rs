@@ -290,3 +290,60 @@ pub async fn write(
         evidence: evidence.text(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_of_one_unit_combine_counts_and_weigh_means_by_events() {
+        let r = combine(
+            FigureValue::Ratio {
+                numerator: 1.0,
+                denominator: 4.0,
+            },
+            FigureValue::Ratio {
+                numerator: 2.0,
+                denominator: 2.0,
+            },
+        );
+        assert_eq!(
+            r,
+            FigureValue::Ratio {
+                numerator: 3.0,
+                denominator: 6.0
+            }
+        );
+        let d = |mean_hours, events, effort_hours| FigureValue::MeanDuration {
+            mean_hours,
+            events,
+            effort_hours,
+        };
+        // 3 events of 10 h and 1 of 30 h: 60 h over 4 events.
+        assert_eq!(
+            combine(d(10.0, 3, Some(2.0)), d(30.0, 1, Some(6.0))),
+            d(15.0, 4, Some(3.0))
+        );
+        assert_eq!(
+            combine(d(10.0, 1, None), d(20.0, 1, Some(4.0))),
+            d(15.0, 2, Some(4.0))
+        );
+        let p = combine(
+            FigureValue::Progress {
+                actual: 1.0,
+                plan: 3.0,
+            },
+            FigureValue::Progress {
+                actual: 2.0,
+                plan: 3.0,
+            },
+        );
+        assert_eq!(
+            p,
+            FigureValue::Progress {
+                actual: 3.0,
+                plan: 6.0
+            }
+        );
+    }
+}
