@@ -4,6 +4,7 @@
 //! returns domain results or JSON values; neither HTTP nor the terminal is known here.
 
 pub mod catalog;
+pub mod collect;
 pub mod import_key;
 pub mod loss;
 pub mod measure;

@@ -19,9 +19,9 @@
 
 pub mod generate;
 mod header;
-mod scan;
-mod stats;
-mod timestamp;
+pub(crate) mod scan;
+pub(crate) mod stats;
+pub(crate) mod timestamp;
 
 use std::fmt;
 use std::path::Path;
@@ -31,10 +31,10 @@ use std::sync::atomic::AtomicU64;
 
 use serde::Serialize;
 
+pub use crate::error::ConnectorError as VulnError;
+use crate::mapping::{ColumnMap, Field};
+pub use crate::rows::{BadRow, REJECTED_SHOWN};
 pub use timestamp::parse_timestamp;
-
-/// How many rejected rows a [`Report`] lists; the rest are only counted.
-pub const REJECTED_SHOWN: usize = 10;
 
 /// The columns the file must have (in any order; other columns are ignored).
 pub const COLUMNS: [&str; 8] = [
@@ -46,6 +46,18 @@ pub const COLUMNS: [&str; 8] = [
     "detected_at",
     "started_at",
     "resolved_at",
+];
+
+/// The columns as fields of the column mapping (all required).
+pub const FIELDS: [Field; 8] = [
+    Field::required(COLUMNS[0]),
+    Field::required(COLUMNS[1]),
+    Field::required(COLUMNS[2]),
+    Field::required(COLUMNS[3]),
+    Field::required(COLUMNS[4]),
+    Field::required(COLUMNS[5]),
+    Field::required(COLUMNS[6]),
+    Field::required(COLUMNS[7]),
 ];
 
 /// A finding's severity, in report order.
@@ -144,7 +156,7 @@ impl SlaPolicy {
         Ok(())
     }
 
-    fn seconds(&self) -> [Option<i64>; 4] {
+    pub(crate) fn seconds(&self) -> [Option<i64>; 4] {
         self.days.map(|d| d.map(|d| i64::from(d) * 86_400))
     }
 }
@@ -159,6 +171,8 @@ pub struct Options {
     pub threads: usize,
     /// Bytes processed so far, updated as the file is read (for a progress display).
     pub progress: Option<Arc<AtomicU64>>,
+    /// The file's names for the columns, where they differ from ours.
+    pub columns: ColumnMap,
 }
 
 /// One business unit × severity.
@@ -177,13 +191,6 @@ pub struct GroupSummary {
     pub sla_share: Option<f64>,
 }
 
-/// A row left out, with its line number (the header is line 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BadRow {
-    pub line: u64,
-    pub reason: String,
-}
-
 /// The result of a run: the groups, sorted by business unit then severity, and the counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -192,41 +199,16 @@ pub struct Report {
     pub read: u64,
     pub accepted: u64,
     pub rejected: u64,
+    /// Records read but deliberately not counted (a DefectDojo false positive or duplicate,
+    /// an informational finding); neither accepted nor rejected.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: u64,
     /// The first [`REJECTED_SHOWN`] rejected rows, in file order.
     pub first_rejected: Vec<BadRow>,
 }
 
-/// Why a file was refused. Every message names the file.
-#[derive(Debug, thiserror::Error)]
-pub enum VulnError {
-    #[error("{file}: cannot read: {source}")]
-    Io {
-        file: String,
-        source: std::io::Error,
-    },
-    #[error("{file}: the file is empty; expected a header line with {}", COLUMNS.join(","))]
-    Empty { file: String },
-    #[error("{file}: line {line} is not UTF-8 text; save the file as UTF-8")]
-    NotUtf8 { file: String, line: u64 },
-    #[error("{file}: line 1 (header): missing column{} {}", if .columns.len() == 1 { "" } else { "s" }, .columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))]
-    MissingColumns { file: String, columns: Vec<String> },
-    #[error("{file}: line 1 (header): column `{column}` appears twice")]
-    DuplicateColumn { file: String, column: String },
-    #[error(
-        "{file}: line {line}: the file is truncated: its last line has {found} of {expected} fields"
-    )]
-    Truncated {
-        file: String,
-        line: u64,
-        found: usize,
-        expected: usize,
-    },
-    #[error("{file}: line {line}: {reason}; the whole file was refused (strict mode)")]
-    Rejected {
-        file: String,
-        line: u64,
-        reason: String,
-    },
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Summarises findings read from `reader` on the calling thread. `name` names the source in
@@ -243,4 +225,33 @@ pub fn analyse_reader<R: std::io::Read>(
 /// [`Options::threads`] threads. The result is the same whatever the thread count.
 pub fn analyse_file(path: &Path, options: &Options) -> Result<Report, VulnError> {
     scan::run_file(path, options)
+}
+
+impl Report {
+    /// KPIs 1.12.1 (mean hours from publication to the start of work) and 1.12.2 (mean hours from
+    /// start to resolution) per business unit, for the findings of one severity. The share within
+    /// SLA has no catalogue KPI and is not among them.
+    pub fn figures(&self, severity: Severity) -> Vec<crate::figures::KpiFigure> {
+        use crate::figures::{FigureValue, KpiFigure};
+        let mut out = Vec::new();
+        for g in self.groups.iter().filter(|g| g.severity == severity) {
+            for (kpi, mean, events) in [
+                ("1.12.1", g.mean_hours_to_start, g.started),
+                ("1.12.2", g.mean_hours_to_resolve, g.resolved),
+            ] {
+                if let Some(mean_hours) = mean.filter(|_| events > 0) {
+                    out.push(KpiFigure {
+                        kpi,
+                        business_unit: Some(g.business_unit.clone()),
+                        value: FigureValue::MeanDuration {
+                            mean_hours,
+                            events,
+                            effort_hours: None,
+                        },
+                    });
+                }
+            }
+        }
+        out
+    }
 }

@@ -430,3 +430,38 @@ fn a_missing_file_is_named() {
         "{e}"
     );
 }
+
+#[test]
+fn another_tool_s_column_names_through_the_mapping() {
+    let theirs = "ID,Asset,Department,Risk,Published,Found,Work started,Fixed,Notes\n";
+    let rows: String = HAND.lines().map(|l| format!("{l},x\n")).collect();
+    let text = format!("{theirs}{rows}");
+    let mut options = Options::default();
+    let e = run(&text, &options).unwrap_err();
+    assert!(
+        e.to_string().contains("missing columns `finding_id`"),
+        "{e}"
+    );
+    for s in [
+        "finding_id=ID",
+        "asset_id=Asset",
+        "business_unit=Department",
+        "severity=Risk",
+        "published_at=Published",
+        "detected_at=Found",
+        "started_at=Work started",
+        "resolved_at=Fixed",
+    ] {
+        options.columns.set(s).unwrap();
+    }
+    let mapped = run(&text, &options).unwrap();
+    let plain = run(&format!("{HEADER}{HAND}"), &Options::default()).unwrap();
+    assert_eq!(mapped, plain);
+    options.columns.set("severity=Priority").unwrap();
+    let e = run(&text, &options).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("missing column `Priority` (for severity)"),
+        "{e}"
+    );
+}

@@ -9,6 +9,7 @@ mod auth;
 mod body;
 mod cache;
 mod error;
+pub mod inbox;
 mod openapi;
 mod params;
 mod routes;
@@ -68,10 +69,18 @@ pub async fn launch(
         settings: Arc::new(settings),
         views: Arc::default(),
     };
+    let watcher = state.settings.collect.inbox.clone().map(|dir| {
+        let every = std::time::Duration::from_secs(state.settings.collect.poll_seconds);
+        tokio::spawn(inbox::watch(state.clone(), dir, every))
+    });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    served
 }
 
 /// Completes on Ctrl-C or SIGTERM.

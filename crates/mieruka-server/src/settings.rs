@@ -25,6 +25,26 @@ pub struct Settings {
     pub max_failed_logins: i64,
     /// The throttling window, in minutes.
     pub login_window_minutes: i64,
+    /// Collecting figures from files dropped in a folder.
+    pub collect: CollectSettings,
+}
+
+/// The inbox folder: `<inbox>/<org>/<connector>/<file>`, polled every `poll_seconds`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CollectSettings {
+    /// The folder watched; none: no folder is watched.
+    pub inbox: Option<std::path::PathBuf>,
+    pub poll_seconds: u64,
+}
+
+impl Default for CollectSettings {
+    fn default() -> Self {
+        CollectSettings {
+            inbox: None,
+            poll_seconds: 60,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -38,6 +58,7 @@ impl Default for Settings {
             session_hours: 12,
             max_failed_logins: 5,
             login_window_minutes: 15,
+            collect: CollectSettings::default(),
         }
     }
 }
@@ -54,6 +75,7 @@ impl std::fmt::Debug for Settings {
             .field("secure_cookies", &self.secure_cookies)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("session_hours", &self.session_hours)
+            .field("collect", &self.collect)
             .finish()
     }
 }
@@ -109,6 +131,17 @@ impl Settings {
                 .parse()
                 .map_err(|e| format!("MIERUKA_MAX_BODY_BYTES: {e}"))?;
         }
+        if let Some(v) = env("MIERUKA_COLLECT_INBOX") {
+            s.collect.inbox = Some(parse("MIERUKA_COLLECT_INBOX", v)?.into());
+        }
+        if let Some(v) = env("MIERUKA_COLLECT_POLL_SECONDS") {
+            s.collect.poll_seconds = parse("MIERUKA_COLLECT_POLL_SECONDS", v)?
+                .parse()
+                .map_err(|e| format!("MIERUKA_COLLECT_POLL_SECONDS: {e}"))?;
+        }
+        if s.collect.poll_seconds == 0 {
+            return Err("collect.poll_seconds must be positive".into());
+        }
         if s.session_hours <= 0
             || s.max_failed_logins <= 0
             || s.login_window_minutes <= 0
@@ -134,6 +167,15 @@ mod tests {
         assert_eq!(
             (s.port, s.secure_cookies, s.session_hours),
             (9100, true, 12)
+        );
+        std::fs::write(&file, "[collect]\ninbox = \"/srv/inbox\"\n").unwrap();
+        let s = Settings::load(Some(&file), |k| {
+            (k == "MIERUKA_COLLECT_POLL_SECONDS").then(|| "5".to_string())
+        })
+        .unwrap();
+        assert_eq!(
+            (s.collect.inbox.as_deref(), s.collect.poll_seconds),
+            (Some(Path::new("/srv/inbox")), 5)
         );
         std::fs::write(&file, "colour = 1\n").unwrap();
         assert!(

@@ -50,6 +50,25 @@ impl Run<'_> {
         expected: [u16; 6],
     ) -> Reply {
         let reply = self.client.send(method.clone(), path, body).await;
+        self.verify(reply, method, path, expected)
+    }
+
+    /// Uploads `file` as the body (a connector's input).
+    async fn upload(&mut self, path: &str, file: &str, expected: [u16; 6]) -> Reply {
+        let reply = self
+            .client
+            .raw(
+                Method::POST,
+                path,
+                Some("text/csv"),
+                file.as_bytes().to_vec(),
+                &[],
+            )
+            .await;
+        self.verify(reply, Method::POST, path, expected)
+    }
+
+    fn verify(&mut self, reply: Reply, method: Method, path: &str, expected: [u16; 6]) -> Reply {
         let want = expected[self.role];
         if reply.status != want {
             let text: String = reply.text.chars().take(300).collect();
@@ -254,6 +273,34 @@ async fn run_role(run: &mut Run<'_>, s: &Seeded, store: &Store) {
         Method::POST,
         &format!("/api/v1/plans/{exercise}/measurements/import"),
         Some(mixed),
+        [200, 200, 403, 403, 403, 404],
+    )
+    .await;
+
+    // Collecting from an uploaded export: an inventory of manufacturing's hardware feeds 1.1.1.
+    let mine = format!(
+        "asset_id,kind,business_unit,in_cmdb\npc-{me}-1,hardware,manufacturing,yes\npc-{me}-2,hardware,manufacturing,no\n"
+    );
+    run.upload("/api/v1/orgs/demo/collect/assets", &mine, measure(200))
+        .await;
+    let written = run
+        .upload(
+            "/api/v1/orgs/demo/collect/assets?write=true",
+            &mine,
+            measure(200),
+        )
+        .await;
+    if written.status == 200 {
+        assert_eq!(
+            written.json["written"]["added"], 1,
+            "{me}: {}",
+            written.text
+        );
+    }
+    let support = format!("asset_id,kind,business_unit,in_cmdb\npc-{me}-3,hardware,support,yes\n");
+    run.upload(
+        "/api/v1/orgs/demo/collect/assets?write=true",
+        &support,
         [200, 200, 403, 403, 403, 404],
     )
     .await;

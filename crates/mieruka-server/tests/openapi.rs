@@ -106,6 +106,7 @@ async fn the_document_and_the_router_agree() {
             .replace("{unit}", "us")
             .replace("{code}", "r-doc")
             .replace("{username}", "exec")
+            .replace("{connector}", "assets")
     };
     // Deletions last, so what they remove was there for the rest.
     let mut ordered: Vec<&(String, String, Value)> = ops.iter().collect();

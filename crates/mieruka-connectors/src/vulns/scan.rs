@@ -11,6 +11,7 @@ use super::header::{Columns, header};
 use super::stats::Groups;
 use super::timestamp::parse_timestamp;
 use super::{BadRow, COLUMNS, Options, REJECTED_SHOWN, Report, Severity, VulnError};
+use crate::rows::shown;
 
 /// Bytes read at a time by each thread.
 const BUFFER: usize = 4 << 20;
@@ -47,15 +48,6 @@ struct Chunk<'a> {
 
 fn trim(b: &[u8]) -> &[u8] {
     b.trim_ascii()
-}
-
-fn shown(b: &[u8]) -> String {
-    let s = String::from_utf8_lossy(b);
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s.into_owned()
-    }
 }
 
 impl<'a> Chunk<'a> {
@@ -179,43 +171,71 @@ impl<'a> Chunk<'a> {
         let detected = time(5)?.ok_or_else(|| Some("missing detected_at".to_string()))?;
         let started = time(6)?;
         let resolved = time(7)?;
-        let to_start = match started {
-            Some(s) if s < published => {
-                return Err(Some("started_at is before published_at".into()));
-            }
-            Some(s) => Some(seconds(s - published, "started_at − published_at")?),
-            None => None,
-        };
-        let to_resolve = match (started, resolved) {
-            (_, None) => None,
-            (None, Some(_)) => return Err(Some("resolved_at without started_at".into())),
-            (Some(s), Some(r)) if r < s => {
-                return Err(Some("resolved_at is before started_at".into()));
-            }
-            (Some(s), Some(r)) => Some(seconds(r - s, "resolved_at − started_at")?),
-        };
-        let within = match (self.sla[severity as usize], resolved) {
-            (Some(limit), Some(r)) => r - detected <= limit,
-            _ => false,
-        };
         let unit = field(2);
-        let g = self.groups.get(unit, severity);
-        g.findings += 1;
-        g.within_sla += u64::from(within);
-        if let Some(d) = to_start {
-            g.to_start.push(d);
-            g.start_sum += u64::from(d);
-        }
-        if let Some(d) = to_resolve {
-            g.to_resolve.push(d);
-            g.resolve_sum += u64::from(d);
-        }
-        Ok(())
+        let sla = self.sla[severity as usize];
+        add_finding(
+            &mut self.groups,
+            sla,
+            unit,
+            severity,
+            Some(published),
+            detected,
+            started,
+            resolved,
+        )
+        .map_err(Some)
     }
 }
 
-fn seconds(d: i64, what: &str) -> Result<u32, Option<String>> {
-    u32::try_from(d).map_err(|_| Some(format!("{what} is more than 136 years")))
+/// One finding's moments checked against each other and added to its group (shared with the
+/// DefectDojo reader). Without `published` the finding has no time to start.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn add_finding(
+    groups: &mut Groups,
+    sla: Option<i64>,
+    unit: &[u8],
+    severity: Severity,
+    published: Option<i64>,
+    detected: i64,
+    started: Option<i64>,
+    resolved: Option<i64>,
+) -> Result<(), String> {
+    let to_start = match (published, started) {
+        (Some(p), Some(s)) if s < p => {
+            return Err("started_at is before published_at".into());
+        }
+        (Some(p), Some(s)) => Some(seconds(s - p, "started_at − published_at")?),
+        _ => None,
+    };
+    let to_resolve = match (started, resolved) {
+        (_, None) => None,
+        (None, Some(_)) => return Err("resolved_at without started_at".into()),
+        (Some(s), Some(r)) if r < s => {
+            return Err("resolved_at is before started_at".into());
+        }
+        (Some(s), Some(r)) => Some(seconds(r - s, "resolved_at − started_at")?),
+    };
+    let within = match (sla, resolved) {
+        (Some(limit), Some(r)) => r - detected <= limit,
+        _ => false,
+    };
+    let g = groups.get(unit, severity);
+    g.findings += 1;
+    g.within_sla += u64::from(within);
+    if let Some(d) = to_start {
+        g.to_start.push(d);
+        g.start_sum += u64::from(d);
+    }
+    if let Some(d) = to_resolve {
+        g.to_resolve.push(d);
+        g.resolve_sum += u64::from(d);
+    }
+    Ok(())
+}
+
+fn seconds(d: i64, what: &str) -> Result<u32, String> {
+    u32::try_from(d).map_err(|_| format!("{what} is more than 136 years"))
 }
 
 const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
@@ -377,6 +397,7 @@ fn merge(outcomes: Vec<Outcome>, file: &str, options: &Options) -> Result<Report
         read,
         accepted,
         rejected,
+        skipped: 0,
         first_rejected,
     })
 }
@@ -397,7 +418,7 @@ fn with_expected(e: VulnError, expected: usize) -> VulnError {
 
 pub fn run_reader<R: Read>(reader: R, file: &str, options: &Options) -> Result<Report, VulnError> {
     let mut reader = BufReader::with_capacity(64 << 10, reader);
-    let (cols, _) = header(&mut reader, file)?;
+    let (cols, _) = header(&mut reader, file, &options.columns)?;
     let outcome = run_chunk(reader, &cols, options, true, &|| false);
     merge(vec![outcome], file, options).map_err(|e| with_expected(e, cols.count))
 }
@@ -415,7 +436,7 @@ pub fn run_file(path: &Path, options: &Options) -> Result<Report, VulnError> {
         return run_reader(f, &file, options);
     }
     let size = meta.len();
-    let (cols, data_start) = header(&mut BufReader::new(&mut f), &file)?;
+    let (cols, data_start) = header(&mut BufReader::new(&mut f), &file, &options.columns)?;
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,

@@ -95,6 +95,10 @@ fn path_param(name: &str) -> Value {
         "unit" => ("string", "The unit's code."),
         "code" => ("string", "The risk's code (a–z, 0–9, -)."),
         "username" => ("string", "The account's username."),
+        "connector" => (
+            "string",
+            "The connector: vulnerabilities, defectdojo, gophish, openscap, assets, incidents or training.",
+        ),
         _ => ("string", ""),
     };
     json!({
@@ -183,9 +187,15 @@ fn operation(r: &Route) -> Value {
         "responses": responses,
     });
     if let Some(body) = r.body {
+        // An uploaded export is sent as it is, whatever its format.
+        let media = if body == "UploadedFile" {
+            "application/octet-stream"
+        } else {
+            "application/json"
+        };
         op["requestBody"] = json!({
             "required": true,
-            "content": { "application/json": { "schema": schema_ref(body) } },
+            "content": { media: { "schema": schema_ref(body) } },
         });
     }
     op

@@ -6,6 +6,7 @@
 
 mod audit;
 mod catalog;
+pub(crate) mod collect;
 mod kpis;
 mod loss;
 mod measurements;
@@ -49,6 +50,7 @@ pub fn table() -> Vec<Route> {
         kpis::routes,
         plans::routes,
         measurements::routes,
+        collect::routes,
         status::routes,
         loss::routes,
         simulate::routes,

@@ -1,21 +1,23 @@
-//! `mieruka collect`: figures computed from files exported by other tools. `vulnerabilities`
-//! reads a findings CSV and prints, per business unit × severity, the hours to start and to
-//! resolve (mean and P90) and the share resolved within SLA, as a table or JSON, with the
-//! counts of rows read, accepted and rejected.
+//! `mieruka collect`: figures computed from files exported by other tools, printed as a table
+//! or JSON with the counts of rows read, accepted and rejected; with `--write`, recorded as
+//! measurements of the organisation's plans for the catalogue KPIs the file feeds. One
+//! subcommand per connector; the column mapping (`--map FILE.toml`, `--column OURS=THEIRS`)
+//! is shared by all.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Result, anyhow};
+use anyhow::{Context as _, Result, anyhow};
 use clap::{Args, Subcommand};
-use mieruka_connectors::vulns::{GroupSummary, Options, Report, Severity, SlaPolicy, analyse_file};
-use mieruka_domain::Lang;
+use mieruka_connectors::figures::KpiFigure;
+use mieruka_connectors::vulns::{self, Severity, SlaPolicy};
+use mieruka_connectors::{
+    ColumnMap, assets, coverage, defectdojo, gophish, incidents, openscap, training,
+};
 
 use super::Ctx;
-use crate::render::table;
+use super::collect_input::{columns, name, one_file, open, open_table, with_progress};
+use super::collect_render as render;
+use super::collect_write::{self, Target};
 
 #[derive(Debug, Args)]
 pub struct CollectArgs {
@@ -23,221 +25,405 @@ pub struct CollectArgs {
     pub command: CollectCommand,
 }
 
+/// What every connector takes.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// The exported file (openscap: repeat for several result files)
+    #[arg(long, required = true)]
+    pub file: Vec<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+    /// Refuse the whole file at the first bad row
+    #[arg(long)]
+    pub strict: bool,
+    /// A TOML file naming the file's columns, one table per connector ([vulnerabilities],
+    /// [gophish]…) of our_name = "Their header"
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// One column mapping, such as finding_id="Finding ID"; repeatable, over --map
+    #[arg(long = "column", value_name = "OURS=THEIRS")]
+    pub columns: Vec<String>,
+    /// Record the figures as measurements of the organisation's plans for the KPIs they feed,
+    /// per unit whose code or name is the business unit; a file counts once
+    #[arg(long, requires = "org")]
+    pub write: bool,
+    /// The organisation to write to
+    #[arg(long, value_name = "CODE")]
+    pub org: Option<String>,
+    /// The period whose plans receive the measurements (default: the half-year containing the date)
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Date of the measurements, and the as-of date of "seen recently" (YYYY-MM-DD), default today
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The unit that receives figures when the data has no business unit
+    #[arg(long, value_name = "CODE")]
+    pub unit: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CollectCommand {
     /// Vulnerability findings CSV: time to start and to resolve, share within SLA, per business
     /// unit and severity
     Vulnerabilities {
-        /// CSV with finding_id, asset_id, business_unit, severity, published_at, detected_at,
-        /// started_at, resolved_at (UTF-8, timestamps like 2026-03-01T12:34:56Z)
-        #[arg(long)]
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-        /// Refuse the whole file at the first bad row
-        #[arg(long)]
-        strict: bool,
+        #[command(flatten)]
+        common: Common,
         /// SLA in days for a severity (default critical=7, high=30); repeatable
         #[arg(long = "sla", value_name = "SEVERITY=DAYS")]
         sla: Vec<String>,
-        /// Record the results as measurements of the organisation's plans for KPIs 1.12.1 (time to
-        /// start) and 1.12.2 (time to resolve), per unit whose code or name is the business unit
-        #[arg(long, requires = "org")]
-        write: bool,
-        /// The organisation to write to
-        #[arg(long, value_name = "CODE")]
-        org: Option<String>,
-        /// The period whose plans receive the measurements (default: the half-year containing the date)
-        #[arg(long)]
-        period: Option<String>,
-        /// Date of the measurements (YYYY-MM-DD), default today
-        #[arg(long)]
-        date: Option<String>,
-        /// Severity the KPIs are about (the report's 1.12.x concern urgent vulnerabilities)
+        /// Severity the KPIs 1.12.1 and 1.12.2 are recorded for
         #[arg(long, default_value = "critical")]
         severity: String,
     },
+    /// DefectDojo findings JSON (the API's answer with related_fields=true): the same figures
+    Defectdojo {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long = "sla", value_name = "SEVERITY=DAYS")]
+        sla: Vec<String>,
+        #[arg(long, default_value = "critical")]
+        severity: String,
+    },
+    /// GoPhish campaign results CSV: open, click, submit and report rates, and the retest rates
+    Gophish {
+        #[command(flatten)]
+        common: Common,
+        /// The results CSV of an earlier campaign: who failed it is retested by this one
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
+    },
+    /// OpenSCAP XCCDF results (oscap xccdf eval --results): standard system policy compliance
+    Openscap {
+        #[command(flatten)]
+        common: Common,
+        /// CSV of hostname,business_unit placing each system in a unit
+        #[arg(long, value_name = "FILE")]
+        hosts: Option<PathBuf>,
+    },
+    /// Asset inventory CSV: inventoried and managed shares per unit and kind
+    Assets {
+        #[command(flatten)]
+        common: Common,
+        /// Days since last seen after which an asset no longer counts as managed
+        #[arg(long, default_value_t = 30)]
+        stale_days: u32,
+    },
+    /// EDR agent list CSV against the asset inventory: monitoring coverage per unit
+    Edr {
+        #[command(flatten)]
+        common: Common,
+        /// The asset inventory CSV (its columns mapped by the [assets] table of --map)
+        #[arg(long, value_name = "FILE")]
+        inventory: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        stale_days: u32,
+    },
+    /// Incident tickets CSV: time to detect and to contain, effort
+    Incidents {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Training completions CSV: completion rate per unit
+    Training {
+        #[command(flatten)]
+        common: Common,
+        /// Count only this course
+        #[arg(long)]
+        course: Option<String>,
+    },
+}
+
+fn sla_policy(sla: &[String]) -> Result<SlaPolicy> {
+    let mut policy = SlaPolicy::default();
+    for s in sla {
+        policy.apply(s).map_err(|e| anyhow!("--sla {e}"))?;
+    }
+    Ok(policy)
+}
+
+fn severity(s: &str) -> Result<Severity> {
+    s.parse().map_err(|e| anyhow!("--severity: {e}"))
+}
+
+/// The as-of instant: the end of `--date` (or today), in seconds since 1970.
+fn as_of(common: &Common) -> Result<i64> {
+    let date = match &common.date {
+        Some(d) => super::parse_date("--date", d)?,
+        None => super::today(),
+    };
+    let t = mieruka_connectors::datetime::parse_datetime(date.to_string().as_bytes())
+        .ok_or_else(|| anyhow!("--date: {date}"))?;
+    Ok(t + 86_400 - 1)
+}
+
+/// Computes, prints, and with `--write` records.
+async fn finish(
+    ctx: &Ctx,
+    common: &Common,
+    files: Vec<&Path>,
+    kpis: &[&str],
+    compute: impl FnOnce() -> Result<(String, String, String, Vec<KpiFigure>)>,
+) -> Result<()> {
+    let prepared = match (common.write, &common.org) {
+        (true, Some(org)) => Some(
+            collect_write::prepare(
+                ctx,
+                &Target {
+                    org: org.clone(),
+                    period: common.period.clone(),
+                    date: common.date.clone(),
+                    unit: common.unit.clone(),
+                },
+                kpis,
+            )
+            .await?,
+        ),
+        _ => None,
+    };
+    let (json, text, counts, figures) = compute()?;
+    if common.json {
+        println!("{json}");
+        eprint!("{counts}");
+    } else {
+        print!("{text}\n{counts}");
+    }
+    if let Some(p) = prepared {
+        collect_write::write(ctx, p, &files, &figures).await?;
+    }
+    Ok(())
 }
 
 pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
+    let lang = ctx.lang;
     match args.command {
         CollectCommand::Vulnerabilities {
-            file,
-            json,
-            strict,
+            common,
             sla,
-            write,
-            org,
-            period,
-            date,
-            severity,
+            severity: sev,
         } => {
-            let mut policy = SlaPolicy::default();
-            for s in &sla {
-                policy.apply(s).map_err(|e| anyhow!("--sla {e}"))?;
-            }
-            let options = Options {
-                sla: policy,
-                strict,
-                ..Options::default()
+            let file = one_file(&common)?;
+            let options = vulns::Options {
+                sla: sla_policy(&sla)?,
+                strict: common.strict,
+                columns: columns(&common, "vulnerabilities", &vulns::FIELDS)?,
+                ..vulns::Options::default()
             };
-            let severity = Severity::from_bytes(severity.trim().to_ascii_lowercase().as_bytes())
-                .ok_or_else(|| {
-                    anyhow!("--severity: `{severity}` is not critical, high, medium or low")
-                })?;
-            let target = match (write, org) {
-                (true, Some(org)) => Some(
-                    super::collect_write::prepare(
-                        ctx,
-                        &super::collect_write::Target {
-                            org,
-                            period,
-                            date,
-                            severity,
-                        },
-                    )
-                    .await?,
-                ),
-                _ => None,
+            let sev = severity(&sev)?;
+            finish(ctx, &common, vec![file], &["1.12.1", "1.12.2"], || {
+                let r = with_progress(file, options)?;
+                Ok((
+                    serde_json::to_string_pretty(&r.groups)?,
+                    render::vulns(lang, &r),
+                    render::vuln_counts(lang, &r),
+                    r.figures(sev),
+                ))
+            })
+            .await
+        }
+        CollectCommand::Defectdojo {
+            common,
+            sla,
+            severity: sev,
+        } => {
+            let file = one_file(&common)?;
+            let options = vulns::Options {
+                sla: sla_policy(&sla)?,
+                strict: common.strict,
+                columns: columns(&common, "defectdojo", &defectdojo::FIELDS)?,
+                ..vulns::Options::default()
             };
-            let report = with_progress(&file, options)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report.groups)?);
-                eprint!("{}", counts(ctx.lang, &report));
-            } else {
-                print!("{}", text(ctx.lang, &report));
+            let sev = severity(&sev)?;
+            finish(ctx, &common, vec![file], &["1.12.1", "1.12.2"], || {
+                let r = defectdojo::analyse(open(file)?, &name(file), &options)?;
+                Ok((
+                    serde_json::to_string_pretty(&r.groups)?,
+                    render::vulns(lang, &r),
+                    render::vuln_counts(lang, &r),
+                    r.figures(sev),
+                ))
+            })
+            .await
+        }
+        CollectCommand::Gophish { common, previous } => {
+            let file = one_file(&common)?;
+            let options = gophish::Options {
+                strict: common.strict,
+                columns: columns(&common, "gophish", &gophish::FIELDS)?,
+            };
+            let mut files = vec![file];
+            files.extend(previous.as_deref());
+            finish(ctx, &common, files, &["M.2.3"], || {
+                let before = previous
+                    .as_deref()
+                    .map(|p| -> Result<_> {
+                        Ok(gophish::failed_before(open_table(p)?, &name(p), &options)?)
+                    })
+                    .transpose()?;
+                let r = gophish::analyse(open_table(file)?, &name(file), &options, before)?;
+                let mut counts = render::counts(lang, &r.tally);
+                if let Some(p) = &r.previous {
+                    counts.push_str(&render::tr(lang, "collect_previous_counts", &[]));
+                    counts.push_str(&render::counts(lang, p));
+                }
+                Ok((
+                    serde_json::to_string_pretty(&r)?,
+                    render::gophish(lang, &r),
+                    counts,
+                    r.figures(),
+                ))
+            })
+            .await
+        }
+        CollectCommand::Openscap { common, hosts } => {
+            let host_columns = columns(&common, "openscap", &openscap::HOST_FIELDS)?;
+            let mut files: Vec<&Path> = common.file.iter().map(PathBuf::as_path).collect();
+            files.extend(hosts.as_deref());
+            finish(ctx, &common, files, &["M.3.3"], || {
+                let mut tally = mieruka_connectors::Tally::default();
+                let mut systems = Vec::new();
+                for f in &common.file {
+                    systems.extend(openscap::read_systems(
+                        open(f)?,
+                        &name(f),
+                        common.strict,
+                        &mut tally,
+                    )?);
+                }
+                let mut counts = render::counts(lang, &tally);
+                let list = match &hosts {
+                    Some(h) => {
+                        let (list, t) = openscap::read_hosts(
+                            open_table(h)?,
+                            &name(h),
+                            &host_columns,
+                            common.strict,
+                        )?;
+                        counts.push_str(&render::tr(lang, "collect_hosts_counts", &[]));
+                        counts.push_str(&render::counts(lang, &t));
+                        Some(list)
+                    }
+                    None => None,
+                };
+                let r = openscap::summarise(systems, list.as_ref(), tally)
+                    .map_err(|e| anyhow!("--hosts: {e}"))?;
+                Ok((
+                    serde_json::to_string_pretty(&r)?,
+                    render::openscap(lang, &r),
+                    counts,
+                    r.figures(),
+                ))
+            })
+            .await
+        }
+        CollectCommand::Assets { common, stale_days } => {
+            let file = one_file(&common)?;
+            let mut options = assets::Options::new(as_of(&common)?);
+            options.strict = common.strict;
+            options.stale_days = stale_days;
+            options.columns = columns(&common, "assets", &assets::FIELDS)?;
+            finish(
+                ctx,
+                &common,
+                vec![file],
+                &["1.1.1", "1.1.2", "1.1.3", "1.1.4", "US.1", "US.2", "US.4"],
+                || {
+                    let r = assets::analyse(open_table(file)?, &name(file), &options)?;
+                    Ok((
+                        serde_json::to_string_pretty(&r)?,
+                        render::assets(lang, &r),
+                        render::counts(lang, &r.tally),
+                        r.figures(),
+                    ))
+                },
+            )
+            .await
+        }
+        CollectCommand::Edr {
+            common,
+            inventory,
+            stale_days,
+        } => {
+            let file = one_file(&common)?;
+            let mut options = assets::Options::new(as_of(&common)?);
+            options.strict = common.strict;
+            options.stale_days = stale_days;
+            if let Some(path) = &common.map {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("--map: cannot read {}", path.display()))?;
+                options.columns = ColumnMap::from_toml(&text, "assets")
+                    .and_then(|m| m.check(&assets::FIELDS).map(|()| m))
+                    .map_err(|e| anyhow!("--map {} [assets]: {e}", path.display()))?;
             }
-            if let Some(prepared) = target {
-                super::collect_write::write(ctx, prepared, &file, &report).await?;
-            }
-            Ok(())
+            let agent_columns = columns(&common, "edr", &coverage::FIELDS)?;
+            finish(
+                ctx,
+                &common,
+                vec![file, inventory.as_path()],
+                &["1.9.2"],
+                || {
+                    let r = coverage::analyse(
+                        open_table(file)?,
+                        &name(file),
+                        open_table(&inventory)?,
+                        &name(&inventory),
+                        &options,
+                        &agent_columns,
+                    )?;
+                    let mut counts = render::counts(lang, &r.tally);
+                    counts.push_str(&render::tr(lang, "collect_inventory_counts", &[]));
+                    counts.push_str(&render::counts(lang, &r.inventory));
+                    if r.unknown_hosts > 0 {
+                        counts.push_str(&render::tr(
+                            lang,
+                            "collect_unknown_hosts",
+                            &[("count", &r.unknown_hosts)],
+                        ));
+                        counts.push('\n');
+                    }
+                    Ok((
+                        serde_json::to_string_pretty(&r)?,
+                        render::coverage(lang, &r),
+                        counts,
+                        r.figures(),
+                    ))
+                },
+            )
+            .await
+        }
+        CollectCommand::Incidents { common } => {
+            let file = one_file(&common)?;
+            let options = incidents::Options {
+                strict: common.strict,
+                columns: columns(&common, "incidents", &incidents::FIELDS)?,
+            };
+            finish(ctx, &common, vec![file], &["1.11.1", "1.11.2"], || {
+                let r = incidents::analyse(open_table(file)?, &name(file), &options)?;
+                Ok((
+                    serde_json::to_string_pretty(&r)?,
+                    render::incidents(lang, &r),
+                    render::counts(lang, &r.tally),
+                    r.figures(),
+                ))
+            })
+            .await
+        }
+        CollectCommand::Training { common, course } => {
+            let file = one_file(&common)?;
+            let options = training::Options {
+                strict: common.strict,
+                columns: columns(&common, "training", &training::FIELDS)?,
+                course,
+            };
+            finish(ctx, &common, vec![file], &["M.2.1", "X.3.1"], || {
+                let r = training::analyse(open_table(file)?, &name(file), &options)?;
+                Ok((
+                    serde_json::to_string_pretty(&r)?,
+                    render::training(lang, &r),
+                    render::counts(lang, &r.tally),
+                    r.figures(),
+                ))
+            })
+            .await
         }
     }
-}
-
-/// Runs the computation, showing the share of the file read on stderr when it is a terminal.
-fn with_progress(file: &std::path::Path, mut options: Options) -> Result<Report> {
-    let total = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    if !std::io::stderr().is_terminal() || total < (64 << 20) {
-        return Ok(analyse_file(file, &options)?);
-    }
-    let done = Arc::new(AtomicU64::new(0));
-    options.progress = Some(done.clone());
-    let finished = Arc::new(AtomicBool::new(false));
-    let shower = {
-        let finished = finished.clone();
-        std::thread::spawn(move || {
-            while !finished.load(Ordering::Relaxed) {
-                let pct = done.load(Ordering::Relaxed) as f64 * 100.0 / total as f64;
-                eprint!("\r{pct:5.1}%");
-                std::thread::sleep(Duration::from_millis(200));
-            }
-            eprint!("\r       \r");
-        })
-    };
-    let result = analyse_file(file, &options);
-    finished.store(true, Ordering::Relaxed);
-    let _ = shower.join();
-    Ok(result?)
-}
-
-fn severity_label(lang: Lang, s: Severity) -> &'static str {
-    match (lang, s) {
-        (Lang::Ja, Severity::Critical) => "緊急",
-        (Lang::Ja, Severity::High) => "高",
-        (Lang::Ja, Severity::Medium) => "中",
-        (Lang::Ja, Severity::Low) => "低",
-        (_, s) => s.code(),
-    }
-}
-
-fn hours(v: Option<f64>) -> String {
-    v.map_or("—".into(), |h| format!("{h:.1}"))
-}
-
-fn row(lang: Lang, g: &GroupSummary) -> Vec<String> {
-    vec![
-        g.business_unit.clone(),
-        severity_label(lang, g.severity).into(),
-        g.findings.to_string(),
-        g.started.to_string(),
-        hours(g.mean_hours_to_start),
-        hours(g.p90_hours_to_start),
-        g.resolved.to_string(),
-        hours(g.mean_hours_to_resolve),
-        hours(g.p90_hours_to_resolve),
-        g.sla_share
-            .map_or("—".into(), |s| format!("{:.1}%", s * 100.0)),
-    ]
-}
-
-/// The table, then the counts and the first rejected rows.
-pub fn text(lang: Lang, report: &Report) -> String {
-    let header: Vec<String> = match lang {
-        Lang::Ja => [
-            "事業部門",
-            "深刻度",
-            "件数",
-            "着手済",
-            "着手まで平均(時間)",
-            "着手まで P90(時間)",
-            "解決済",
-            "解決まで平均(時間)",
-            "解決まで P90(時間)",
-            "SLA 内",
-        ],
-        Lang::En => [
-            "Business unit",
-            "Severity",
-            "Findings",
-            "Started",
-            "Mean h to start",
-            "P90 h to start",
-            "Resolved",
-            "Mean h to resolve",
-            "P90 h to resolve",
-            "Within SLA",
-        ],
-    }
-    .map(String::from)
-    .to_vec();
-    let rows: Vec<Vec<String>> = report.groups.iter().map(|g| row(lang, g)).collect();
-    let mut out = if rows.is_empty() {
-        match lang {
-            Lang::Ja => "集計できる行がありません。\n".to_string(),
-            Lang::En => "No rows to summarise.\n".to_string(),
-        }
-    } else {
-        table(&header, &rows)
-    };
-    out.push('\n');
-    out.push_str(&counts(lang, report));
-    out
-}
-
-/// The counts line and the first rejected rows.
-pub fn counts(lang: Lang, r: &Report) -> String {
-    let mut out = match lang {
-        Lang::Ja => format!(
-            "読み込み {} 行、採用 {} 行、除外 {} 行\n",
-            r.read, r.accepted, r.rejected
-        ),
-        Lang::En => format!(
-            "read {} rows, accepted {}, rejected {}\n",
-            r.read, r.accepted, r.rejected
-        ),
-    };
-    if !r.first_rejected.is_empty() {
-        out.push_str(match lang {
-            Lang::Ja => "除外した行 (最初の 10 行まで):\n",
-            Lang::En => "rejected rows (the first 10):\n",
-        });
-        for b in &r.first_rejected {
-            match lang {
-                Lang::Ja => out.push_str(&format!("  {} 行目: {}\n", b.line, b.reason)),
-                Lang::En => out.push_str(&format!("  line {}: {}\n", b.line, b.reason)),
-            }
-        }
-    }
-    out
 }

@@ -1,33 +1,37 @@
-//! `mieruka collect … --write`: a connector's results recorded as measurements of the
-//! organisation's plans, through the same validation as any other entry.
-//!
-//! Vulnerability findings feed KPIs 1.12.1 (mean time from publication to the start of the
-//! response) and 1.12.2 (mean time from start to resolution), per unit whose code or name is the
-//! file's business unit, for one severity. Each measurement carries the file's name and SHA-256
-//! as evidence, with the source `connector`; its import key is made from the file's digest, the
-//! plan and the unit, so running the same file again adds nothing.
+//! `mieruka collect … --write`: a connector's figures recorded as measurements of the
+//! organisation's plans through `mieruka_app::collect` (the same path as the server), so they
+//! pass the same validation as any other entry. The plans are found before the file is read, so
+//! a wrong target fails at once; the evidence is the file's name and SHA-256 (several files: their
+//! names and one digest of their digests), and a file counts once.
 
 use std::path::Path;
 
-use anyhow::{Context as _, Result, anyhow};
-use mieruka_connectors::vulns::{Report, Severity};
-use mieruka_domain::Lang;
-use mieruka_domain::plan::{MeasurementInput, MeasurementSource, PlanState};
-use mieruka_domain::text::normalise;
+use anyhow::{Context as _, Result};
+use mieruka_app::collect::{self, Evidence, Recording};
+use mieruka_connectors::figures::KpiFigure;
+use mieruka_domain::period::Period;
+use mieruka_store::plans::PlanContext;
 use sha2::Digest as _;
 
 use super::{Ctx, find_org, now, parse_date, today, who};
+use crate::commands::collect_render::tr;
 
 /// Where and how the results are written.
 pub struct Target {
     pub org: String,
     pub period: Option<String>,
     pub date: Option<String>,
-    pub severity: Severity,
+    /// The unit receiving figures of data without a business unit.
+    pub unit: Option<String>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The plans a run writes to.
+pub struct Prepared {
+    store: mieruka_store::Store,
+    period: Period,
+    date: mieruka_domain::Date,
+    unit: Option<String>,
+    plans: Vec<PlanContext>,
 }
 
 /// The file's SHA-256, read in blocks.
@@ -46,20 +50,37 @@ fn file_digest(path: &Path) -> Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hex(&hasher.finalize()))
+    Ok(collect::hex(&hasher.finalize()))
 }
 
-/// The plans a run writes to, found before the file is read so a wrong target fails at once.
-pub struct Prepared {
-    store: mieruka_store::Store,
-    period: String,
-    date: mieruka_domain::Date,
-    severity: Severity,
-    /// Each plan's context, and whether it is 1.12.1 (time to start) rather than 1.12.2.
-    plans: Vec<(mieruka_store::plans::PlanContext, bool)>,
+/// The evidence of the files a run read.
+fn evidence(files: &[&Path]) -> Result<Evidence> {
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| {
+            f.file_name().map_or_else(
+                || f.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    let digests = files
+        .iter()
+        .map(|f| file_digest(f))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(match digests.as_slice() {
+        [one] => Evidence {
+            name: names[0].clone(),
+            sha256: one.clone(),
+        },
+        _ => Evidence {
+            name: names.join("+"),
+            sha256: collect::hex(&sha2::Sha256::digest(digests.join("|").as_bytes())),
+        },
+    })
 }
 
-pub async fn prepare(ctx: &Ctx, target: &Target) -> Result<Prepared> {
+pub async fn prepare(ctx: &Ctx, target: &Target, kpis: &[&str]) -> Result<Prepared> {
     let store = ctx.store().await?;
     let org = find_org(&store, &target.org).await?;
     let date = match &target.date {
@@ -67,136 +88,61 @@ pub async fn prepare(ctx: &Ctx, target: &Target) -> Result<Prepared> {
         None => today(),
     };
     let period =
-        super::status::resolve_period(&store, &org, target.period.as_deref(), date).await?;
-    let mut plans = Vec::new();
-    if let Some(stored) = store.period(org.id, &period.id).await? {
-        for plan in store.plans(org.id, stored.id).await? {
-            if plan.state == PlanState::Closed {
-                continue;
-            }
-            let pc = store.plan_context(plan.id).await?;
-            match pc.kpi.id.as_str() {
-                "1.12.1" => plans.push((pc, true)),
-                "1.12.2" => plans.push((pc, false)),
-                _ => {}
-            }
-        }
-    }
-    if plans.is_empty() {
-        return Err(anyhow!(
-            "{} has no open plan for KPI 1.12.1 or 1.12.2 in {}: nothing to write to",
-            org.org.slug,
-            period.id
-        ));
-    }
+        mieruka_app::status::resolve_period(&store, &org, target.period.as_deref(), date).await?;
+    let plans = collect::plans_for(&store, &org, &period, kpis).await?;
     Ok(Prepared {
         store,
-        period: period.id,
+        period,
         date,
-        severity: target.severity,
+        unit: target.unit.clone(),
         plans,
     })
 }
 
-pub async fn write(ctx: &Ctx, prepared: Prepared, file: &Path, report: &Report) -> Result<()> {
+pub async fn write(
+    ctx: &Ctx,
+    prepared: Prepared,
+    files: &[&Path],
+    figures: &[KpiFigure],
+) -> Result<()> {
     let Prepared {
         store,
         period,
         date,
-        severity,
+        unit,
         plans,
     } = prepared;
-    let digest = file_digest(file)?;
-    let name = file.file_name().map_or_else(
-        || file.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let evidence = format!("{name} sha256:{digest}");
+    let evidence = evidence(files)?;
     let by = who(None);
-
-    let mut batch = Vec::new();
-    let mut unmatched = std::collections::BTreeSet::new();
-    for (pc, to_start) in &plans {
-        let plan = &pc.plan;
-        for g in report.groups.iter().filter(|g| g.severity == severity) {
-            let wanted = normalise(&g.business_unit).to_lowercase();
-            let Some(unit) = pc.units.iter().find(|u| {
-                u.unit.code.as_str() == wanted || normalise(&u.unit.name).to_lowercase() == wanted
-            }) else {
-                unmatched.insert(g.business_unit.clone());
-                continue;
-            };
-            if !pc
-                .plan
-                .content
-                .units
-                .iter()
-                .any(|c| c == unit.unit.code.as_str())
-            {
-                continue;
-            }
-            let (mean, events) = if *to_start {
-                (g.mean_hours_to_start, g.started)
-            } else {
-                (g.mean_hours_to_resolve, g.resolved)
-            };
-            let Some(mean) = mean.filter(|_| events > 0) else {
-                continue;
-            };
-            let input = MeasurementInput {
-                unit: unit.unit.code.to_string(),
-                date: date.to_string(),
-                mean_hours: Some(mean),
-                events: Some(events as f64),
-                evidence: Some(evidence.clone()),
-                ..MeasurementInput::default()
-            };
-            let key = format!(
-                "connector:{}",
-                hex(&sha2::Sha256::digest(
-                    format!("{digest}|{}|{}", plan.id, unit.id).as_bytes()
-                ))
-            );
-            let m = mieruka_app::measure::to_new_measurement(
-                pc,
-                &input,
-                MeasurementSource::Connector,
-                &by,
-                Some(key),
-            )
-            .map_err(|e| {
-                anyhow!(
-                    "plan #{} unit {}: {}: {}",
-                    plan.id,
-                    unit.unit.code,
-                    e.field,
-                    e.reason
-                )
-            })?;
-            batch.push(m);
-        }
-    }
-    let done = store.add_measurements(&batch, now()).await?;
-    let l = |ja: &'static str, en: &'static str| if ctx.lang == Lang::Ja { ja } else { en };
+    let how = Recording {
+        date,
+        evidence: &evidence,
+        recorded_by: &by,
+        default_unit: unit.as_deref(),
+    };
+    let (batch, unmatched) = collect::measurements(&plans, figures, &how)?;
+    let done = collect::write(&store, &period, &batch, unmatched, &evidence, now()).await?;
     eprintln!(
-        "{}: {} {}, {} {} ({} {})",
-        period,
-        l("記録", "recorded"),
-        done.added,
-        l("記録済み", "already recorded"),
-        done.already_recorded,
-        l("証跡", "evidence"),
-        evidence
+        "{}",
+        tr(
+            ctx.lang,
+            "collect_written",
+            &[
+                ("period", &done.period),
+                ("added", &done.added),
+                ("already", &done.already_recorded),
+                ("evidence", &done.evidence),
+            ],
+        )
     );
-    if !unmatched.is_empty() {
-        let list: Vec<_> = unmatched.into_iter().collect();
+    if !done.unmatched.is_empty() {
         eprintln!(
-            "{}: {}",
-            l(
-                "対応するユニットがない事業部門",
-                "business units with no matching unit"
-            ),
-            list.join(", ")
+            "{}",
+            tr(
+                ctx.lang,
+                "collect_unmatched",
+                &[("units", &done.unmatched.join(", "))]
+            )
         );
     }
     store.close().await;

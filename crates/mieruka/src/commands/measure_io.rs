@@ -7,7 +7,7 @@
 mod check;
 mod columns;
 mod export;
-mod read;
+pub(super) mod read;
 
 use anyhow::{Result, anyhow, bail};
 use mieruka_domain::Lang;

@@ -4,6 +4,8 @@
 mod audit;
 mod catalog;
 pub mod collect;
+mod collect_input;
+mod collect_render;
 mod collect_write;
 mod db;
 mod demo;

@@ -324,4 +324,25 @@ pub(super) fn measurements(add: &mut impl FnMut(&str, Value)) {
             }),
         ),
     );
+    add(
+        "UploadedFile",
+        json!({
+            "type": "string",
+            "format": "binary",
+            "description": "The exported file as the tool wrote it (CSV, JSON or XML), UTF-8.",
+        }),
+    );
+    add(
+        "CollectResult",
+        answer(
+            &["connector", "period", "report", "figures", "written"],
+            json!({
+                "connector": s(),
+                "period": s(),
+                "report": described(json!({ "type": "object" }), "The connector's figures and counts (read, accepted, rejected, first_rejected), as `mieruka collect … --json` prints them."),
+                "figures": described(arr(json!({ "type": "object" })), "The catalogue KPI figures: {kpi, business_unit, value: {kind: ratio|progress|mean_duration, …}}."),
+                "written": described(json!({ "type": ["object", "null"] }), "With write=true: {period, added, already_recorded, unmatched, evidence}."),
+            }),
+        ),
+    );
 }

@@ -1,0 +1,219 @@
+//! Collecting figures from an uploaded export: `POST /api/v1/orgs/{org}/collect/{connector}`
+//! with the file as the body. The connector runs off the async runtime; with `write=true` its
+//! figures are recorded through `mieruka_app::collect`, all or nothing, once per file.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use mieruka_app::collect::{self, Evidence, Recording, Run};
+use mieruka_store::Store;
+use mieruka_store::orgs::StoredOrg;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::route::{Answer, Param, Route, who};
+use super::{date_or_today, visible_org};
+use crate::AppState;
+use crate::auth::{Need, Principal, now};
+use crate::error::ApiError;
+use crate::params::{Params, UrlPath};
+
+const PERIOD: Param = Param {
+    name: "period",
+    kind: "string",
+    description: "The period whose plans receive the measurements (default: the half-year containing the date).",
+    example: "FY2026-H2",
+};
+const WRITE: Param = Param {
+    name: "write",
+    kind: "boolean",
+    description: "Record the figures as measurements (default: only compute them).",
+    example: "false",
+};
+const DATE: Param = Param {
+    name: "date",
+    kind: "string",
+    description: "Date of the measurements and as-of date of \"seen recently\" (default today).",
+    example: "2026-11-20",
+};
+const UNIT: Param = Param {
+    name: "unit",
+    kind: "string",
+    description: "The unit receiving figures when the data has no business unit.",
+    example: "security",
+};
+const STRICT: Param = Param {
+    name: "strict",
+    kind: "boolean",
+    description: "Refuse the whole file at the first bad row.",
+    example: "true",
+};
+const NAME: Param = Param {
+    name: "name",
+    kind: "string",
+    description: "The file's name, recorded in the evidence (default `upload`).",
+    example: "findings.csv",
+};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::post("/api/v1/orgs/{org}/collect/{connector}", upload)
+            .doc(
+                "collect",
+                "Compute a connector's figures from an exported file sent as the body (vulnerabilities, defectdojo, gophish, openscap, assets, incidents, training); with write=true record them as measurements, once per file",
+            )
+            .who(who::MEASURE)
+            .query(&[PERIOD, WRITE, DATE, UNIT, STRICT, NAME])
+            .body("UploadedFile")
+            .answers(Answer::Object("CollectResult")),
+    ]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CollectQuery {
+    period: Option<String>,
+    #[serde(default)]
+    write: bool,
+    date: Option<String>,
+    unit: Option<String>,
+    #[serde(default)]
+    strict: bool,
+    name: Option<String>,
+}
+
+/// Owners, administrators and contributors may collect; viewers and auditors may not.
+fn may_collect(who: &Principal, org: &StoredOrg) -> Result<(), ApiError> {
+    if who.is_admin {
+        return Ok(());
+    }
+    match who.membership(org.id).map(|m| m.role.as_str()) {
+        Some("owner" | "contributor") => Ok(()),
+        Some(role) => Err(ApiError::Forbidden(format!(
+            "a {role} may not collect figures"
+        ))),
+        None => Err(ApiError::NotFound),
+    }
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath((org, connector)): UrlPath<(String, String)>,
+    Params(q): Params<CollectQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let org = visible_org(&state, &who, &org).await?;
+    may_collect(&who, &org)?;
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::invalid("file", "the body could not be read")
+        }
+    })?;
+    let kpis = collect::kpis_of(&connector)?;
+    let date = date_or_today("date", q.date.as_deref())?;
+    let name = q.name.clone().unwrap_or_else(|| "upload".into());
+    let answer = run(
+        &state.store,
+        &who,
+        &org,
+        Upload {
+            connector,
+            kpis,
+            bytes: body,
+            name,
+            date,
+            query: q,
+        },
+    )
+    .await?;
+    Ok(Json(answer))
+}
+
+/// One file to run and, maybe, record.
+pub struct Upload {
+    pub connector: String,
+    pub kpis: &'static [&'static str],
+    pub bytes: Bytes,
+    pub name: String,
+    pub date: mieruka_domain::Date,
+    query: CollectQuery,
+}
+
+impl Upload {
+    /// An inbox file: recorded for the current period, as of today.
+    pub fn inbox(
+        connector: String,
+        kpis: &'static [&'static str],
+        bytes: Bytes,
+        name: String,
+    ) -> Upload {
+        Upload {
+            connector,
+            kpis,
+            bytes,
+            name,
+            date: now().date(),
+            query: CollectQuery {
+                period: None,
+                write: true,
+                date: None,
+                unit: None,
+                strict: false,
+                name: None,
+            },
+        }
+    }
+}
+
+/// Runs the connector and, when asked, records its figures (checking `who` may write for every
+/// unit they go to). Shared by the upload route and the inbox folder.
+pub async fn run(
+    store: &Store,
+    who: &Principal,
+    org: &StoredOrg,
+    u: Upload,
+) -> Result<Value, ApiError> {
+    let period =
+        mieruka_app::status::resolve_period(store, org, u.query.period.as_deref(), u.date).await?;
+    let plans = if u.query.write {
+        Some(collect::plans_for(store, org, &period, u.kpis).await?)
+    } else {
+        None
+    };
+    let how = Run::on(u.date, u.query.strict);
+    let (connector, bytes, name) = (u.connector.clone(), u.bytes.clone(), u.name.clone());
+    let computed =
+        tokio::task::spawn_blocking(move || collect::compute(&connector, &bytes[..], &name, how))
+            .await
+            .map_err(|e| ApiError::Internal(format!("the connector stopped: {e}")))??;
+    let mut written = Value::Null;
+    if let Some(plans) = plans {
+        let evidence = Evidence::of_bytes(&u.name, &u.bytes);
+        let actor = who.actor();
+        let recording = Recording {
+            date: u.date,
+            evidence: &evidence,
+            recorded_by: &actor,
+            default_unit: u.query.unit.as_deref(),
+        };
+        let (batch, unmatched) = collect::measurements(&plans, &computed.figures, &recording)?;
+        for m in &batch {
+            who.require(store, org.id, Need::Measure(m.unit)).await?;
+        }
+        let store = store.with_actor(&actor);
+        let done = collect::write(&store, &period, &batch, unmatched, &evidence, now()).await?;
+        written = json!(done);
+    }
+    Ok(json!({
+        "connector": u.connector,
+        "period": period.id,
+        "report": computed.report,
+        "figures": computed.figures,
+        "written": written,
+    }))
+}

@@ -1,0 +1,114 @@
+//! Where `mieruka collect` gets its input: the column mapping from `--map` and `--column`, the
+//! file (a CSV as it is, or an Excel workbook's first sheet as CSV), and the vulnerability
+//! reader run with a progress display on a terminal.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use mieruka_connectors::ColumnMap;
+use mieruka_connectors::mapping::Field;
+use mieruka_connectors::vulns;
+
+use super::collect::Common;
+
+/// The column mapping of `connector`: its table of `--map`, then `--column` settings.
+pub fn columns(common: &Common, connector: &str, fields: &[Field]) -> Result<ColumnMap> {
+    let mut map = ColumnMap::default();
+    if let Some(path) = &common.map {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("--map: cannot read {}", path.display()))?;
+        map = ColumnMap::from_toml(&text, connector)
+            .map_err(|e| anyhow!("--map {}: {e}", path.display()))?;
+        map.check(fields)
+            .map_err(|e| anyhow!("--map {} [{connector}]: {e}", path.display()))?;
+    }
+    for c in &common.columns {
+        map.set(c).map_err(|e| anyhow!("--column {e}"))?;
+    }
+    map.check(fields).map_err(|e| anyhow!("--column {e}"))?;
+    Ok(map)
+}
+
+pub fn one_file(common: &Common) -> Result<&Path> {
+    match common.file.as_slice() {
+        [f] => Ok(f),
+        _ => bail!("--file: give one file"),
+    }
+}
+
+pub fn open(path: &Path) -> Result<std::fs::File> {
+    std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))
+}
+
+/// A table connector's input: a CSV file as it is, or an Excel workbook's first worksheet turned
+/// into CSV text with its row numbers kept (rows left out become blank lines).
+pub fn open_table(path: &Path) -> Result<Box<dyn std::io::Read>> {
+    use super::measure_io::read::{Cell, read};
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls") {
+        return Ok(Box::new(open(path)?));
+    }
+    let sheet = read(path)?;
+    let text = |c: &Cell| match c {
+        Cell::Empty => String::new(),
+        Cell::Text(s) | Cell::Unusable(s) => s.clone(),
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+        Cell::Number(n) => n.to_string(),
+        Cell::Date(d) => d.to_string(),
+    };
+    let record = |fields: Vec<String>| -> Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&fields)?;
+        w.into_inner().map_err(|e| anyhow!("{e}"))
+    };
+    let mut out = record(sheet.header.clone())?;
+    let mut line = 1;
+    for row in &sheet.rows {
+        while line + 1 < row.number {
+            out.push(b'\n');
+            line += 1;
+        }
+        out.extend(record(row.cells.iter().map(text).collect())?);
+        line += 1;
+    }
+    Ok(Box::new(std::io::Cursor::new(out)))
+}
+
+pub fn name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Runs the vulnerability computation, showing the share of the file read on stderr when it is
+/// a terminal and the file is large.
+pub fn with_progress(file: &Path, mut options: vulns::Options) -> Result<vulns::Report> {
+    let total = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    if !std::io::stderr().is_terminal() || total < (64 << 20) {
+        return Ok(vulns::analyse_file(file, &options)?);
+    }
+    let done = Arc::new(AtomicU64::new(0));
+    options.progress = Some(done.clone());
+    let finished = Arc::new(AtomicBool::new(false));
+    let shower = {
+        let finished = finished.clone();
+        std::thread::spawn(move || {
+            while !finished.load(Ordering::Relaxed) {
+                let pct = done.load(Ordering::Relaxed) as f64 * 100.0 / total as f64;
+                eprint!("\r{pct:5.1}%");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            eprint!("\r       \r");
+        })
+    };
+    let result = vulns::analyse_file(file, &options);
+    finished.store(true, Ordering::Relaxed);
+    let _ = shower.join();
+    Ok(result?)
+}
