@@ -6,6 +6,7 @@ use mieruka_app::status::PlanStatus;
 use mieruka_domain::Lang;
 use mieruka_domain::evaluation::Assessment;
 
+use super::charts;
 use super::format::{StatusView, day, percent, value};
 
 /// One target's figures (the whole KPI, or one part of a compound one), formatted.
@@ -46,6 +47,10 @@ pub struct PlanCard {
     pub units: Vec<UnitLine>,
     /// Actual minus the previous period's actual, when known.
     pub change: Option<String>,
+    /// Plan against actual per unit (SVG), for single-target KPIs.
+    pub chart: Option<String>,
+    /// The actual month by month (SVG), once there is a reading.
+    pub trend: Option<String>,
 }
 
 const NONE: &str = "—";
@@ -106,5 +111,7 @@ pub fn plan_card(s: &PlanStatus, org_code: &str, lang: Lang) -> PlanCard {
             let sign = if d > 0.0 { "+" } else { "" };
             format!("{sign}{}", value(kpi, d, lang))
         }),
+        chart: charts::plan_vs_actual(s, lang),
+        trend: charts::trend(s, lang),
     }
 }

@@ -67,6 +67,8 @@ pub struct CategoryLine {
 
 /// The money panel.
 pub struct MoneyPanel {
+    /// The loss by category, now and after (SVG, Fig. 2).
+    pub chart: String,
     pub now: String,
     pub today: String,
     pub after: String,
@@ -236,6 +238,7 @@ async fn money_panel(
         })
         .collect();
     Ok(Some(MoneyPanel {
+        chart: super::charts::loss_breakdown(&report, lang),
         now: yen(report.now.total_yen, lang),
         today: yen(report.today.total_yen, lang),
         after: yen(report.after.total_yen, lang),

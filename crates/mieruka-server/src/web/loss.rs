@@ -86,6 +86,10 @@ struct Report {
     indirect: Vec<FigureLine>,
     plans: Vec<PlanWorthLine>,
     simulation: Vec<SimLine>,
+    /// Loss-exceedance curves, now and after (SVG).
+    exceedance: Option<String>,
+    /// The loss by category, now and after (SVG, Fig. 2).
+    breakdown: String,
 }
 
 /// The inputs the form edits, in its order (each has `web_loss_in_{name}` and
@@ -232,6 +236,12 @@ async fn report(
     })
     .await
     .map_err(|e| ApiError::Internal(format!("simulation: {e}")))?;
+    let exceedance = match sims.as_slice() {
+        [(_, now_curve), (_, after_curve)] => {
+            Some(super::charts::exceedance(now_curve, after_curve, lang))
+        }
+        _ => None,
+    };
     let simulation = match sims.as_slice() {
         [(now_sim, _), (after_sim, _)] => [
             ("web_sim_mean", now_sim.mean, after_sim.mean),
@@ -259,6 +269,8 @@ async fn report(
         indirect: figure_lines(&loss, |b| &b.indirect, lang),
         plans,
         simulation,
+        exceedance,
+        breakdown: super::charts::loss_breakdown(r, lang),
     };
     Ok(Some((out, loss.inputs.inputs)))
 }

@@ -20,6 +20,7 @@
 
 mod assets;
 mod cards;
+mod charts;
 mod csrf;
 mod dashboard;
 mod error;
