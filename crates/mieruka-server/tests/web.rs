@@ -516,3 +516,72 @@ async fn static_files_are_served_with_their_types_and_a_long_cache() {
     assert!(page.text.contains("/static/mieruka.css?v="));
     assert!(!page.text.contains("http://") && !page.text.contains("https://"));
 }
+
+#[tokio::test]
+async fn a_one_time_password_is_changed_first_through_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = demo_on(&sqlite_url(&dir)).await;
+    let id = store.credentials(VIEWER.0).await.unwrap().unwrap().user;
+    let hash = mieruka_server::hash_password("one-time-2026").unwrap();
+    store.set_password_hash(id, &hash, true).await.unwrap();
+    let server = Server::start(settings(), store).await;
+
+    let anonymous = Client::new(server.addr);
+    let r = post_form(
+        &anonymous,
+        "/sign-in",
+        &[
+            ("username", VIEWER.0),
+            ("password", "one-time-2026"),
+            ("next", "/orgs/demo"),
+        ],
+    )
+    .await;
+    expect(&r, 303, "sign in with a one-time password");
+    assert_eq!(r.headers["location"], "/account/password");
+    let mut c = anonymous.clone();
+    c.cookie = Some(cookies(&r).join("; "));
+    expect(&c.get("/orgs").await, 403, "nothing else before the change");
+    let page = c.get("/account/password").await;
+    expect(&page, 200, "the password page");
+    assert!(page.text.contains("一時パスワード"));
+    c.csrf = Some(csrf_of(&page.text));
+
+    let short = post_form(
+        &c,
+        "/account/password",
+        &[
+            ("current", "one-time-2026"),
+            ("new", "short"),
+            ("confirm", "short"),
+        ],
+    )
+    .await;
+    expect(&short, 400, "a short password");
+    assert!(short.text.contains("12 文字以上"));
+    let wrong = post_form(
+        &c,
+        "/account/password",
+        &[
+            ("current", "nope"),
+            ("new", "a-long-new-pass"),
+            ("confirm", "a-long-new-pass"),
+        ],
+    )
+    .await;
+    expect(&wrong, 400, "a wrong current password");
+    assert!(wrong.text.contains("現在のパスワードが正しくありません"));
+    let ok = post_form(
+        &c,
+        "/account/password",
+        &[
+            ("current", "one-time-2026"),
+            ("new", "a-long-new-pass"),
+            ("confirm", "a-long-new-pass"),
+        ],
+    )
+    .await;
+    expect(&ok, 303, "the change");
+    expect(&c.get("/orgs").await, 200, "the pages after the change");
+    browser(server.addr, (VIEWER.0, "a-long-new-pass")).await;
+}

@@ -18,6 +18,7 @@
 //!   by askama.
 //! - Errors render as a page (or, for htmx, an inline message) without internals (`error.rs`).
 
+mod account;
 mod assets;
 mod cards;
 mod charts;
@@ -61,6 +62,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/sign-out", post(session::sign_out))
         .route("/lang", post(session::switch_lang))
+        .route(
+            "/account/password",
+            get(account::password_page).post(account::change),
+        )
         .route("/static/{*file}", get(assets::serve))
         .route("/orgs", get(orgs::list))
         .route("/orgs/{org}", get(dashboard::page))

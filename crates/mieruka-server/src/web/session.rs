@@ -123,7 +123,13 @@ pub async fn sign_in(
             }
             Err(e) => return Err(e.into()),
         };
-    let mut response = see_other(false, &next);
+    // A one-time password is replaced before anything else.
+    let to = if opened.credentials.must_change_password {
+        "/account/password".to_string()
+    } else {
+        next
+    };
+    let mut response = see_other(false, &to);
     let h = response.headers_mut();
     h.append(
         SET_COOKIE,
