@@ -6,10 +6,12 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use mieruka_app::loss::OrgLoss;
 use mieruka_app::status::{PlanStatus, resolve_period, statuses};
 use mieruka_app::{AppError, loss, risks};
 use mieruka_domain::evaluation::Status;
-use mieruka_domain::{Date, Lang, Maturity, MeasureKind};
+use mieruka_domain::loss::LossReport;
+use mieruka_domain::{Lang, Maturity, MeasureKind};
 use mieruka_store::orgs::StoredOrg;
 use serde::Deserialize;
 
@@ -116,6 +118,12 @@ pub async fn page(
     let periods = period_options(&state, &org, &period.id).await?;
     let found: Vec<Status> = list.iter().map(|s| s.evaluation.status).collect();
     let org_code = org.org.slug.as_str().to_string();
+    // The loss model runs once, for the money panel and the cyber risk's place.
+    let loss = match loss::org_loss(&state.store, &org, today).await {
+        Ok(l) => Some(l),
+        Err(AppError::NoLossInputs(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
     let page = DashboardPage {
         page: viewer.org_chrome(
             format!("{} — {}", viewer.t("web_nav_dashboard"), org.org.name),
@@ -134,8 +142,8 @@ pub async fn page(
         counts: status_counts(&found, lang),
         grid: grid(&list, &org, lang),
         cards: list.iter().map(|s| plan_card(s, &org_code, lang)).collect(),
-        money: money_panel(&state, &org, today, lang).await?,
-        risk: risk_panel(&state, &org, today, lang).await?,
+        money: loss.as_ref().map(|l| money_panel(&l.report, lang)),
+        risk: risk_panel(&state, &org, loss.as_ref(), lang).await?,
         org_code,
     };
     render(&page)
@@ -206,18 +214,8 @@ fn grid(list: &[PlanStatus], org: &StoredOrg, lang: Lang) -> GridView {
     GridView { stages, rows }
 }
 
-/// The loss model's totals and categories (none before the organisation has loss inputs).
-async fn money_panel(
-    state: &AppState,
-    org: &StoredOrg,
-    today: Date,
-    lang: Lang,
-) -> Result<Option<MoneyPanel>, WebError> {
-    let report = match loss::org_loss(&state.store, org, today).await {
-        Ok(l) => l.report,
-        Err(AppError::NoLossInputs(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
+/// The loss model's totals and categories.
+fn money_panel(report: &LossReport, lang: Lang) -> MoneyPanel {
     let max = report
         .now
         .categories
@@ -237,24 +235,24 @@ async fn money_panel(
             after_width: bar_width(after.amount_yen, max),
         })
         .collect();
-    Ok(Some(MoneyPanel {
-        chart: super::charts::loss_breakdown(&report, lang),
+    MoneyPanel {
+        chart: super::charts::loss_breakdown(report, lang),
         now: yen(report.now.total_yen, lang),
         today: yen(report.today.total_yen, lang),
         after: yen(report.after.total_yen, lang),
         reduction: yen(report.now.total_yen - report.after.total_yen, lang),
         categories,
-    }))
+    }
 }
 
 /// The risk matrix with the cyber risk now and after (none when the register is empty).
 async fn risk_panel(
     state: &AppState,
     org: &StoredOrg,
-    today: Date,
+    loss: Option<&OrgLoss>,
     lang: Lang,
 ) -> Result<Option<RiskPanel>, WebError> {
-    let reg = risks::load(&state.store, org, today).await?;
+    let reg = risks::load_with_loss(&state.store, org, loss).await?;
     if reg.risks.is_empty() {
         return Ok(None);
     }
