@@ -64,6 +64,24 @@ pub fn grouped_hours(h: f64, lang: Lang) -> String {
     }
 }
 
+/// A term of the loss model with its unit as people read it: `1,000.0億円`, `5日`, `1,333,334人`,
+/// `21.0%` for shares.
+pub fn term(v: f64, unit: &str, lang: Lang) -> String {
+    let n = number(v);
+    match (unit, lang) {
+        ("yen", _) => yen(v, lang),
+        ("share", _) => percent(v),
+        ("", _) => n,
+        ("days", Lang::Ja) => format!("{n}日"),
+        ("people", Lang::Ja) => format!("{n}人"),
+        ("eur", Lang::Ja) => format!("{n}ユーロ"),
+        ("eur", Lang::En) => format!("€{n}"),
+        ("yen/eur", Lang::Ja) => format!("{n}円/ユーロ"),
+        ("yen/eur", Lang::En) => format!("{n} yen/€"),
+        (other, _) => format!("{n} {other}"),
+    }
+}
+
 /// A status as every page shows it: a CSS class (colour), an icon and words.
 #[derive(Debug, Clone)]
 pub struct StatusView {
@@ -142,6 +160,11 @@ mod tests {
         assert_eq!(day(d, Lang::Ja), "2026年11月26日");
         assert_eq!(day(d, Lang::En), "26 Nov 2026");
         assert_eq!(percent(0.8534), "85.3%");
+        assert_eq!(term(5.0, "days", Lang::Ja), "5日");
+        assert_eq!(term(1_333_334.0, "people", Lang::Ja), "1,333,334人");
+        assert_eq!(term(0.21, "share", Lang::Ja), "21.0%");
+        assert_eq!(term(100_000_000_000.0, "yen", Lang::Ja), "1000.0億円");
+        assert_eq!(term(5.0, "days", Lang::En), "5 days");
     }
 
     #[test]

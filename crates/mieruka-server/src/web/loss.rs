@@ -18,7 +18,7 @@ use mieruka_domain::loss::{Figure, LossInputs};
 use mieruka_store::orgs::StoredOrg;
 use std::collections::HashMap;
 
-use super::format::{number, percent, yen};
+use super::format::{percent, term, yen};
 use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
 use crate::auth::{Need, now};
@@ -188,12 +188,7 @@ fn figure_lines(
                 terms: f
                     .terms
                     .iter()
-                    .map(|t| {
-                        (
-                            t.label.get(lang).to_string(),
-                            format!("{} {}", number(t.value), t.unit),
-                        )
-                    })
+                    .map(|t| (t.label.get(lang).to_string(), term(t.value, t.unit, lang)))
                     .collect(),
                 source: f.source.get(lang).to_string(),
             }
