@@ -59,7 +59,11 @@ async fn browser(addr: std::net::SocketAddr, (user, password): (&str, &str)) -> 
     )
     .await;
     expect(&r, 303, &format!("sign in as {user}"));
-    assert_eq!(r.headers["location"], "/orgs");
+    let to = r.headers["location"].to_str().unwrap();
+    assert!(
+        to == "/orgs" || to.starts_with("/orgs/"),
+        "{user} goes to {to}"
+    );
     let mut client = anonymous;
     client.cookie = Some(cookies(&r).join("; "));
     let orgs = client.get("/orgs").await;
@@ -229,11 +233,38 @@ async fn a_newcomer_lands_on_the_sign_in_page_and_comes_back_where_they_were_goi
     )
     .await;
     expect(&r, 303, "sign in");
-    assert_eq!(r.headers["location"], "/orgs");
+    assert_eq!(
+        r.headers["location"], "/orgs/demo",
+        "to the only organisation's dashboard, not elsewhere"
+    );
     let session = cookies(&r)
         .into_iter()
         .find(|c| c.starts_with("mieruka_session="))
         .unwrap();
+    let back = post_form(
+        &anonymous,
+        "/sign-in",
+        &[
+            ("username", OWNER.0),
+            ("password", OWNER.1),
+            ("next", "/orgs/demo/risks"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        back.headers["location"], "/orgs/demo/risks",
+        "back where they were going"
+    );
+    let admin = post_form(
+        &anonymous,
+        "/sign-in",
+        &[("username", ADMIN.0), ("password", ADMIN.1)],
+    )
+    .await;
+    assert_eq!(
+        admin.headers["location"], "/orgs",
+        "an administrator sees every organisation"
+    );
     let mut owner = anonymous.clone();
     owner.cookie = Some(session);
     let root = owner.get("/").await;

@@ -17,6 +17,15 @@
 //! - Words come from `mieruka-domain/i18n/web.toml` through [`Chrome::t`]; user text is escaped
 //!   by askama.
 //! - Errors render as a page (or, for htmx, an inline message) without internals (`error.rs`).
+//!
+//! Adding a page: a module here with a handler taking [`Viewer`] (and `Path`/`Query`/`Form` as
+//! needed), a `#[derive(Template)]` struct with a `page: Chrome` field (from [`Viewer::chrome`]
+//! or [`Viewer::org_chrome`]), a template extending `base.html` that fills `content`, the words in
+//! `web.toml`, and the route in [`routes`]. A form posts with `<input type="hidden"
+//! name="csrf_token" value="{{ page.csrf }}">` (or through htmx, which sends the header), checks
+//! the right with `viewer.who.require(…, Need::…)` before writing, writes through the store
+//! handle `state.store.with_actor(&viewer.who.actor())` so the change is audited under the
+//! person, and answers [`see_other`] (or the page again, filled in, with the reason and 400).
 
 mod account;
 mod assets;

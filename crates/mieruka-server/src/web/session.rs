@@ -123,9 +123,16 @@ pub async fn sign_in(
             }
             Err(e) => return Err(e.into()),
         };
-    // A one-time password is replaced before anything else.
-    let to = if opened.credentials.must_change_password {
+    // A one-time password is replaced before anything else; someone with a part in a single
+    // organisation goes straight to its dashboard.
+    let creds = &opened.credentials;
+    let to = if creds.must_change_password {
         "/account/password".to_string()
+    } else if next == "/orgs" && !creds.is_admin {
+        match state.store.memberships(creds.user).await?.as_slice() {
+            [only] => format!("/orgs/{}", only.org_code),
+            _ => next,
+        }
     } else {
         next
     };
