@@ -491,6 +491,10 @@ async fn bad_input_comes_back_with_the_reason_and_writes_nothing() {
 async fn htmx_gets_the_main_content_and_unknown_paths_get_the_right_404() {
     let (_dir, server, _) = demo_server().await;
     let mut owner = browser(server.addr, OWNER).await;
+    let whole = owner.get("/orgs/demo").await;
+    let csp = whole.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+    assert_eq!(whole.headers["x-frame-options"], "DENY");
     owner.headers.push(("hx-request".into(), "true".into()));
     let part = owner.get("/orgs/demo").await;
     expect(&part, 200, "htmx dashboard");
