@@ -28,9 +28,10 @@ server=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.2; done
 
 period=$("$bin" status --org demo --json | sed -n 's/^  "period": "\([^"]*\)".*/\1/p')
-# The exercise plan (1.10.2): the security department is in its scope.
+# The exercise plan (1.10.2): the security department is in its scope. (awk reads to the end, so
+# mieruka never writes into a closed pipe.)
 plan=$("$bin" plan list --org demo --period "$period" --json \
-  | awk '/"id":/ { gsub(/[^0-9]/, "", $2); id = $2 } /"kpi_id": "1.10.2"/ { print id; exit }')
+  | awk '/"id":/ { gsub(/[^0-9]/, "", $2); id = $2 } /"kpi_id": "1.10.2"/ && !found { print id; found = 1 }')
 [ -n "$plan" ] || { echo "could not find the demo's exercise plan"; exit 1; }
 today=$(date -u +%F)
 cat >"$work/post.lua" <<LUA
