@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load test of the API against the demo: the dashboard's data (status of the current half-year)
-# and a typical write (a measurement), 100 connections each, with wrk.
+# Load test against the demo: the dashboard page and the other pages people read (signed in with a
+# session, as a browser is), the API's dashboard data (status of the current half-year) and a
+# typical write (a measurement), 100 connections each (the pages: 10), with wrk.
 #
 #   scripts/load-test.sh                       # SQLite (a fresh file in a temporary folder)
 #   scripts/load-test.sh postgres://root@127.0.0.1:5432/mieruka_load   # an EMPTY PostgreSQL database
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 
 cargo build --release --locked -p mieruka >/dev/null
-bin="$PWD/target/release/mieruka"
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release/mieruka"
 work=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 export MIERUKA_HOME="$work"
@@ -27,9 +28,10 @@ server=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.2; done
 
 period=$("$bin" status --org demo --json | sed -n 's/^  "period": "\([^"]*\)".*/\1/p')
-# The exercise plan (1.10.2): the security department is in its scope.
+# The exercise plan (1.10.2): the security department is in its scope. (awk reads to the end, so
+# mieruka never writes into a closed pipe.)
 plan=$("$bin" plan list --org demo --period "$period" --json \
-  | awk '/"id":/ { gsub(/[^0-9]/, "", $2); id = $2 } /"kpi_id": "1.10.2"/ { print id; exit }')
+  | awk '/"id":/ { gsub(/[^0-9]/, "", $2); id = $2 } /"kpi_id": "1.10.2"/ && !found { print id; found = 1 }')
 [ -n "$plan" ] || { echo "could not find the demo's exercise plan"; exit 1; }
 today=$(date -u +%F)
 cat >"$work/post.lua" <<LUA
@@ -38,7 +40,17 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"unit":"security","date":"$today","actual":1,"plan":1}'
 LUA
 
+# A browser's session for the pages.
+cookie=$(curl -fs -o /dev/null -D - -d "username=ciso&password=demo-ciso-2026&next=/orgs" \
+  "http://127.0.0.1:$port/sign-in" | sed -n 's/^[Ss]et-[Cc]ookie: \(mieruka_session=[0-9a-f]*\).*/\1/p')
+[ -n "$cookie" ] || { echo "could not sign in to the pages"; exit 1; }
+
 echo "database: ${MIERUKA_DATABASE_URL%%\?*}"
+for page in "/orgs/demo" "/orgs/demo/group" "/orgs/demo/plans/$plan" "/orgs/demo/risks" "/orgs/demo/loss"; do
+  echo "== page: GET $page, 10 connections, ${duration}s"
+  wrk -t2 -c10 -d"${duration}s" --latency -H "Cookie: $cookie" \
+    "http://127.0.0.1:$port$page" | sed -n '/Latency Distribution/,$p'
+done
 echo "== read: GET /api/v1/orgs/demo/status (the dashboard's data), 100 connections, ${duration}s"
 wrk -t2 -c100 -d"${duration}s" --latency -H "Authorization: Bearer $token" \
   "http://127.0.0.1:$port/api/v1/orgs/demo/status" | sed -n '/Latency Distribution/,$p'

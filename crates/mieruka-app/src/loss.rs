@@ -84,13 +84,20 @@ pub async fn cyber_impact(
         return Ok(None);
     }
     let loss = org_loss(store, org, as_of).await?;
-    let i = &loss.inputs.inputs;
-    Ok(Some(CyberImpact {
-        now_yen: loss.report.now.total_yen,
-        after_yen: loss.report.after.total_yen,
-        now_level: i.impact_level(loss.report.now.total_yen),
-        after_level: i.impact_level(loss.report.after.total_yen),
-    }))
+    Ok(Some(CyberImpact::of(&loss)))
+}
+
+impl CyberImpact {
+    /// The cyber risk's impact from a loss report already computed.
+    pub fn of(loss: &OrgLoss) -> CyberImpact {
+        let i = &loss.inputs.inputs;
+        CyberImpact {
+            now_yen: loss.report.now.total_yen,
+            after_yen: loss.report.after.total_yen,
+            now_level: i.impact_level(loss.report.now.total_yen),
+            after_level: i.impact_level(loss.report.after.total_yen),
+        }
+    }
 }
 
 pub fn figure_json(f: &Figure) -> serde_json::Value {

@@ -11,7 +11,7 @@ use mieruka_store::orgs::StoredOrg;
 use serde_json::{Value, json};
 
 use crate::Result;
-use crate::loss::{CyberImpact, cyber_impact};
+use crate::loss::{CyberImpact, OrgLoss, cyber_impact};
 
 /// The register with everything its views need: the risks, the money bands, the cyber risk's
 /// figures and each risk's place.
@@ -40,25 +40,48 @@ pub async fn risks(store: &Store, org: &StoredOrg) -> Result<Vec<Risk>> {
 pub async fn load(store: &Store, org: &StoredOrg, as_of: Date) -> Result<Register> {
     let risks = risks(store, org).await?;
     let stored_inputs = store.loss_inputs(org.id).await?;
-    let has_loss_inputs = stored_inputs.is_some();
-    let inputs = stored_inputs.map_or_else(LossInputs::template, |s| s.inputs);
     let cyber = if risks.iter().any(Risk::is_cyber) {
         cyber_impact(store, org, as_of).await?
     } else {
         None
     };
+    Ok(register(risks, stored_inputs.map(|s| s.inputs), cyber))
+}
+
+/// Loads the register and places each risk with a loss report the caller already computed
+/// (`None` when the organisation has no loss inputs), so a page showing both runs the loss
+/// model once.
+pub async fn load_with_loss(
+    store: &Store,
+    org: &StoredOrg,
+    loss: Option<&OrgLoss>,
+) -> Result<Register> {
+    let risks = risks(store, org).await?;
+    let cyber = loss
+        .filter(|_| risks.iter().any(Risk::is_cyber))
+        .map(CyberImpact::of);
+    Ok(register(
+        risks,
+        loss.map(|l| l.inputs.inputs.clone()),
+        cyber,
+    ))
+}
+
+fn register(risks: Vec<Risk>, stored: Option<LossInputs>, cyber: Option<CyberImpact>) -> Register {
+    let has_loss_inputs = stored.is_some();
+    let inputs = stored.unwrap_or_else(LossInputs::template);
     let levels = cyber.as_ref().map(|c| CyberLevels {
         now: c.now_level,
         after: c.after_level,
     });
     let placed = place(&risks, &inputs, levels);
-    Ok(Register {
+    Register {
         risks,
         inputs,
         has_loss_inputs,
         cyber,
         placed,
-    })
+    }
 }
 
 fn cell_json(c: Option<Cell>) -> Value {

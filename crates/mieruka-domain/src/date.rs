@@ -108,6 +108,34 @@ impl Date {
     }
 }
 
+/// English month abbreviations, for dates written for people.
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Date {
+    /// The month as people write it: `2026年11月`, `Nov 2026`.
+    pub fn month_for_people(self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::Ja => format!("{}年{}月", self.year, self.month),
+            crate::Lang::En => format!("{} {}", MONTHS_EN[usize::from(self.month) - 1], self.year),
+        }
+    }
+
+    /// The date as people write it: `2026年11月26日`, `26 Nov 2026`.
+    pub fn for_people(self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::Ja => format!("{}年{}月{}日", self.year, self.month, self.day),
+            crate::Lang::En => format!(
+                "{} {} {}",
+                self.day,
+                MONTHS_EN[usize::from(self.month) - 1],
+                self.year
+            ),
+        }
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -175,6 +203,17 @@ impl fmt::Display for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_for_people_in_both_languages() {
+        let d = Date::new(2026, 11, 6).unwrap();
+        assert_eq!(d.month_for_people(crate::Lang::Ja), "2026年11月");
+        assert_eq!(d.for_people(crate::Lang::Ja), "2026年11月6日");
+        assert_eq!(d.month_for_people(crate::Lang::En), "Nov 2026");
+        assert_eq!(d.for_people(crate::Lang::En), "6 Nov 2026");
+        let jan = Date::new(2027, 1, 31).unwrap();
+        assert_eq!(jan.month_for_people(crate::Lang::En), "Jan 2027");
+    }
 
     #[test]
     fn parses_and_rejects() {

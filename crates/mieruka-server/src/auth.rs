@@ -29,8 +29,14 @@ pub const COOKIE: &str = "mieruka_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// What an account with a one-time password may do: see itself, change the password, sign out.
-const ALLOWED_BEFORE_PASSWORD_CHANGE: &[&str] =
-    &["/api/v1/me", "/api/v1/me/password", "/api/v1/session"];
+const ALLOWED_BEFORE_PASSWORD_CHANGE: &[&str] = &[
+    "/api/v1/me",
+    "/api/v1/me/password",
+    "/api/v1/session",
+    "/sign-out",
+    "/lang",
+    "/account/password",
+];
 
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
     Argon2::default()
@@ -95,6 +101,10 @@ pub struct Principal {
     pub token_scopes: Option<Vec<String>>,
     /// The account still has a one-time password.
     pub must_change_password: bool,
+    /// The language the user reads mieruka in.
+    pub lang: mieruka_domain::Lang,
+    /// The session's CSRF token, which pages send back on writes (none for API tokens).
+    pub csrf: Option<String>,
 }
 
 impl Principal {
@@ -186,7 +196,7 @@ async fn in_subtree(
     Ok(false)
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -233,7 +243,7 @@ impl FromRequestParts<AppState> for Principal {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
-        let (user, token_scopes) = if let Some(secret) = bearer {
+        let (user, token_scopes, csrf) = if let Some(secret) = bearer {
             let token = store
                 .api_token_by_hash(&sha256_hex(secret.trim()), now)
                 .await?
@@ -241,7 +251,7 @@ impl FromRequestParts<AppState> for Principal {
             if !is_safe(&parts.method) && !token.scopes.iter().any(|s| s == "write") {
                 return Err(ApiError::Forbidden("this API token may only read".into()));
             }
-            (token.user, Some(token.scopes))
+            (token.user, Some(token.scopes), None)
         } else {
             let secret = cookie_value(&parts.headers, COOKIE).ok_or(ApiError::Unauthenticated)?;
             let session = store
@@ -255,7 +265,7 @@ impl FromRequestParts<AppState> for Principal {
                     return Err(ApiError::Csrf);
                 }
             }
-            (session.user, None)
+            (session.user, None, Some(session.csrf_token))
         };
         let creds = store
             .credentials_by_id(user)
@@ -278,6 +288,8 @@ impl FromRequestParts<AppState> for Principal {
             memberships: store.memberships(user).await?,
             token_scopes,
             must_change_password: creds.must_change_password,
+            lang: creds.lang,
+            csrf,
         })
     }
 }

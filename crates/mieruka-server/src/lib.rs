@@ -16,12 +16,15 @@ mod routes;
 pub mod settings;
 mod usecase;
 mod views;
+mod web;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
 use mieruka_store::Store;
 use tokio::net::TcpListener;
 
@@ -49,12 +52,47 @@ pub struct AppState {
     pub views: Arc<cache::ViewCache>,
 }
 
-/// The whole application as a router (the tests drive it directly too).
+/// The whole application as a router (the tests drive it directly too): the JSON API under
+/// `/api/v1` and the pages beside it. An unknown path answers JSON under `/api/` and an HTML
+/// page elsewhere.
 pub fn router(state: AppState) -> Router {
     let limit = state.settings.max_body_bytes;
     routes::api()
+        .merge(web::routes())
+        .fallback(no_route)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
+}
+
+fn is_api(uri: &Uri) -> bool {
+    uri.path() == "/api" || uri.path().starts_with("/api/")
+}
+
+async fn no_route(uri: Uri, headers: HeaderMap) -> Response {
+    if is_api(&uri) {
+        ApiError::NoRoute.into_response()
+    } else {
+        web::not_found_page(
+            web::cookie_lang(&headers),
+            web::is_htmx(&headers),
+            uri.path(),
+        )
+    }
+}
+
+async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
+    if is_api(&uri) {
+        ApiError::MethodNotAllowed.into_response()
+    } else {
+        web::status_page(
+            web::cookie_lang(&headers),
+            web::is_htmx(&headers),
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            uri.path(),
+        )
+    }
 }
 
 /// Serves until `shutdown` completes, then lets requests in flight finish.

@@ -23,6 +23,8 @@ pub struct Credentials {
     pub is_admin: bool,
     pub disabled: bool,
     pub must_change_password: bool,
+    /// The language the user reads mieruka in (their remembered choice).
+    pub lang: mieruka_domain::Lang,
 }
 
 /// A role in one organisation.
@@ -64,6 +66,13 @@ fn credentials(row: &AnyRow) -> Result<Credentials> {
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        lang: {
+            let lang: String = row.try_get("lang")?;
+            lang.parse().map_err(|reason| StoreError::Corrupt {
+                what: "user language".into(),
+                reason,
+            })?
+        },
     })
 }
 
@@ -88,7 +97,7 @@ fn token(row: &AnyRow) -> Result<ApiToken> {
 impl Store {
     pub async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
         let row = sqlx::query(
-            "SELECT id, username, password_hash, is_admin, disabled, must_change_password FROM users WHERE username = $1",
+            "SELECT id, username, password_hash, is_admin, disabled, must_change_password, lang FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(self.pool())
@@ -98,7 +107,7 @@ impl Store {
 
     pub async fn credentials_by_id(&self, user: UserId) -> Result<Option<Credentials>> {
         let row = sqlx::query(
-            "SELECT id, username, password_hash, is_admin, disabled, must_change_password FROM users WHERE id = $1",
+            "SELECT id, username, password_hash, is_admin, disabled, must_change_password, lang FROM users WHERE id = $1",
         )
         .bind(user.0)
         .fetch_optional(self.pool())

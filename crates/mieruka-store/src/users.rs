@@ -106,4 +106,40 @@ impl Store {
             .await?;
         rows.iter().map(user_from_row).collect()
     }
+
+    /// Remembers the language a user reads mieruka in. Audited; no entry when it is unchanged.
+    pub async fn set_user_lang(&self, user: UserId, lang: Lang) -> Result<()> {
+        let code = match lang {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        };
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "SELECT username, lang FROM users WHERE id = $1{}",
+            self.for_update()
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "user",
+                key: user.to_string(),
+            })?;
+        let username: String = row.try_get("username")?;
+        let before: String = row.try_get("lang")?;
+        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+            .bind(code)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        let change = Change::update_if_changed(
+            "user",
+            username,
+            None,
+            &serde_json::json!({ "lang": before }),
+            &serde_json::json!({ "lang": code }),
+        );
+        self.commit_audited(tx, change.as_slice()).await
+    }
 }

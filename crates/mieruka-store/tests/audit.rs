@@ -492,3 +492,50 @@ fn entries_serialise_for_auditors() {
     assert_eq!(v["after"]["slug"], "acme");
     assert_eq!(v["before"], Value::Null);
 }
+
+async fn language_choice(url: &DatabaseUrl) {
+    let store = Store::open(url).await.unwrap().with_actor("ciso");
+    let id = store
+        .create_user("ciso", "情報 太郎", Lang::Ja, now(0))
+        .await
+        .unwrap();
+    let before = all(&store).await.len();
+    store.set_user_lang(id, Lang::En).await.unwrap();
+    let log = since(&store, before).await;
+    assert_eq!(log.len(), 1, "one entry for the change");
+    assert_eq!(summary(&log[0]), ("ciso", "update", "user", "ciso"));
+    assert_eq!(log[0].before, Some(json!({"lang": "ja"})));
+    assert_eq!(log[0].after, Some(json!({"lang": "en"})));
+    let creds = store.credentials("ciso").await.unwrap().unwrap();
+    assert_eq!(creds.lang, Lang::En, "remembered");
+    store.set_user_lang(id, Lang::En).await.unwrap();
+    assert_eq!(
+        all(&store).await.len(),
+        before + 1,
+        "no entry without a change"
+    );
+    let missing = store
+        .set_user_lang(mieruka_store::UserId(9_999), Lang::Ja)
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_language_choice_is_remembered_and_audited_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    language_choice(&DatabaseUrl::sqlite(dir.path().join("lang.sqlite3"))).await;
+}
+
+#[tokio::test]
+async fn a_language_choice_is_remembered_and_audited_on_postgres() {
+    let Some(server) = postgres_server("a_language_choice_is_remembered_and_audited_on_postgres")
+    else {
+        return;
+    };
+    let db = FreshDatabase::create(&server).await.unwrap();
+    language_choice(&db.url).await;
+    db.drop_now().await.unwrap();
+}

@@ -62,16 +62,13 @@ pub fn table() -> Vec<Route> {
     routes
 }
 
-/// The router over [`table`], with JSON answers for unknown paths and methods.
+/// The router over [`table`]. Unknown paths and methods are answered by the application's
+/// fallbacks (`crate::router`): JSON under `/api/`, an HTML page elsewhere.
 pub fn api() -> Router<AppState> {
-    table()
-        .into_iter()
-        .fold(Router::new(), |router, route| {
-            let path = route.path;
-            router.route(path, route.into_method_router())
-        })
-        .fallback(|| async { ApiError::NoRoute })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+    table().into_iter().fold(Router::new(), |router, route| {
+        let path = route.path;
+        router.route(path, route.into_method_router())
+    })
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {

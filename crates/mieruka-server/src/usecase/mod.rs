@@ -6,5 +6,6 @@ pub mod loss;
 pub mod measurements;
 pub mod plans;
 pub mod risks;
+pub mod session;
 pub mod simulation;
 pub mod users;

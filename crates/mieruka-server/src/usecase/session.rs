@@ -1,0 +1,171 @@
+//! Opening and closing a session: the one sign-in path the API (`POST /api/v1/session`) and the
+//! sign-in page share — throttling of failed attempts, a password check that costs the same
+//! whether or not the account exists, and the session cookie; and changing one's own password.
+
+use axum::http::{HeaderMap, HeaderValue};
+use mieruka_store::access::Credentials;
+
+use crate::AppState;
+use crate::auth::{COOKIE, Principal, cookie_value, now, random_hex, sha256_hex, verify_password};
+use crate::error::ApiError;
+
+/// A session just opened: the cookie's secret, the CSRF token and who signed in.
+pub struct Opened {
+    pub secret: String,
+    pub csrf: String,
+    pub credentials: Credentials,
+}
+
+/// Checks a password against a hash off the async threads: hashing is slow on purpose.
+pub async fn verify(password: String, hash: String) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::Internal(format!("password check: {e}")))
+}
+
+/// Signs a user in from `address`: refuses while too many attempts have failed recently,
+/// records the attempt, and opens a session in the database.
+pub async fn open(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<Opened, ApiError> {
+    let store = &state.store;
+    let now = now();
+    let window = state.settings.login_window_minutes * 60;
+    let max = state.settings.max_failed_logins;
+    let (by_user, by_address) = store
+        .failed_logins(username, address, now.unix_seconds() - window)
+        .await?;
+    if by_user >= max || by_address >= max * 4 {
+        return Err(ApiError::Throttled);
+    }
+    let creds = store.credentials(username).await?;
+    let ok = match &creds {
+        Some(c) if !c.disabled => match &c.password_hash {
+            Some(h) => verify(password.to_string(), h.clone()).await?,
+            None => false,
+        },
+        _ => {
+            // Spend the same time as a real check, so timing does not tell which accounts exist.
+            let _ = verify(password.to_string(), dummy_hash().to_string()).await?;
+            false
+        }
+    };
+    store
+        .record_login_attempt(username, address, ok, now.unix_seconds())
+        .await?;
+    let Some(credentials) = creds.filter(|_| ok) else {
+        return Err(ApiError::Unauthenticated);
+    };
+    let secret = random_hex(32);
+    let csrf = random_hex(16);
+    store
+        .create_session(
+            &sha256_hex(&secret),
+            credentials.user,
+            &csrf,
+            now.unix_seconds() + state.settings.session_hours * 3600,
+            now,
+        )
+        .await?;
+    Ok(Opened {
+        secret,
+        csrf,
+        credentials,
+    })
+}
+
+/// Ends the session whose cookie the request carries, if any.
+pub async fn close(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if let Some(secret) = cookie_value(headers, COOKIE) {
+        state.store.delete_session(&sha256_hex(secret)).await?;
+    }
+    Ok(())
+}
+
+/// Changes the signed-in person's own password (required after a one-time password): the
+/// current one must be right, the new one at least 12 characters and different.
+pub async fn change_password(
+    state: &AppState,
+    who: &Principal,
+    current: &str,
+    new: &str,
+) -> Result<(), ApiError> {
+    who.require_session()?;
+    let creds = state
+        .store
+        .credentials_by_id(who.user)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let current_ok = match &creds.password_hash {
+        Some(h) => verify(current.to_string(), h.clone()).await?,
+        None => false,
+    };
+    if !current_ok {
+        return Err(ApiError::invalid(
+            "current",
+            "the current password is wrong",
+        ));
+    }
+    if new.chars().count() < 12 {
+        return Err(ApiError::invalid("new", "at least 12 characters"));
+    }
+    if new == current {
+        return Err(ApiError::invalid(
+            "new",
+            "choose a password different from the current one",
+        ));
+    }
+    let new = new.to_string();
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&new))
+        .await
+        .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))??;
+    state
+        .store
+        .with_actor(&who.actor())
+        .set_password_hash(who.user, &hash, false)
+        .await?;
+    Ok(())
+}
+
+/// The session cookie: HttpOnly, SameSite=Strict, and Secure when the settings say so. An empty
+/// value with `max_age` 0 removes it.
+pub fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie text is ASCII")
+}
+
+/// How long a new session lasts, in seconds.
+pub fn max_age(state: &AppState) -> i64 {
+    state.settings.session_hours * 3600
+}
+
+/// A real argon2id hash of nothing in particular, made once: checking a password against it costs
+/// what checking a real account costs, so an unknown username answers no faster than a known one.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        crate::auth::hash_password("mieruka-timing-equaliser")
+            .unwrap_or_else(|_| String::from("$argon2id$"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_timing_equaliser_is_a_real_hash_that_matches_nothing_typed() {
+        let h = super::dummy_hash();
+        assert!(h.starts_with("$argon2id$v=19$") && h.len() > 60, "{h}");
+        assert!(!crate::auth::verify_password("password", h));
+        assert!(crate::auth::verify_password("mieruka-timing-equaliser", h));
+    }
+}

@@ -1,0 +1,68 @@
+//! The CSRF token of plain HTML forms. htmx sends the session's token as the `X-CSRF-Token`
+//! header (from `hx-headers` on `<body>`); a form posted without script carries it as the hidden
+//! field `csrf_token` instead. This layer copies that field into the header, so the one check in
+//! `auth.rs` (token equal to the session's, request not cross-site) applies to both unchanged. A
+//! request that already has the header is left alone, and nothing is accepted that the header
+//! check would refuse.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::CSRF_HEADER;
+use crate::error::ApiError;
+
+/// The most a form body may hold (pages' forms are a few fields; files go through the API).
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// The hidden field's name.
+pub const FIELD: &str = "csrf_token";
+
+pub async fn form_token_to_header(req: Request, next: Next) -> Response {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if req.method() != Method::POST || !is_form || req.headers().contains_key(CSRF_HEADER) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return super::WebError(ApiError::TooLarge).into_response();
+    };
+    if let Some(token) = field(&bytes, FIELD)
+        && let Ok(value) = HeaderValue::from_str(&token)
+    {
+        parts.headers.insert(CSRF_HEADER, value);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// The value of a form field (`a=1&b=2`), if present. Tokens are hex, so no decoding is needed;
+/// anything else in the value makes it unusable as a token anyway.
+fn field(body: &[u8], name: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    text.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn finds_the_token_among_other_fields() {
+        assert_eq!(
+            field(b"lang=en&csrf_token=ab12&back=%2Forgs", "csrf_token").as_deref(),
+            Some("ab12")
+        );
+        assert_eq!(field(b"lang=en", "csrf_token"), None);
+        assert_eq!(field(b"xcsrf_token=1", "csrf_token"), None);
+    }
+}

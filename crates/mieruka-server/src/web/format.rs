@@ -1,0 +1,194 @@
+//! Numbers, dates and statuses as pages show them, in the reader's language: 億円/万円 through
+//! `mieruka_domain::money`, 2026年11月 through `Date::month_for_people`, values with the KPI's
+//! unit, and each status with its icon and words (never colour alone). Pages format here and
+//! nowhere else, so a figure reads the same on every page.
+
+use mieruka_domain::evaluation::Status;
+use mieruka_domain::{Date, Formula, KpiDefinition, Lang, money};
+
+/// Yen for people: `141.0億円`, `6,000万円`; `¥14.10bn` in English.
+pub fn yen(amount: f64, lang: Lang) -> String {
+    money::yen(amount, lang)
+}
+
+/// A month: `2026年11月`, `Nov 2026`.
+pub fn month(d: Date, lang: Lang) -> String {
+    d.month_for_people(lang)
+}
+
+/// A day: `2026年11月26日`, `26 Nov 2026`.
+pub fn day(d: Date, lang: Lang) -> String {
+    d.for_people(lang)
+}
+
+/// A fraction as a percentage with one decimal: 0.853 → `85.3%`.
+pub fn percent(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
+/// A KPI's value with its unit: `85.0%`, `36.5時間` / `36.5 h`, `12件` / `12`, `3.2`.
+pub fn value(kpi: &KpiDefinition, v: f64, lang: Lang) -> String {
+    match kpi.formula {
+        Formula::Ratio { .. } | Formula::Progress { .. } | Formula::Compound { .. } => {
+            format!("{v:.1}%")
+        }
+        Formula::MeanDuration { .. } => match lang {
+            Lang::Ja => format!("{v:.1}時間"),
+            Lang::En => format!("{v:.1} h"),
+        },
+        Formula::Count { .. } => {
+            let n = money::grouped(v);
+            match lang {
+                Lang::Ja => format!("{n}件"),
+                Lang::En => n,
+            }
+        }
+        Formula::Score { .. } => format!("{v:.1}"),
+    }
+}
+
+/// A plain number: grouped by thousands when whole (`1,200`), else with one decimal (`42.5`).
+pub fn number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        money::grouped(v)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// Hours: `120.0時間`, `120.0 h`.
+pub fn grouped_hours(h: f64, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("{}時間", number(h)),
+        Lang::En => format!("{} h", number(h)),
+    }
+}
+
+/// A term of the loss model with its unit as people read it: `1,000.0億円`, `5日`, `1,333,334人`,
+/// `21.0%` for shares.
+pub fn term(v: f64, unit: &str, lang: Lang) -> String {
+    let n = number(v);
+    match (unit, lang) {
+        ("yen", _) => yen(v, lang),
+        ("share", _) => percent(v),
+        ("", _) => n,
+        ("days", Lang::Ja) => format!("{n}日"),
+        ("people", Lang::Ja) => format!("{n}人"),
+        ("eur", Lang::Ja) => format!("{n}ユーロ"),
+        ("eur", Lang::En) => format!("€{n}"),
+        ("yen/eur", Lang::Ja) => format!("{n}円/ユーロ"),
+        ("yen/eur", Lang::En) => format!("{n} yen/€"),
+        (other, _) => format!("{n} {other}"),
+    }
+}
+
+/// A status as every page shows it: a CSS class (colour), an icon and words.
+#[derive(Debug, Clone)]
+pub struct StatusView {
+    /// `achieved`, `on_track`, `behind`, `off_track`, `no_data`.
+    pub class: &'static str,
+    pub icon: &'static str,
+    pub label: &'static str,
+}
+
+impl StatusView {
+    pub fn new(s: Status, lang: Lang) -> StatusView {
+        StatusView {
+            class: s.code(),
+            icon: s.icon(),
+            label: s.label(lang),
+        }
+    }
+}
+
+/// Counts per status, worst first, for a summary line: (status, count).
+pub fn status_counts(statuses: &[Status], lang: Lang) -> Vec<(StatusView, usize)> {
+    let mut all: Vec<Status> = Status::ALL.to_vec();
+    all.sort_by_key(|s| std::cmp::Reverse(s.severity()));
+    all.into_iter()
+        .map(|s| {
+            (
+                StatusView::new(s, lang),
+                statuses.iter().filter(|x| **x == s).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+/// A width for a CSS bar, 0–100 (%), from a value against the largest of its kind.
+pub fn bar_width(v: f64, max: f64) -> u32 {
+    if max <= 0.0 || !v.is_finite() {
+        return 0;
+    }
+    ((v / max).clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
+/// Percent-encodes a path or query for use inside a query parameter (`next=`).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A local path to return to after signing in or switching language: only paths on this site
+/// (`/…`, never `//host` or a scheme), else the organisation list.
+pub fn local_path(given: Option<&str>) -> String {
+    match given {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/orgs".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japanese_conventions() {
+        assert_eq!(yen(14_100_004_000.0, Lang::Ja), "141.0億円");
+        assert_eq!(yen(60_000_000.0, Lang::Ja), "6,000万円");
+        let d = Date::new(2026, 11, 26).unwrap();
+        assert_eq!(month(d, Lang::Ja), "2026年11月");
+        assert_eq!(day(d, Lang::Ja), "2026年11月26日");
+        assert_eq!(day(d, Lang::En), "26 Nov 2026");
+        assert_eq!(percent(0.8534), "85.3%");
+        assert_eq!(term(5.0, "days", Lang::Ja), "5日");
+        assert_eq!(term(1_333_334.0, "people", Lang::Ja), "1,333,334人");
+        assert_eq!(term(0.21, "share", Lang::Ja), "21.0%");
+        assert_eq!(term(100_000_000_000.0, "yen", Lang::Ja), "1000.0億円");
+        assert_eq!(term(5.0, "days", Lang::En), "5 days");
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path(Some("/orgs/demo")), "/orgs/demo");
+        assert_eq!(local_path(Some("//evil.example/")), "/orgs");
+        assert_eq!(local_path(Some("https://evil.example/")), "/orgs");
+        assert_eq!(local_path(Some("/\\evil.example")), "/orgs");
+        assert_eq!(local_path(None), "/orgs");
+    }
+
+    #[test]
+    fn next_paths_are_encoded() {
+        assert_eq!(
+            url_encode("/orgs/demo?period=FY2026-H2"),
+            "/orgs/demo%3Fperiod%3DFY2026-H2"
+        );
+        assert_eq!(url_encode("/a b&c"), "/a%20b%26c");
+    }
+
+    #[test]
+    fn bars_stay_within_their_box() {
+        assert_eq!(bar_width(50.0, 100.0), 50);
+        assert_eq!(bar_width(150.0, 100.0), 100);
+        assert_eq!(bar_width(1.0, 0.0), 0);
+    }
+}
