@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod import_key;
 pub mod loss;
 pub mod measure;
+pub mod measure_file;
 pub mod org;
 pub mod plan;
 pub mod risks;

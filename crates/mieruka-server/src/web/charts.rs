@@ -73,7 +73,11 @@ pub fn plan_vs_actual(s: &PlanStatus, lang: Lang) -> Option<String> {
         direction: kpi.direction,
         direction_text: kpi.direction.label(lang).to_string(),
         target: Some(whole.target),
-        target_text: format!("{} {}", t(lang, "web_target"), value(kpi, whole.target, lang)),
+        target_text: format!(
+            "{} {}",
+            t(lang, "web_target"),
+            value(kpi, whole.target, lang)
+        ),
         plan_label: t(lang, "web_planned"),
         actual_label: t(lang, "web_actual"),
         no_data_text: Status::NoData.label(lang).to_string(),

@@ -99,6 +99,8 @@ struct DashboardPage {
     cards: Vec<PlanCard>,
     money: Option<MoneyPanel>,
     risk: Option<RiskPanel>,
+    /// Owners see the way to the selection wizard.
+    can_manage: bool,
 }
 
 /// `GET /orgs/{org}?period=`.
@@ -136,6 +138,7 @@ pub async fn page(
         cards: list.iter().map(|s| plan_card(s, &org_code, lang)).collect(),
         money: money_panel(&state, &org, today, lang).await?,
         risk: risk_panel(&state, &org, today, lang).await?,
+        can_manage: viewer.may(&state, &org, crate::auth::Need::Manage).await,
         org_code,
     };
     render(&page)
