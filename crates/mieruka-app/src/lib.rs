@@ -8,6 +8,7 @@ pub mod collect;
 pub mod import_key;
 pub mod loss;
 pub mod measure;
+pub mod measure_file;
 pub mod org;
 pub mod plan;
 pub mod risks;

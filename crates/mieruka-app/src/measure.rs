@@ -1,7 +1,8 @@
 //! Measurement entry: a person's or a file's input, validated by the domain against the plan,
-//! turned into a record for the store; and the public JSON of a stored measurement.
+//! turned into a record for the store; a value as a person reads it; and the public JSON of a
+//! stored measurement.
 
-use mieruka_domain::plan::{FieldError, MeasurementInput, MeasurementSource};
+use mieruka_domain::plan::{FieldError, MeasuredValue, MeasurementInput, MeasurementSource};
 use mieruka_store::measurements::{NewMeasurement, StoredMeasurement};
 use mieruka_store::plans::PlanContext;
 use serde_json::json;
@@ -34,6 +35,56 @@ pub fn to_new_measurement(
         recorded_by: recorded_by.to_string(),
         import_key,
     })
+}
+
+/// A measured value as a person reads it, with its unit (the command line's and an import's
+/// preview).
+pub fn format_reading(kpi: &mieruka_domain::KpiDefinition, v: &MeasuredValue) -> String {
+    use mieruka_domain::Formula;
+    let r = v.reading();
+    match (&kpi.formula, v) {
+        (
+            _,
+            MeasuredValue::Ratio {
+                numerator,
+                denominator,
+            },
+        ) => {
+            format!(
+                "{} ({}/{})",
+                format_percent(r),
+                trim_number(*numerator),
+                trim_number(*denominator)
+            )
+        }
+        (
+            Formula::MeanDuration { .. },
+            MeasuredValue::Duration {
+                events,
+                effort_hours,
+                ..
+            },
+        ) => {
+            let effort = effort_hours
+                .map(|e| format!(", {} person-h", trim_number(e / events)))
+                .unwrap_or_default();
+            format!("{} h{effort} (n={})", trim_number(r), trim_number(*events))
+        }
+        _ => trim_number(r),
+    }
+}
+
+pub fn format_percent(v: f64) -> String {
+    format!("{v:.1}%")
+}
+
+pub fn trim_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
 }
 
 pub fn measurement_json(m: &StoredMeasurement) -> serde_json::Value {

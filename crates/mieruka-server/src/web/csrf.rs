@@ -17,23 +17,44 @@ use crate::error::ApiError;
 /// The most a form body may hold (pages' forms are a few fields; files go through the API).
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
+/// The most an uploaded form may hold (a measurement file, or one carried base64-encoded from
+/// its preview to its confirmation).
+const MAX_UPLOAD_BYTES: usize = 12 * 1024 * 1024;
+
 /// The hidden field's name.
 pub const FIELD: &str = "csrf_token";
 
 pub async fn form_token_to_header(req: Request, next: Next) -> Response {
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if req.method() != Method::POST || !is_form || req.headers().contains_key(CSRF_HEADER) {
+        .unwrap_or("");
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // A file upload's form carries the token as one of its fields (`web/import.rs`).
+    let upload = super::import::boundary(content_type);
+    if req.method() != Method::POST
+        || !(is_form || upload.is_some())
+        || req.headers().contains_key(CSRF_HEADER)
+    {
         return next.run(req).await;
     }
+    let limit = if upload.is_some() {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
     let (mut parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return super::WebError(ApiError::TooLarge).into_response();
     };
-    if let Some(token) = field(&bytes, FIELD)
+    let token = match &upload {
+        Some(b) => super::import::form_data(&bytes, b)
+            .and_then(|fields| fields.into_iter().find(|f| f.name == FIELD))
+            .and_then(|f| String::from_utf8(f.data).ok()),
+        None => field(&bytes, FIELD),
+    };
+    if let Some(token) = token
         && let Ok(value) = HeaderValue::from_str(&token)
     {
         parts.headers.insert(CSRF_HEADER, value);

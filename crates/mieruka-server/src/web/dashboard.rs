@@ -101,6 +101,8 @@ struct DashboardPage {
     cards: Vec<PlanCard>,
     money: Option<MoneyPanel>,
     risk: Option<RiskPanel>,
+    /// Owners see the way to the selection wizard.
+    can_manage: bool,
 }
 
 /// `GET /orgs/{org}?period=`.
@@ -144,6 +146,7 @@ pub async fn page(
         cards: list.iter().map(|s| plan_card(s, &org_code, lang)).collect(),
         money: loss.as_ref().map(|l| money_panel(&l.report, lang)),
         risk: risk_panel(&state, &org, loss.as_ref(), lang).await?,
+        can_manage: viewer.may(&state, &org, crate::auth::Need::Manage).await,
         org_code,
     };
     render(&page)

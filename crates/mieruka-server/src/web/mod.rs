@@ -33,14 +33,17 @@ mod cards;
 mod charts;
 mod csrf;
 mod dashboard;
+mod entry;
 mod error;
 pub mod format;
 mod group;
+mod import;
 mod loss;
 mod orgs;
 mod plan;
 mod risks;
 mod session;
+mod wizard;
 
 use askama::Template;
 use axum::Router;
@@ -83,6 +86,17 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{org}/loss", get(loss::page).post(loss::save))
         .route("/orgs/{org}/risks", get(risks::page).post(risks::save))
         .route("/orgs/{org}/risks/{code}/remove", post(risks::remove))
+        .route("/orgs/{org}/wizard", get(wizard::page).post(wizard::step))
+        .route("/orgs/{org}/wizard/agreement", post(wizard::agreement))
+        .route(
+            "/orgs/{org}/plans/{plan}/measure",
+            get(entry::page).post(entry::save),
+        )
+        .route("/orgs/{org}/plans/{plan}/measure/check", post(entry::check))
+        .route(
+            "/orgs/{org}/plans/{plan}/import",
+            get(import::page).post(import::upload),
+        )
         // Outermost last: errors of the CSRF layer are rendered too.
         .layer(axum::middleware::from_fn(csrf::form_token_to_header))
         .layer(axum::middleware::from_fn(error::render_errors))

@@ -54,6 +54,8 @@ struct PlanPage {
     card: PlanCard,
     revisions: Vec<RevisionLine>,
     measurements: Vec<MeasurementLine>,
+    /// The viewer may enter measurements for one of the plan's units.
+    can_measure: bool,
 }
 
 /// `GET /orgs/{org}/plans/{plan}`.
@@ -114,6 +116,7 @@ pub async fn page(
         card,
         revisions,
         measurements,
+        can_measure: super::entry::may_measure(&state, &viewer, &ctx).await,
     })
 }
 

@@ -47,7 +47,7 @@ pub fn open(path: &Path) -> Result<std::fs::File> {
 /// A table connector's input: a CSV file as it is, or an Excel workbook's first worksheet turned
 /// into CSV text with its row numbers kept (rows left out become blank lines).
 pub fn open_table(path: &Path) -> Result<Box<dyn std::io::Read>> {
-    use super::measure_io::read::{Cell, read};
+    use mieruka_app::measure_file::read::{Cell, read};
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -56,7 +56,9 @@ pub fn open_table(path: &Path) -> Result<Box<dyn std::io::Read>> {
     if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls") {
         return Ok(Box::new(open(path)?));
     }
-    let sheet = read(path)?;
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let name = path.display().to_string();
+    let sheet = read(&name, &bytes).map_err(|e| anyhow!("{e}"))?;
     let text = |c: &Cell| match c {
         Cell::Empty => String::new(),
         Cell::Text(s) | Cell::Unusable(s) => s.clone(),

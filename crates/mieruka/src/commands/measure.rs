@@ -206,56 +206,7 @@ fn added_line(lang: Lang, id: MeasurementId, pc: &PlanContext, m: &NewMeasuremen
     }
 }
 
-/// A measured value as a person reads it, with its unit.
-pub fn format_reading(kpi: &mieruka_domain::KpiDefinition, v: &MeasuredValue) -> String {
-    use mieruka_domain::Formula;
-    let r = v.reading();
-    match (&kpi.formula, v) {
-        (
-            _,
-            MeasuredValue::Ratio {
-                numerator,
-                denominator,
-            },
-        ) => {
-            format!(
-                "{} ({}/{})",
-                format_percent(r),
-                trim_number(*numerator),
-                trim_number(*denominator)
-            )
-        }
-        (
-            Formula::MeanDuration { .. },
-            MeasuredValue::Duration {
-                events,
-                effort_hours,
-                ..
-            },
-        ) => {
-            let effort = effort_hours
-                .map(|e| format!(", {} person-h", trim_number(e / events)))
-                .unwrap_or_default();
-            format!("{} h{effort} (n={})", trim_number(r), trim_number(*events))
-        }
-        _ => trim_number(r),
-    }
-}
-
-pub fn format_percent(v: f64) -> String {
-    format!("{v:.1}%")
-}
-
-pub fn trim_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        let s = format!("{v:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
-pub use mieruka_app::measure::{measurement_json, to_new_measurement};
+pub use mieruka_app::measure::{format_reading, measurement_json, to_new_measurement, trim_number};
 
 fn measurement_table(lang: Lang, rows: &[StoredMeasurement]) -> String {
     let header: Vec<String> = match lang {

@@ -1,24 +1,20 @@
 //! `mieruka measure import | export`: measurements in bulk from and to CSV and Excel files.
 //!
-//! Import reads a file (`read`), maps its header onto measurement fields (`columns`), checks every
-//! row against its plan (`check`) and writes the good rows in one transaction: all of them, or
-//! with `--skip-invalid` those that passed. Export (`export`) writes the same columns back.
+//! Import reads a file, maps its header onto measurement fields and checks every row against its
+//! plan (`mieruka_app::measure_file`, shared with the web import page), then writes the good rows
+//! in one transaction: all of them, or with `--skip-invalid` those that passed. Export (`export`) writes the same columns back.
 
-mod check;
-mod columns;
 mod export;
-pub(super) mod read;
 
 use anyhow::{Result, anyhow, bail};
 use mieruka_domain::Lang;
 use mieruka_store::{PlanId, StoreError};
 use serde_json::json;
 
-use self::check::{Checked, Problem};
-use self::columns::{Columns, Field};
 use super::{Ctx, now, who};
 use crate::cli::{ExportArgs, ImportArgs};
 use crate::render::table;
+use mieruka_app::measure_file::{self as file_io, Checked, Columns, Field, Problem};
 
 pub async fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     export::export(ctx, args).await
@@ -26,7 +22,9 @@ pub async fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
 
 pub async fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let file = args.file.display().to_string();
-    let sheet = read::read(&args.file)?;
+    let bytes =
+        std::fs::read(&args.file).map_err(|e| anyhow!("{file}: cannot read the file: {e}"))?;
+    let sheet = file_io::read(&file, &bytes).map_err(|e| anyhow!(e))?;
     let columns = Columns::from_header(&sheet.header).map_err(|e| anyhow!("{file}: {e}"))?;
     if !columns.has(Field::Plan) && args.plan.is_none() {
         bail!("{file}: there is no `plan` (目標) column; give --plan ID for a file about one plan");
@@ -42,7 +40,7 @@ pub async fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             }
         }
     }
-    let checked = check::check(&store, &sheet, &columns, args.plan, &who(args.by)).await?;
+    let checked = file_io::check(&store, &sheet, &columns, args.plan, &who(args.by)).await?;
     let invalid = checked.invalid_rows();
     let total = checked.rows;
 

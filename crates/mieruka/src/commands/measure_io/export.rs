@@ -9,10 +9,10 @@ use mieruka_store::PlanId;
 use mieruka_store::measurements::StoredMeasurement;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::columns::{FIELDS, Field};
 use crate::cli::ExportArgs;
 use crate::commands::{Ctx, find_org};
 use crate::render::width;
+use mieruka_app::measure_file::columns::{FIELDS, Field};
 
 /// One exported cell.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -261,7 +261,7 @@ mod tests {
         let h = header(true);
         assert_eq!(&h[..3], ["plan", "kpi", "unit"]);
         assert_eq!(h.len(), 14 + 6);
-        let c = super::super::columns::Columns::from_header(&h).unwrap();
+        let c = mieruka_app::measure_file::Columns::from_header(&h).unwrap();
         assert!(c.has(Field::EffortHours));
     }
 

@@ -5,8 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use anyhow::Result;
-use mieruka_app::import_key::{keys_in_force, new_measurement_key};
+use crate::import_key::{keys_in_force, new_measurement_key};
 use mieruka_domain::plan::{MeasurementInput, MeasurementSource};
 use mieruka_domain::text::normalise;
 use mieruka_domain::{Formula, KpiDefinition};
@@ -16,7 +15,7 @@ use mieruka_store::{PlanId, Store, StoreError};
 
 use super::columns::{self, Columns, Field, Info};
 use super::read::{Cell, Sheet};
-use crate::commands::measure::{format_reading, to_new_measurement};
+use crate::measure::{format_reading, to_new_measurement};
 
 /// A row that cannot be imported.
 #[derive(Debug, Clone)]
@@ -75,7 +74,7 @@ pub async fn check(
     columns: &Columns,
     default_plan: Option<i64>,
     recorded_by: &str,
-) -> Result<Checked> {
+) -> crate::Result<Checked> {
     let mut plans: HashMap<i64, Option<Plan>> = HashMap::new();
     let mut keys: HashMap<String, usize> = HashMap::new();
     let mut out = Checked {
@@ -117,7 +116,7 @@ pub async fn check(
             (Some(p), Some(d)) if p != d => {
                 out.problems.push(problem(
                     Field::Plan,
-                    format!("the row is for plan {p} but --plan {d} was given"),
+                    format!("the row is for plan {p} but the import is for plan {d}"),
                 ));
                 continue;
             }
@@ -125,7 +124,7 @@ pub async fn check(
             (None, None) => {
                 out.problems.push(problem(
                     Field::Plan,
-                    "missing: say which plan the row is for (or give --plan)".into(),
+                    "missing: say which plan the row is for".into(),
                 ));
                 continue;
             }
@@ -261,7 +260,7 @@ fn read_row(
     (input, plan)
 }
 
-async fn load(store: &Store, plan: i64) -> Result<Option<Plan>> {
+async fn load(store: &Store, plan: i64) -> crate::Result<Option<Plan>> {
     let ctx = match store.plan_context(PlanId(plan)).await {
         Ok(ctx) => ctx,
         Err(StoreError::NotFound { .. }) => return Ok(None),
@@ -376,7 +375,7 @@ fn column_of(field: &str, kpi: &KpiDefinition, input: &MeasurementInput) -> Opti
 
 #[cfg(test)]
 mod tests {
-    use mieruka_app::import_key::import_key;
+    use crate::import_key::import_key;
     use mieruka_domain::Date;
     use mieruka_domain::plan::MeasuredValue;
     use mieruka_store::PlanId;

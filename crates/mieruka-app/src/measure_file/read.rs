@@ -1,11 +1,10 @@
 //! Reading an import file into a grid of cells: CSV or tab-separated text (UTF-8 with or without a
 //! BOM, UTF-16 with a BOM, or Shift_JIS/CP932 as Japanese Excel writes it) and Excel workbooks
-//! (the first worksheet). Rows keep the number a person sees in the file.
+//! (the first worksheet). Rows keep the number a person sees in the file. The bytes come from
+//! the caller (a file on disk, an upload), so the command line and the server read files alike.
 
 use std::io::Cursor;
-use std::path::Path;
 
-use anyhow::{Result, anyhow, bail};
 use calamine::{Data, Reader, Xls, Xlsx, open_workbook_from_rs};
 use mieruka_domain::Date;
 
@@ -50,10 +49,10 @@ enum Kind {
     Xls,
 }
 
-/// Reads the file; every error names it.
-pub fn read(path: &Path) -> Result<Sheet> {
-    let name = path.display();
-    let ext = path
+/// Reads a file's bytes; `name` is the file's name as the person knows it, whose extension
+/// says what the bytes are. Every error names the file.
+pub fn read(name: &str, bytes: &[u8]) -> Result<Sheet, String> {
+    let ext = std::path::Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
@@ -62,26 +61,28 @@ pub fn read(path: &Path) -> Result<Sheet> {
         "csv" | "txt" | "tsv" => Kind::Text,
         "xlsx" | "xlsm" => Kind::Xlsx,
         "xls" => Kind::Xls,
-        _ => bail!(
-            "{name}: cannot import a `.{ext}` file; use a .csv (or .txt) or an Excel .xlsx, .xlsm or .xls file"
-        ),
-    };
-    let bytes = std::fs::read(path).map_err(|e| anyhow!("{name}: cannot read the file: {e}"))?;
-    if bytes.is_empty() {
-        bail!("{name}: the file is empty");
-    }
-    let (header, rows) = match kind {
-        Kind::Text => read_text(&bytes).map_err(|e| anyhow!("{name}: {e}"))?,
-        Kind::Xlsx | Kind::Xls => {
-            read_workbook(bytes, matches!(kind, Kind::Xls)).map_err(|e| anyhow!("{name}: {e}"))?
+        _ => {
+            return Err(format!(
+                "{name}: cannot import a `.{ext}` file; use a .csv (or .txt) or an Excel .xlsx, .xlsm or .xls file"
+            ));
         }
     };
-    let header = header.ok_or_else(|| anyhow!("{name}: the file holds no rows at all"))?;
+    if bytes.is_empty() {
+        return Err(format!("{name}: the file is empty"));
+    }
+    let (header, rows) = match kind {
+        Kind::Text => read_text(bytes),
+        Kind::Xlsx | Kind::Xls => read_workbook(bytes.to_vec(), matches!(kind, Kind::Xls)),
+    }
+    .map_err(|e| format!("{name}: {e}"))?;
+    let header = header.ok_or_else(|| format!("{name}: the file holds no rows at all"))?;
     if header.iter().all(String::is_empty) {
-        bail!("{name}: the first row must be a header (plan, unit, date, …) but it is empty");
+        return Err(format!(
+            "{name}: the first row must be a header (plan, unit, date, …) but it is empty"
+        ));
     }
     if rows.is_empty() {
-        bail!("{name}: the file has a header but no data rows");
+        return Err(format!("{name}: the file has a header but no data rows"));
     }
     Ok(Sheet { header, rows })
 }
