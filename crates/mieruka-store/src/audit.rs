@@ -56,7 +56,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::ids::OrgId;
 use crate::{Backend, Result, Store};
 
-pub use read::{AuditBreak, AuditEntry, AuditProblem, AuditReport, VerifyError};
+pub use read::{AuditBreak, AuditEntry, AuditFilter, AuditProblem, AuditReport, VerifyError};
 
 /// The previous hash of the first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";

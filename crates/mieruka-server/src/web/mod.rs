@@ -18,6 +18,11 @@
 //!   by askama.
 //! - Errors render as a page (or, for htmx, an inline message) without internals (`error.rs`).
 
+mod admin;
+mod admin_audit;
+mod admin_orgs;
+mod admin_tokens;
+mod admin_users;
 mod assets;
 mod cards;
 mod charts;
@@ -69,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{org}/loss", get(loss::page).post(loss::save))
         .route("/orgs/{org}/risks", get(risks::page).post(risks::save))
         .route("/orgs/{org}/risks/{code}/remove", post(risks::remove))
+        .merge(admin::routes())
         // Outermost last: errors of the CSRF layer are rendered too.
         .layer(axum::middleware::from_fn(csrf::form_token_to_header))
         .layer(axum::middleware::from_fn(error::render_errors))
@@ -134,6 +140,7 @@ impl Viewer {
             csrf: self.who.csrf.clone().unwrap_or_default(),
             org: None,
             here: self.here.clone(),
+            admin: self.who.is_admin,
         }
     }
 
@@ -145,6 +152,7 @@ impl Viewer {
             code: org.org.slug.as_str().to_string(),
             name: org.org.name.clone(),
             section,
+            audit: admin::may_audit(&self.who, org),
         });
         c
     }
@@ -182,6 +190,8 @@ pub struct Chrome {
     pub org: Option<OrgNav>,
     /// Where the language switch returns to.
     pub here: String,
+    /// The signed-in user is an administrator (the masthead links to administration).
+    pub admin: bool,
 }
 
 /// An organisation's navigation: its code, name and the active section.
@@ -189,14 +199,18 @@ pub struct OrgNav {
     pub code: String,
     pub name: String,
     pub section: &'static str,
+    /// The viewer may read the audit log (its tab is shown).
+    pub audit: bool,
 }
 
 /// The organisation's sections, in the navigation's order: (catalogue key, path after the org).
-pub const ORG_SECTIONS: [(&str, &str); 4] = [
+pub const ORG_SECTIONS: [(&str, &str); 6] = [
     ("web_nav_dashboard", ""),
     ("web_nav_group", "/group"),
     ("web_nav_loss", "/loss"),
     ("web_nav_risks", "/risks"),
+    ("web_nav_settings", "/settings"),
+    ("web_nav_audit", "/audit"),
 ];
 
 impl Chrome {
@@ -210,6 +224,7 @@ impl Chrome {
             csrf: String::new(),
             org: None,
             here: here.to_string(),
+            admin: false,
         }
     }
 
@@ -251,6 +266,7 @@ impl Chrome {
         };
         ORG_SECTIONS
             .iter()
+            .filter(|(key, _)| *key != "web_nav_audit" || org.audit)
             .map(|(key, path)| {
                 (
                     self.t(key),
