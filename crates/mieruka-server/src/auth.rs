@@ -35,6 +35,7 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE: &[&str] = &[
     "/api/v1/session",
     "/sign-out",
     "/lang",
+    "/account/password",
 ];
 
 pub fn hash_password(password: &str) -> Result<String, ApiError> {

@@ -12,7 +12,6 @@ use common::seed::{self, ADMIN, AUDITOR, CONTRIBUTOR, OUTSIDER, OWNER, VIEWER, s
 use common::{Client, Reply, Server, expect, settings};
 use mieruka_store::testing::{FreshDatabase, postgres_server};
 use mieruka_store::{DatabaseUrl, Store};
-use serde_json::json;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -31,6 +30,8 @@ fn enc(s: &str) -> String {
 struct Browser {
     client: Client,
     csrf: String,
+    /// Where signing in led.
+    landing: String,
 }
 
 impl Browser {
@@ -54,11 +55,17 @@ impl Browser {
             .collect();
         let mut client = anonymous;
         client.cookie = Some(cookies.join("; "));
-        let page = client.get("/account/tokens").await;
-        expect(&page, 200, &format!("{user}: the tokens page"));
+        // The password page opens even before a one-time password is replaced.
+        let page = client.get("/account/password").await;
+        expect(&page, 200, &format!("{user}: the password page"));
         let at = page.text.find("\"X-CSRF-Token\": \"").expect("the token") + 17;
         let csrf = page.text[at..at + 32].to_string();
-        Browser { client, csrf }
+        let landing = r.headers["location"].to_str().unwrap().to_string();
+        Browser {
+            client,
+            csrf,
+            landing,
+        }
     }
 
     async fn get(&self, path: &str) -> Reply {
@@ -248,16 +255,66 @@ async fn accounts_and_roles(url: &DatabaseUrl) {
     let list = admin.get("/admin/users").await;
     assert!(list.text.contains("新任 太郎") && !list.text.contains(&password));
 
-    // The newcomer signs in with it and replaces it, as the API asks.
-    let newcomer = Client::signed_in(server.addr, "newcomer", &password).await;
-    let changed = newcomer
+    // The newcomer signs in with it and is asked to replace it before anything else.
+    let newcomer = Browser::sign_in(server.addr, ("newcomer", &password)).await;
+    assert_eq!(newcomer.landing, "/account/password");
+    expect(
+        &newcomer.get("/orgs").await,
+        403,
+        "before the password is replaced",
+    );
+    let page = newcomer.get("/account/password").await;
+    assert!(page.text.contains("初回パスワードでサインインしました"));
+    let typo = newcomer
         .post(
-            "/api/v1/me/password",
-            json!({ "current": password, "new": "newcomer-password-2026" }),
+            "/account/password",
+            &[
+                ("current", &password),
+                ("new", "newcomer-password-2026"),
+                ("confirm", "newcomer-password-2062"),
+            ],
         )
         .await;
-    expect(&changed, 200, "changing the one-time password");
-    let newcomer = Browser::sign_in(server.addr, ("newcomer", "newcomer-password-2026")).await;
+    expect(&typo, 400, "two different new passwords");
+    assert!(
+        typo.text.contains("新しいパスワード（確認）: "),
+        "{}",
+        typo.text
+    );
+    let short = newcomer
+        .post(
+            "/account/password",
+            &[
+                ("current", &password),
+                ("new", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert!(
+        short.text.contains("新しいパスワード: 12 文字以上"),
+        "{}",
+        short.text
+    );
+    let changed = newcomer
+        .post(
+            "/account/password",
+            &[
+                ("current", &password),
+                ("new", "newcomer-password-2026"),
+                ("confirm", "newcomer-password-2026"),
+            ],
+        )
+        .await;
+    expect(&changed, 303, "replacing the one-time password");
+    assert_eq!(changed.headers["location"], "/orgs");
+    expect(
+        &newcomer.get("/orgs").await,
+        200,
+        "after the password is replaced",
+    );
+    let again = Browser::sign_in(server.addr, ("newcomer", "newcomer-password-2026")).await;
+    assert_eq!(again.landing, "/orgs");
     expect(&newcomer.get("/orgs/demo").await, 404, "before any role");
 
     // A contributor needs a unit: refused, named in Japanese, nothing granted.

@@ -117,39 +117,6 @@ async fn change_password(
     who: Principal,
     Body(body): Body<ChangePassword>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    who.require_session()?;
-    let creds = state
-        .store
-        .credentials_by_id(who.user)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    let current_ok = match &creds.password_hash {
-        Some(h) => session::verify(body.current.clone(), h.clone()).await?,
-        None => false,
-    };
-    if !current_ok {
-        return Err(ApiError::invalid(
-            "current",
-            "the current password is wrong",
-        ));
-    }
-    if body.new.chars().count() < 12 {
-        return Err(ApiError::invalid("new", "at least 12 characters"));
-    }
-    if body.new == body.current {
-        return Err(ApiError::invalid(
-            "new",
-            "choose a password different from the current one",
-        ));
-    }
-    let new = body.new.clone();
-    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&new))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))??;
-    state
-        .store
-        .with_actor(&who.actor())
-        .set_password_hash(who.user, &hash, false)
-        .await?;
+    session::change_password(&state, &who, body.current, body.new).await?;
     Ok(Json(json!({ "changed": true })))
 }

@@ -1,13 +1,14 @@
 //! Opening and closing a session: the one sign-in path the API (`POST /api/v1/session`) and the
 //! sign-in page share — throttling of failed attempts, a password check that costs the same
-//! whether or not the account exists, and the session cookie.
+//! whether or not the account exists, and the session cookie; and changing one's own password.
 
 use axum::http::{HeaderMap, HeaderValue};
 use mieruka_store::access::Credentials;
 
 use crate::AppState;
-use crate::auth::{COOKIE, cookie_value, now, random_hex, sha256_hex, verify_password};
+use crate::auth::{COOKIE, Principal, cookie_value, now, random_hex, sha256_hex, verify_password};
 use crate::error::ApiError;
+use crate::usecase::users::MIN_PASSWORD;
 
 /// A session just opened: the cookie's secret, the CSRF token and who signed in.
 pub struct Opened {
@@ -75,6 +76,51 @@ pub async fn open(
         csrf,
         credentials,
     })
+}
+
+/// Changes the signed-in person's own password (required after a one-time password): the
+/// current one must be right, the new one at least 12 characters and different. Fields are
+/// named as the API names them: `current`, `new`.
+pub async fn change_password(
+    state: &AppState,
+    who: &Principal,
+    current: String,
+    new: String,
+) -> Result<(), ApiError> {
+    who.require_session()?;
+    let creds = state
+        .store
+        .credentials_by_id(who.user)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let current_ok = match &creds.password_hash {
+        Some(h) => verify(current.clone(), h.clone()).await?,
+        None => false,
+    };
+    if !current_ok {
+        return Err(ApiError::invalid(
+            "current",
+            "the current password is wrong",
+        ));
+    }
+    if new.chars().count() < MIN_PASSWORD {
+        return Err(ApiError::invalid("new", "at least 12 characters"));
+    }
+    if new == current {
+        return Err(ApiError::invalid(
+            "new",
+            "choose a password different from the current one",
+        ));
+    }
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&new))
+        .await
+        .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))??;
+    state
+        .store
+        .with_actor(&who.actor())
+        .set_password_hash(who.user, &hash, false)
+        .await?;
+    Ok(())
 }
 
 /// Ends the session whose cookie the request carries, if any.

@@ -1,15 +1,15 @@
 //! What the administration pages share: their routes (organisations and units in
 //! `admin_orgs.rs`, accounts and roles in `admin_users.rs`, one's own API tokens in
-//! `admin_tokens.rs`, the audit log in `admin_audit.rs`), the sub-navigation of the
-//! administrator's pages, and how a refused form is told to a person: the field's name and its
-//! rule in their language, whatever words the use case refused it with.
+//! `admin_tokens.rs` and password in `admin_account.rs`, the audit log in `admin_audit.rs`), the
+//! sub-navigation of the administrator's pages, and how a refused form is told to a person: the
+//! field's name and its rule in their language, whatever words the use case refused it with.
 
 use axum::Router;
 use axum::routing::{get, post};
 use mieruka_domain::{Lang, i18n};
 use mieruka_store::orgs::StoredOrg;
 
-use super::{admin_audit, admin_orgs, admin_tokens, admin_users};
+use super::{admin_account, admin_audit, admin_orgs, admin_tokens, admin_users};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -49,6 +49,10 @@ pub fn routes() -> Router<AppState> {
             get(admin_tokens::page).post(admin_tokens::create),
         )
         .route("/account/tokens/{id}/revoke", post(admin_tokens::revoke))
+        .route(
+            "/account/password",
+            get(admin_account::page).post(admin_account::change),
+        )
 }
 
 /// Whether the principal may read the organisation's audit log, for showing its tab: the rule of
@@ -78,7 +82,7 @@ pub fn admin_tabs(lang: Lang, active: &str) -> Vec<(String, &'static str, bool)>
 
 /// The form fields whose name and rule the catalogue has (`web_admin_field_*`,
 /// `web_admin_rule_*`).
-pub const FIELDS: [&str; 23] = [
+pub const FIELDS: [&str; 26] = [
     "code",
     "name",
     "display_name",
@@ -95,6 +99,9 @@ pub const FIELDS: [&str; 23] = [
     "industry",
     "username",
     "password",
+    "current",
+    "new",
+    "confirm",
     "lang",
     "org",
     "role",

@@ -19,6 +19,7 @@
 //! - Errors render as a page (or, for htmx, an inline message) without internals (`error.rs`).
 
 mod admin;
+mod admin_account;
 mod admin_audit;
 mod admin_orgs;
 mod admin_tokens;

@@ -123,6 +123,12 @@ pub async fn sign_in(
             }
             Err(e) => return Err(e.into()),
         };
+    // A one-time password is replaced before anything else.
+    let next = if opened.credentials.must_change_password {
+        "/account/password".to_string()
+    } else {
+        next
+    };
     let mut response = see_other(false, &next);
     let h = response.headers_mut();
     h.append(
