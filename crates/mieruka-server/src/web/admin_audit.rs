@@ -157,7 +157,8 @@ fn field_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChan
                     } else {
                         String::new()
                     },
-                    changed: b.get(k) != a.get(k),
+                    // Only an update changes fields; a creation or removal has one side.
+                    changed: before.is_some() && after.is_some() && b.get(k) != a.get(k),
                 })
                 .collect()
         }
@@ -165,7 +166,7 @@ fn field_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChan
             field: String::new(),
             before: before.map(|v| shown(Some(v))).unwrap_or_default(),
             after: after.map(|v| shown(Some(v))).unwrap_or_default(),
-            changed: before != after,
+            changed: before.is_some() && after.is_some() && before != after,
         }],
     }
 }
@@ -375,6 +376,7 @@ mod tests {
     #[test]
     fn a_creation_has_no_before_and_a_deletion_no_after() {
         let created = field_changes(None, Some(&json!({ "name": "本社" })));
+        assert!(!created[0].changed, "a creation marks nothing as changed");
         assert_eq!(
             (created[0].before.as_str(), created[0].after.as_str()),
             ("", "本社")
