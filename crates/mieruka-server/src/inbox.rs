@@ -88,6 +88,8 @@ fn inbox_principal() -> Principal {
         memberships: Vec::new(),
         token_scopes: None,
         must_change_password: false,
+        lang: mieruka_domain::Lang::Ja,
+        csrf: None,
     }
 }
 

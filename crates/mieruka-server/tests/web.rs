@@ -579,7 +579,7 @@ async fn a_one_time_password_is_changed_first_through_the_page() {
     expect(&c.get("/orgs").await, 403, "nothing else before the change");
     let page = c.get("/account/password").await;
     expect(&page, 200, "the password page");
-    assert!(page.text.contains("一時パスワード"));
+    assert!(page.text.contains("初回パスワードでサインインしました"));
     c.csrf = Some(csrf_of(&page.text));
 
     let short = post_form(

@@ -59,7 +59,7 @@ use sqlx::Row;
 use crate::ids::OrgId;
 use crate::{Backend, Result, Store};
 
-pub use read::{AuditBreak, AuditEntry, AuditProblem, AuditReport, VerifyError};
+pub use read::{AuditBreak, AuditEntry, AuditFilter, AuditProblem, AuditReport, VerifyError};
 pub(crate) use write::{Batcher, WriteTx};
 
 /// The previous hash of the first entry.

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use mieruka_app::org::{org_json, org_with_units_json, unit_json};
 use mieruka_domain::Maturity;
-use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
+use mieruka_domain::org::{UnitFacts, UnitKind};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,6 +16,7 @@ use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
+use crate::usecase::orgs;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -95,29 +96,18 @@ async fn create(
     Body(body): Body<NewOrganisation>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     who.require_admin()?;
-    let org = Organisation::new(
-        &body.code,
-        &body.name,
-        body.maturity.unwrap_or(Maturity::Initial),
-        body.fiscal_start_month.unwrap_or(4),
-    )
-    .map_err(|e| organisation_error(&e))?;
     let store = state.store.with_actor(&who.actor());
-    store.create_organisation(&org, now()).await?;
-    let stored = store.organisation(org.slug.as_str()).await?;
+    let stored = orgs::create(
+        &store,
+        orgs::NewOrganisation {
+            code: body.code,
+            name: body.name,
+            maturity: body.maturity,
+            fiscal_start_month: body.fiscal_start_month,
+        },
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(org_json(&stored))))
-}
-
-/// The domain names what is wrong in words ("organisation code …", "name …", "month …").
-fn organisation_error(reason: &str) -> ApiError {
-    let field = if reason.contains("is not a valid") {
-        "code"
-    } else if reason.contains("month") {
-        "fiscal_start_month"
-    } else {
-        "name"
-    };
-    ApiError::invalid(field, reason)
 }
 
 async fn show(
@@ -192,26 +182,6 @@ struct NewUnit {
     industry: Option<String>,
 }
 
-/// The field a unit's validation message is about.
-fn unit_error(reason: String) -> ApiError {
-    let field = [
-        "employees",
-        "it_staff",
-        "security_staff",
-        "annual_revenue_yen",
-        "it_budget_yen",
-        "security_budget_yen",
-    ]
-    .into_iter()
-    .find(|f| reason.starts_with(f))
-    .unwrap_or(if reason.contains("is not a valid") {
-        "code"
-    } else {
-        "name"
-    });
-    ApiError::invalid(field, reason)
-}
-
 async fn add_unit(
     State(state): State<AppState>,
     who: Principal,
@@ -229,27 +199,17 @@ async fn add_unit(
         security_budget_yen: body.security_budget_yen,
         industry: body.industry,
     };
-    let unit =
-        Unit::new(&body.code, &body.name, body.kind, body.maturity, facts).map_err(unit_error)?;
-    let units = state.store.units(org.id).await?;
-    let parent = match &body.parent {
-        None => None,
-        Some(p) => Some(
-            units
-                .iter()
-                .find(|u| u.unit.code.as_str() == p)
-                .ok_or_else(|| ApiError::invalid("parent", format!("there is no unit `{p}`")))?
-                .id,
-        ),
-    };
     let store = state.store.with_actor(&who.actor());
-    let id = store.add_unit(org.id, parent, &unit, now()).await?;
-    let added = store.units(org.id).await?;
-    let added = added
-        .iter()
-        .find(|u| u.id == id)
-        .ok_or_else(|| ApiError::Internal("a new unit could not be read back".into()))?;
-    Ok((StatusCode::CREATED, Json(unit_json(added))))
+    let new = orgs::NewUnit {
+        code: body.code,
+        name: body.name,
+        kind: body.kind,
+        parent: body.parent,
+        maturity: body.maturity,
+        facts,
+    };
+    let added = orgs::add_unit(&store, &org, new).await?;
+    Ok((StatusCode::CREATED, Json(unit_json(&added))))
 }
 
 #[derive(Debug, Deserialize)]
@@ -267,17 +227,7 @@ async fn update_unit(
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
-    let units = state.store.units(org.id).await?;
-    let found = units
-        .iter()
-        .find(|u| u.unit.code.as_str() == unit)
-        .ok_or(ApiError::NotFound)?;
     let store = state.store.with_actor(&who.actor());
-    store.set_unit_maturity(found.id, body.maturity).await?;
-    let units = store.units(org.id).await?;
-    let updated = units
-        .iter()
-        .find(|u| u.id == found.id)
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(json!(unit_json(updated))))
+    let updated = orgs::set_unit_maturity(&store, &org, &unit, body.maturity).await?;
+    Ok(Json(json!(unit_json(&updated))))
 }

@@ -117,6 +117,6 @@ async fn change_password(
     who: Principal,
     Body(body): Body<ChangePassword>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    session::change_password(&state, &who, &body.current, &body.new).await?;
+    session::change_password(&state, &who, body.current, body.new).await?;
     Ok(Json(json!({ "changed": true })))
 }

@@ -4,6 +4,7 @@
 
 pub mod loss;
 pub mod measurements;
+pub mod orgs;
 pub mod plans;
 pub mod risks;
 pub mod session;

@@ -8,6 +8,7 @@ use mieruka_store::access::Credentials;
 use crate::AppState;
 use crate::auth::{COOKIE, Principal, cookie_value, now, random_hex, sha256_hex, verify_password};
 use crate::error::ApiError;
+use crate::usecase::users::MIN_PASSWORD;
 
 /// A session just opened: the cookie's secret, the CSRF token and who signed in.
 pub struct Opened {
@@ -77,21 +78,14 @@ pub async fn open(
     })
 }
 
-/// Ends the session whose cookie the request carries, if any.
-pub async fn close(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    if let Some(secret) = cookie_value(headers, COOKIE) {
-        state.store.delete_session(&sha256_hex(secret)).await?;
-    }
-    Ok(())
-}
-
 /// Changes the signed-in person's own password (required after a one-time password): the
-/// current one must be right, the new one at least 12 characters and different.
+/// current one must be right, the new one at least 12 characters and different. Fields are
+/// named as the API names them: `current`, `new`.
 pub async fn change_password(
     state: &AppState,
     who: &Principal,
-    current: &str,
-    new: &str,
+    current: String,
+    new: String,
 ) -> Result<(), ApiError> {
     who.require_session()?;
     let creds = state
@@ -100,7 +94,7 @@ pub async fn change_password(
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     let current_ok = match &creds.password_hash {
-        Some(h) => verify(current.to_string(), h.clone()).await?,
+        Some(h) => verify(current.clone(), h.clone()).await?,
         None => false,
     };
     if !current_ok {
@@ -109,7 +103,7 @@ pub async fn change_password(
             "the current password is wrong",
         ));
     }
-    if new.chars().count() < 12 {
+    if new.chars().count() < MIN_PASSWORD {
         return Err(ApiError::invalid("new", "at least 12 characters"));
     }
     if new == current {
@@ -118,7 +112,6 @@ pub async fn change_password(
             "choose a password different from the current one",
         ));
     }
-    let new = new.to_string();
     let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&new))
         .await
         .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))??;
@@ -127,6 +120,14 @@ pub async fn change_password(
         .with_actor(&who.actor())
         .set_password_hash(who.user, &hash, false)
         .await?;
+    Ok(())
+}
+
+/// Ends the session whose cookie the request carries, if any.
+pub async fn close(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if let Some(secret) = cookie_value(headers, COOKIE) {
+        state.store.delete_session(&sha256_hex(secret)).await?;
+    }
     Ok(())
 }
 

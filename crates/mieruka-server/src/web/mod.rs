@@ -27,7 +27,12 @@
 //! handle `state.store.with_actor(&viewer.who.actor())` so the change is audited under the
 //! person, and answers [`see_other`] (or the page again, filled in, with the reason and 400).
 
-mod account;
+mod admin;
+mod admin_account;
+mod admin_audit;
+mod admin_orgs;
+mod admin_tokens;
+mod admin_users;
 mod assets;
 mod cards;
 mod charts;
@@ -74,10 +79,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/sign-out", post(session::sign_out))
         .route("/lang", post(session::switch_lang))
-        .route(
-            "/account/password",
-            get(account::password_page).post(account::change),
-        )
         .route("/static/{*file}", get(assets::serve))
         .route("/orgs", get(orgs::list))
         .route("/orgs/{org}", get(dashboard::page))
@@ -97,6 +98,7 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{org}/plans/{plan}/import",
             get(import::page).post(import::upload),
         )
+        .merge(admin::routes())
         // Outermost last: errors of the CSRF layer are rendered too.
         .layer(axum::middleware::from_fn(csrf::form_token_to_header))
         .layer(axum::middleware::from_fn(error::render_errors))
@@ -185,6 +187,7 @@ impl Viewer {
             csrf: self.who.csrf.clone().unwrap_or_default(),
             org: None,
             here: self.here.clone(),
+            admin: self.who.is_admin,
         }
     }
 
@@ -196,6 +199,7 @@ impl Viewer {
             code: org.org.slug.as_str().to_string(),
             name: org.org.name.clone(),
             section,
+            audit: admin::may_audit(&self.who, org),
         });
         c
     }
@@ -233,6 +237,8 @@ pub struct Chrome {
     pub org: Option<OrgNav>,
     /// Where the language switch returns to.
     pub here: String,
+    /// The signed-in user is an administrator (the masthead links to administration).
+    pub admin: bool,
 }
 
 /// An organisation's navigation: its code, name and the active section.
@@ -240,14 +246,18 @@ pub struct OrgNav {
     pub code: String,
     pub name: String,
     pub section: &'static str,
+    /// The viewer may read the audit log (its tab is shown).
+    pub audit: bool,
 }
 
 /// The organisation's sections, in the navigation's order: (catalogue key, path after the org).
-pub const ORG_SECTIONS: [(&str, &str); 4] = [
+pub const ORG_SECTIONS: [(&str, &str); 6] = [
     ("web_nav_dashboard", ""),
     ("web_nav_group", "/group"),
     ("web_nav_loss", "/loss"),
     ("web_nav_risks", "/risks"),
+    ("web_nav_settings", "/settings"),
+    ("web_nav_audit", "/audit"),
 ];
 
 impl Chrome {
@@ -261,6 +271,7 @@ impl Chrome {
             csrf: String::new(),
             org: None,
             here: here.to_string(),
+            admin: false,
         }
     }
 
@@ -302,6 +313,7 @@ impl Chrome {
         };
         ORG_SECTIONS
             .iter()
+            .filter(|(key, _)| *key != "web_nav_audit" || org.audit)
             .map(|(key, path)| {
                 (
                     self.t(key),

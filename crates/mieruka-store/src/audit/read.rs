@@ -1,6 +1,7 @@
 //! Reading the audit log: entries for auditors, newest first, and the verification that walks
 //! the whole chain and names the first entry that does not hold.
 
+use mieruka_domain::Date;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -28,6 +29,23 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// What [`Store::audit_search`] narrows the log to; `None` leaves a dimension open.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    /// Only entries about this organisation.
+    pub org: Option<OrgId>,
+    /// Only changes to this kind of thing (`unit`, `membership`, `plan`…).
+    pub entity: Option<String>,
+    /// Only changes recorded under this name.
+    pub actor: Option<String>,
+    /// Only entries written on or after this day (UTC).
+    pub from: Option<Date>,
+    /// Only entries written on or before this day (UTC).
+    pub to: Option<Date>,
+    /// Only entries numbered below this (paging).
+    pub before_seq: Option<i64>,
 }
 
 /// A whole chain: how many entries, and the hash of the last (note it to detect, later, that
@@ -191,6 +209,74 @@ impl Store {
         rows.iter()
             .map(|row| Ok(read_row(row)?.into_entry()))
             .collect()
+    }
+
+    /// Entries newest first, narrowed by [`AuditFilter`] (what an auditor searches by), and only
+    /// those numbered below `before_seq` when given (the previous page's last `seq`).
+    pub async fn audit_search(&self, f: &AuditFilter, limit: u32) -> Result<Vec<AuditEntry>> {
+        let mut conditions = vec!["seq < $1".to_string()];
+        let mut texts: Vec<String> = Vec::new();
+        let mut next = 3;
+        let mut condition = |sql: &str, value: String| {
+            conditions.push(sql.replace("?", &format!("${next}")));
+            texts.push(value);
+            next += 1;
+        };
+        if let Some(e) = &f.entity {
+            condition("entity = ?", e.clone());
+        }
+        if let Some(a) = &f.actor {
+            condition("actor = ?", a.clone());
+        }
+        if let Some(d) = f.from {
+            condition("at >= ?", d.to_string());
+        }
+        if let Some(d) = f.to {
+            // `at` is RFC 3339 UTC text, so the day after `to` bounds it as text too.
+            condition("at < ?", d.add_days(1).to_string());
+        }
+        if f.org.is_some() {
+            conditions.push(format!("org_id = ${next}"));
+        }
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE {} ORDER BY seq DESC LIMIT $2",
+            conditions.join(" AND ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(f.before_seq.unwrap_or(i64::MAX))
+            .bind(i64::from(limit));
+        for t in texts {
+            query = query.bind(t);
+        }
+        if let Some(o) = f.org {
+            query = query.bind(o.0);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| Ok(read_row(row)?.into_entry()))
+            .collect()
+    }
+
+    /// The names entries were recorded under and the kinds of thing they changed, each sorted
+    /// (for an auditor's filter choices); only about `org` when given.
+    pub async fn audit_vocabulary(&self, org: Option<OrgId>) -> Result<(Vec<String>, Vec<String>)> {
+        let filter = if org.is_some() {
+            "WHERE org_id = $1"
+        } else {
+            ""
+        };
+        let mut out = Vec::new();
+        for column in ["actor", "entity"] {
+            let sql = format!("SELECT DISTINCT {column} FROM audit_log {filter} ORDER BY {column}");
+            let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+            if let Some(o) = org {
+                query = query.bind(o.0);
+            }
+            out.push(query.fetch_all(self.pool()).await?);
+        }
+        let entities = out.pop().unwrap_or_default();
+        let actors = out.pop().unwrap_or_default();
+        Ok((actors, entities))
     }
 
     /// Walks the whole log in order, recomputing every hash and checking every link and number,

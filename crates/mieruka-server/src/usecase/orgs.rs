@@ -1,0 +1,156 @@
+//! Organisations and their units as the API and the administration pages change them: creating
+//! an organisation, adding a unit under a parent, and the field each domain refusal is about.
+//! Rights are checked by the callers (an administrator creates; an owner adds units).
+
+use mieruka_domain::Maturity;
+use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
+use mieruka_store::orgs::{StoredOrg, StoredUnit};
+use mieruka_store::{Store, UnitId};
+
+use crate::auth::now;
+use crate::error::ApiError;
+
+/// A new organisation, as asked for.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub code: String,
+    pub name: String,
+    pub maturity: Option<Maturity>,
+    pub fiscal_start_month: Option<u32>,
+}
+
+/// Creates an organisation (initial stage and an April fiscal year unless told otherwise).
+pub async fn create(store: &Store, o: NewOrganisation) -> Result<StoredOrg, ApiError> {
+    let org = Organisation::new(
+        &o.code,
+        &o.name,
+        o.maturity.unwrap_or(Maturity::Initial),
+        o.fiscal_start_month.unwrap_or(4),
+    )
+    .map_err(|e| organisation_error(&e))?;
+    store.create_organisation(&org, now()).await?;
+    Ok(store.organisation(org.slug.as_str()).await?)
+}
+
+/// The domain names what is wrong in words ("organisation code …", "name …", "month …").
+fn organisation_error(reason: &str) -> ApiError {
+    let field = if reason.contains("is not a valid") {
+        "code"
+    } else if reason.contains("month") {
+        "fiscal_start_month"
+    } else {
+        "name"
+    };
+    ApiError::invalid(field, reason)
+}
+
+/// A unit to add.
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    /// The parent unit's code.
+    pub parent: Option<String>,
+    pub maturity: Option<Maturity>,
+    pub facts: UnitFacts,
+}
+
+/// Adds a unit under its parent; returns it as stored.
+pub async fn add_unit(store: &Store, org: &StoredOrg, u: NewUnit) -> Result<StoredUnit, ApiError> {
+    let unit = Unit::new(&u.code, &u.name, u.kind, u.maturity, u.facts).map_err(unit_error)?;
+    let units = store.units(org.id).await?;
+    let parent = match &u.parent {
+        None => None,
+        Some(p) => Some(
+            find_unit(&units, p)
+                .ok_or_else(|| ApiError::invalid("parent", format!("there is no unit `{p}`")))?,
+        ),
+    };
+    let id = store.add_unit(org.id, parent, &unit, now()).await?;
+    store
+        .units(org.id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| ApiError::Internal("a new unit could not be read back".into()))
+}
+
+fn find_unit(units: &[StoredUnit], code: &str) -> Option<UnitId> {
+    units
+        .iter()
+        .find(|u| u.unit.code.as_str() == code)
+        .map(|u| u.id)
+}
+
+/// The field a unit's validation message is about.
+fn unit_error(reason: String) -> ApiError {
+    let field = [
+        "employees",
+        "it_staff",
+        "security_staff",
+        "annual_revenue_yen",
+        "it_budget_yen",
+        "security_budget_yen",
+    ]
+    .into_iter()
+    .find(|f| reason.starts_with(f))
+    .unwrap_or(if reason.contains("is not a valid") {
+        "code"
+    } else {
+        "name"
+    });
+    ApiError::invalid(field, reason)
+}
+
+/// Sets (or, with `None`, clears) a unit's own maturity stage; 404 when the organisation has no
+/// such unit.
+pub async fn set_unit_maturity(
+    store: &Store,
+    org: &StoredOrg,
+    code: &str,
+    maturity: Option<Maturity>,
+) -> Result<StoredUnit, ApiError> {
+    let units = store.units(org.id).await?;
+    let id = find_unit(&units, code).ok_or(ApiError::NotFound)?;
+    store.set_unit_maturity(id, maturity).await?;
+    store
+        .units(org.id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or(ApiError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_their_field() {
+        let field = |e: ApiError| match e {
+            ApiError::Invalid { field, .. } => field.unwrap(),
+            other => panic!("{other:?}"),
+        };
+        let org = |code: &str, name: &str, month| {
+            Organisation::new(code, name, Maturity::Initial, month)
+                .map_err(|e| organisation_error(&e))
+                .unwrap_err()
+        };
+        assert_eq!(field(org("Bad Code", "x", 4)), "code");
+        assert_eq!(field(org("ok", " ", 4)), "name");
+        assert_eq!(field(org("ok", "x", 13)), "fiscal_start_month");
+        let unit = |facts: UnitFacts| {
+            Unit::new("u", "x", UnitKind::Department, None, facts)
+                .map_err(unit_error)
+                .unwrap_err()
+        };
+        assert_eq!(
+            field(unit(UnitFacts {
+                security_staff: Some(-2),
+                ..UnitFacts::default()
+            })),
+            "security_staff"
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! One's own password: the page a one-time password leads to after signing in (nothing else
+//! opens until it is replaced), and where anyone changes theirs. The change goes through
+//! `usecase::session::change_password`, as `POST /api/v1/me/password` does.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::admin::{Problem, problem};
+use super::{Chrome, Viewer, WebError, render, see_other};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::usecase::session::change_password;
+
+/// The form; passwords are never sent back to the browser.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_password.html")]
+struct PasswordPage {
+    page: Chrome,
+    /// The account still has its one-time password.
+    one_time: bool,
+    problem: Option<Problem>,
+}
+
+impl PasswordPage {
+    fn invalid(&self, field: &str) -> bool {
+        self.problem
+            .as_ref()
+            .is_some_and(|p| p.field.as_deref() == Some(field))
+    }
+}
+
+fn password_page(viewer: &Viewer, problem: Option<Problem>) -> PasswordPage {
+    PasswordPage {
+        page: viewer.chrome(viewer.t("web_admin_password_title")),
+        one_time: viewer.who.must_change_password,
+        problem,
+    }
+}
+
+/// `GET /account/password`.
+pub async fn page(viewer: Viewer) -> Result<Response, WebError> {
+    render(&password_page(&viewer, None))
+}
+
+/// `POST /account/password`: changes the password and goes on to the organisations.
+pub async fn change(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let result = if form.new != form.confirm {
+        Err(ApiError::invalid("confirm", "the two new passwords differ"))
+    } else {
+        change_password(&state, &viewer.who, form.current, form.new).await
+    };
+    match result {
+        Ok(()) => Ok(see_other(viewer.htmx, "/orgs")),
+        Err(e) => {
+            let p = problem(viewer.lang, e)?;
+            let page = password_page(&viewer, Some(p));
+            Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
+        }
+    }
+}
