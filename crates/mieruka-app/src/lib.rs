@@ -9,6 +9,7 @@ pub mod loss;
 pub mod measure;
 pub mod org;
 pub mod plan;
+pub mod report;
 pub mod risks;
 pub mod simulation;
 pub mod status;

@@ -11,6 +11,7 @@ mod loss;
 mod measurements;
 mod orgs;
 mod plans;
+mod reports;
 mod risks;
 pub mod route;
 mod session;
@@ -53,6 +54,7 @@ pub fn table() -> Vec<Route> {
         loss::routes,
         simulate::routes,
         risks::routes,
+        reports::routes,
         audit::routes,
     ] {
         routes.extend(module());
