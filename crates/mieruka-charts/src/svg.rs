@@ -1,10 +1,70 @@
 //! The small pieces every chart writes with: escaping text for XML, numbers with a fixed
-//! precision (so output is deterministic), and a text-width estimate for wrapping labels
-//! without a font at hand.
+//! precision (so output is deterministic), a text-width estimate for wrapping labels without a
+//! font at hand, the colour palette, and the opening of a chart document.
+
+use std::fmt::Write as _;
 
 /// The font list every chart uses: the Japanese fonts reports are set in, then any sans-serif.
 pub(crate) const FONT_FAMILY: &str =
     "IPAexGothic, 'Noto Sans CJK JP', 'Hiragino Sans', Meiryo, sans-serif";
+
+/// The Okabe–Ito colours, told apart by people with any common colour-vision deficiency. Shapes
+/// drawn in them carry a dark outline, so they stand out from white by more than colour (the
+/// orange and the sky blue alone are below 3:1 against white).
+pub(crate) mod palette {
+    pub const BLUE: &str = "#0072B2";
+    pub const VERMILLION: &str = "#D55E00";
+    pub const GREEN: &str = "#009E73";
+    pub const ORANGE: &str = "#E69F00";
+    pub const PURPLE: &str = "#CC79A7";
+    pub const SKY: &str = "#56B4E9";
+    /// Body text: 15.9:1 on white.
+    pub const INK: &str = "#222222";
+    /// Secondary text: 7:1 on white.
+    pub const MUTED: &str = "#595959";
+    /// Outlines, axes and grid lines (not text).
+    pub const LINE: &str = "#333333";
+    pub const GRID: &str = "#d9d9d9";
+}
+
+/// Starts a chart document: the root element with its `viewBox`, `role="img"`, the `<title>`
+/// (the accessible name, so it comes first) and a `<desc>` saying in words what the chart shows,
+/// then a white background. Close it with `</svg>`.
+pub(crate) fn open(
+    svg: &mut String,
+    class: &str,
+    width: f64,
+    height: f64,
+    title: &str,
+    desc: &str,
+) {
+    let _ = writeln!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" font-family=\"{FONT_FAMILY}\" fill=\"{ink}\">",
+        w = num(width),
+        h = num(height),
+        ink = palette::INK,
+    );
+    let _ = writeln!(svg, "<title>{}</title>", escape(title));
+    if !desc.is_empty() {
+        let _ = writeln!(svg, "<desc>{}</desc>", escape(desc));
+    }
+    let _ = writeln!(
+        svg,
+        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
+}
+
+/// A `<text>` at (x, y) with extra attributes (each starting with a space), the text escaped.
+pub(crate) fn text(svg: &mut String, x: f64, y: f64, attrs: &str, s: &str) {
+    let _ = writeln!(
+        svg,
+        "<text x=\"{}\" y=\"{}\"{attrs}>{}</text>",
+        num(x),
+        num(y),
+        escape(s)
+    );
+}
 
 /// Escapes text for XML content and attribute values (`&<>"'`).
 pub fn escape(s: &str) -> String {
