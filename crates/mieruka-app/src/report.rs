@@ -34,7 +34,12 @@ fn labels(lang: Lang) -> std::collections::BTreeMap<String, String> {
     keys()
         .into_iter()
         .filter(|k| k.starts_with("report_"))
-        .map(|k| (k.trim_start_matches("report_").to_string(), tr(lang, k, &[])))
+        .map(|k| {
+            (
+                k.trim_start_matches("report_").to_string(),
+                tr(lang, k, &[]),
+            )
+        })
         .collect()
 }
 
@@ -51,7 +56,11 @@ pub fn period_label(p: &Period, start_month: u8, lang: Lang) -> String {
         (PeriodKind::FiscalYear, Lang::En) => "full year".into(),
         (PeriodKind::Custom, _) => return p.id.clone(),
     };
-    tr(lang, "report_period_label", &[("year", &year), ("part", &part)])
+    tr(
+        lang,
+        "report_period_label",
+        &[("year", &year), ("part", &part)],
+    )
 }
 
 /// The plans a report on `period` shows: every plan but drafts whose period overlaps it,
@@ -90,7 +99,10 @@ pub async fn build(
     if as_of < period.start {
         return Err(AppError::Invalid {
             field: "period".into(),
-            reason: format!("{} has not started yet (it starts on {})", period.id, period.start),
+            reason: format!(
+                "{} has not started yet (it starts on {})",
+                period.id, period.start
+            ),
         });
     }
     let plans = plans_in(store, org, period, as_of).await?;
@@ -167,13 +179,24 @@ pub async fn issue(
         Lang::En => "en",
     };
     let issued = store
-        .issue_report(org.id, &period.id, lang_code, report.data_version, &snapshot(&report), now)
+        .issue_report(
+            org.id,
+            &period.id,
+            lang_code,
+            report.data_version,
+            &snapshot(&report),
+            now,
+        )
         .await?;
     Ok((issued, report))
 }
 
 /// An issued report's view model, exactly as it was issued (its hash checked by the store).
-pub async fn issued(store: &Store, org: &StoredOrg, id: i64) -> Result<(IssuedReport, BoardReport)> {
+pub async fn issued(
+    store: &Store,
+    org: &StoredOrg,
+    id: i64,
+) -> Result<(IssuedReport, BoardReport)> {
     let (issued, snap) = store.issued_report(org.id, id).await?;
     Ok((issued, from_snapshot(&snap)?))
 }

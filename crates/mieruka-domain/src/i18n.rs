@@ -36,7 +36,9 @@ fn load() -> Result<HashMap<String, Entry>, String> {
             toml::from_str(text).map_err(|e| format!("i18n/{file}: {e}"))?;
         for (key, entry) in part {
             if all.insert(key.clone(), entry).is_some() {
-                return Err(format!("i18n/{file}: `{key}` is also defined in another file"));
+                return Err(format!(
+                    "i18n/{file}: `{key}` is also defined in another file"
+                ));
             }
         }
     }

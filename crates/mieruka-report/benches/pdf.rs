@@ -27,5 +27,9 @@ fn main() {
         times[0].as_secs_f64() * 1e3,
         times[6].as_secs_f64() * 1e3,
     );
-    assert!(first.pages >= 10, "the benchmark document has {} pages", first.pages);
+    assert!(
+        first.pages >= 10,
+        "the benchmark document has {} pages",
+        first.pages
+    );
 }

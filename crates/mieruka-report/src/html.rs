@@ -83,13 +83,23 @@ pub fn html(r: &BoardReport) -> String {
         r.data_version
     );
     // Summary.
-    let _ = write!(o, "<h2 class=\"first\">{}</h2><h3>{}</h3>", l("summary"), l("asks"));
+    let _ = write!(
+        o,
+        "<h2 class=\"first\">{}</h2><h3>{}</h3>",
+        l("summary"),
+        l("asks")
+    );
     if r.summary.asks.is_empty() {
         let _ = write!(o, "<p>{}</p>", l("no_asks"));
     } else {
         o.push_str("<ul>");
         for a in &r.summary.asks {
-            let _ = write!(o, "<li><strong>{}</strong> — {}</li>", e(&a.kind_label), e(&a.text));
+            let _ = write!(
+                o,
+                "<li><strong>{}</strong> — {}</li>",
+                e(&a.kind_label),
+                e(&a.text)
+            );
         }
         o.push_str("</ul>");
     }
@@ -131,16 +141,16 @@ pub fn html(r: &BoardReport) -> String {
         .iter()
         .map(|k| vec![k.name.clone(), k.status_label.clone(), pct(k.achievement)])
         .collect();
-    table(&mut o, &["KPI", r.label("status"), r.label("achievement")], &rows);
+    table(
+        &mut o,
+        &["KPI", r.label("status"), r.label("achievement")],
+        &rows,
+    );
     let _ = write!(o, "<h3>{}</h3>", l("trend"));
-    if !figure(&mut o, &charts, "trend") {
+    figure(&mut o, &charts, "trend");
+    if !r.summary.trend.is_empty() {
         let head: Vec<&str> = r.summary.trend.iter().map(|p| p.label.as_str()).collect();
-        let row: Vec<String> = r
-            .summary
-            .trend
-            .iter()
-            .map(|p| mieruka_domain::report::words::board_yen(p.today_yen, r.lang))
-            .collect();
+        let row: Vec<String> = r.summary.trend.iter().map(|p| p.text.clone()).collect();
         table(&mut o, &head, &[row]);
     }
     if let Some(peers) = &r.summary.peers {
@@ -184,7 +194,14 @@ fn sections(o: &mut String, r: &BoardReport, charts: &[(String, String)]) {
         .loss
         .categories
         .iter()
-        .map(|c| vec![c.label.clone(), c.now_text.clone(), c.after_text.clone(), c.drivers.join("、")])
+        .map(|c| {
+            vec![
+                c.label.clone(),
+                c.now_text.clone(),
+                c.after_text.clone(),
+                c.drivers.join("、"),
+            ]
+        })
         .collect();
     rows.push(vec![
         r.label("total").into(),
@@ -192,7 +209,16 @@ fn sections(o: &mut String, r: &BoardReport, charts: &[(String, String)]) {
         r.loss.after_text.clone(),
         String::new(),
     ]);
-    table(o, &[r.label("category"), r.label("now"), r.label("after"), r.label("drivers")], &rows);
+    table(
+        o,
+        &[
+            r.label("category"),
+            r.label("now"),
+            r.label("after"),
+            r.label("drivers"),
+        ],
+        &rows,
+    );
     if let Some(x) = &r.loss.exceedance {
         let _ = write!(o, "<h3>{}</h3>", l("exceedance"));
         figure(o, charts, "exceedance");
@@ -209,7 +235,15 @@ fn sections(o: &mut String, r: &BoardReport, charts: &[(String, String)]) {
         let _ = write!(o, "<h3>{}</h3>", e(&k.name));
         let mut rows = vec![
             vec![r.label("purpose").to_string(), k.purpose.clone()],
-            vec![r.label("target").to_string(), format!("{} ({}: {})", k.target_text, r.label("deadline"), k.deadline)],
+            vec![
+                r.label("target").to_string(),
+                format!(
+                    "{} ({}: {})",
+                    k.target_text,
+                    r.label("deadline"),
+                    k.deadline
+                ),
+            ],
             vec![
                 r.label("status").to_string(),
                 format!(
@@ -233,9 +267,25 @@ fn sections(o: &mut String, r: &BoardReport, charts: &[(String, String)]) {
             let rows: Vec<Vec<String>> = k
                 .units
                 .iter()
-                .map(|u| vec![u.name.clone(), pct(u.planned), pct(u.actual), u.status.clone()])
+                .map(|u| {
+                    vec![
+                        u.name.clone(),
+                        pct(u.planned),
+                        pct(u.actual),
+                        u.status_label.clone(),
+                    ]
+                })
                 .collect();
-            table(o, &[r.label("unit"), r.label("plan"), r.label("actual"), r.label("status")], &rows);
+            table(
+                o,
+                &[
+                    r.label("unit"),
+                    r.label("plan"),
+                    r.label("actual"),
+                    r.label("status"),
+                ],
+                &rows,
+            );
         }
     }
     let _ = write!(o, "<h2>{}</h2>", l("checklist"));
@@ -243,7 +293,11 @@ fn sections(o: &mut String, r: &BoardReport, charts: &[(String, String)]) {
         .checklist
         .iter()
         .map(|s| {
-            let mark = if s.done { r.label("done") } else { r.label("not_done") };
+            let mark = if s.done {
+                r.label("done")
+            } else {
+                r.label("not_done")
+            };
             vec![mark.to_string(), s.label.clone(), s.note.clone()]
         })
         .collect();
@@ -252,7 +306,23 @@ fn sections(o: &mut String, r: &BoardReport, charts: &[(String, String)]) {
     let rows: Vec<Vec<String>> = r
         .appendix
         .iter()
-        .map(|d| vec![d.term.clone(), d.meaning.clone(), d.formula.clone(), d.source.clone()])
+        .map(|d| {
+            vec![
+                d.term.clone(),
+                d.meaning.clone(),
+                d.formula.clone(),
+                d.source.clone(),
+            ]
+        })
         .collect();
-    table(o, &[r.label("term"), r.label("meaning"), r.label("formula"), r.label("source")], &rows);
+    table(
+        o,
+        &[
+            r.label("term"),
+            r.label("meaning"),
+            r.label("formula"),
+            r.label("source"),
+        ],
+        &rows,
+    );
 }

@@ -7,9 +7,9 @@
 //! report be rendered again exactly from its snapshot.
 
 mod charts;
+mod html;
 #[doc(hidden)]
 pub mod sample;
-mod html;
 mod xlsx;
 
 use mieruka_domain::report::model::BoardReport;
@@ -44,7 +44,9 @@ impl Format {
             "pdf" => Ok(Format::Pdf),
             "html" => Ok(Format::Html),
             "xlsx" => Ok(Format::Xlsx),
-            other => Err(format!("`{other}` is not a report format (pdf, html or xlsx)")),
+            other => Err(format!(
+                "`{other}` is not a report format (pdf, html or xlsx)"
+            )),
         }
     }
 
@@ -81,8 +83,14 @@ pub fn pdf(report: &BoardReport) -> Result<mieruka_typeset::Pdf, RenderError> {
     let job = mieruka_typeset::Job {
         template: TEMPLATE,
         inputs: vec![
-            ("data".into(), serde_json::to_string(report).expect("a report serialises")),
-            ("charts".into(), serde_json::to_string(&names).expect("names serialise")),
+            (
+                "data".into(),
+                serde_json::to_string(report).expect("a report serialises"),
+            ),
+            (
+                "charts".into(),
+                serde_json::to_string(&names).expect("names serialise"),
+            ),
         ],
         files: charts
             .iter()

@@ -18,7 +18,12 @@ pub fn sample(extra_kpis: usize) -> BoardReport {
     let labels: BTreeMap<String, String> = keys()
         .into_iter()
         .filter(|k| k.starts_with("report_"))
-        .map(|k| (k.trim_start_matches("report_").to_string(), tr(lang, k, &[])))
+        .map(|k| {
+            (
+                k.trim_start_matches("report_").to_string(),
+                tr(lang, k, &[]),
+            )
+        })
         .collect();
     let names = [
         ("1.2.2", "個人情報等の匿名化プロジェクト進捗率"),
@@ -33,7 +38,11 @@ pub fn sample(extra_kpis: usize) -> BoardReport {
             KpiView {
                 plan: i as i64 + 1,
                 kpi_id: id.into(),
-                name: if i < names.len() { name.into() } else { format!("{name}（{i}）") },
+                name: if i < names.len() {
+                    name.into()
+                } else {
+                    format!("{name}（{i}）")
+                },
                 purpose: "盗まれても本人を特定しにくくし、情報盗難時の被害額を減らす".into(),
                 reduces: vec!["① 情報盗難による金銭的被害".into()],
                 target_text: "100%".into(),
@@ -52,7 +61,8 @@ pub fn sample(extra_kpis: usize) -> BoardReport {
                         name: (*u).into(),
                         planned: Some(0.42),
                         actual: Some(0.3 + 0.1 * j as f64),
-                        status: "順調".into(),
+                        status: "on_track".into(),
+                        status_label: "順調".into(),
                     })
                     .collect(),
             }
@@ -68,7 +78,9 @@ pub fn sample(extra_kpis: usize) -> BoardReport {
         drivers: vec![names[0].1.into()],
     };
     let curve = |scale: f64| -> Vec<(f64, f64)> {
-        (1..=40).map(|i| (scale * f64::from(i) * 1e8, 0.3 / f64::from(i))).collect()
+        (1..=40)
+            .map(|i| (scale * f64::from(i) * 1e8, 0.3 / f64::from(i)))
+            .collect()
     };
     BoardReport {
         model_version: MODEL_VERSION,
@@ -105,6 +117,7 @@ pub fn sample(extra_kpis: usize) -> BoardReport {
                     date: d("2026-10-31").add_days(30 * i),
                     label: format!("{}月", 10 + i),
                     today_yen: (141.0 - 4.0 * i as f64) * 1e8,
+                    text: format!("{}億円", 141 - 4 * i),
                 })
                 .collect(),
             peers: None,

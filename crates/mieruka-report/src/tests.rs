@@ -22,7 +22,10 @@ fn the_html_is_self_contained_and_escaped() {
     assert!(h.contains("個人情報等の匿名化プロジェクト進捗率"));
     assert!(!h.contains("<script>"), "user text is escaped");
     assert!(h.contains("&lt;script&gt;"));
-    assert!(!h.contains("http://") || !h.contains("src=\"http"), "nothing fetched");
+    assert!(
+        !h.contains("http://") || !h.contains("src=\"http"),
+        "nothing fetched"
+    );
     assert!(!h.contains("<link") && !h.contains("src=\"http"));
     assert!(h.contains("<svg"), "charts inline");
 }

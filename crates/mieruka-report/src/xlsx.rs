@@ -43,7 +43,12 @@ pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
     )?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(format!("{} — {} {}", r.label("title"), r.org.name, r.period.label))
+            .set_title(format!(
+                "{} — {} {}",
+                r.label("title"),
+                r.org.name,
+                r.period.label
+            ))
             .set_author("mieruka")
             .set_creation_datetime(&created),
     );
@@ -52,8 +57,18 @@ pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
     let ws = wb.add_worksheet().set_name("KPI")?;
     header(
         ws,
-        &["plan", "kpi_id", w("KPI", "KPI"), w("期", "period"), w("目標", "target"), w("単位", "unit"),
-          w("期限", "deadline"), w("実績", "actual"), w("達成率", "achievement"), w("状況", "status")],
+        &[
+            "plan",
+            "kpi_id",
+            w("KPI", "KPI"),
+            w("期", "period"),
+            w("目標", "target"),
+            w("単位", "unit"),
+            w("期限", "deadline"),
+            w("実績", "actual"),
+            w("達成率", "achievement"),
+            w("状況", "status"),
+        ],
         &bold,
     )?;
     for (i, p) in r.data.plans.iter().enumerate() {
@@ -73,9 +88,21 @@ pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
     let ws = wb.add_worksheet().set_name(w("実績", "Measurements"))?;
     header(
         ws,
-        &["id", "plan", "kpi_id", w("部門・拠点", "unit"), w("日付", "date"), w("区分", "part"),
-          w("値", "value"), w("分子", "numerator"), w("分母", "denominator"), w("入力元", "source"),
-          w("記録者", "recorded_by"), w("記録日時", "recorded_at"), w("訂正後のid", "superseded_by")],
+        &[
+            "id",
+            "plan",
+            "kpi_id",
+            w("部門・拠点", "unit"),
+            w("日付", "date"),
+            w("区分", "part"),
+            w("値", "value"),
+            w("分子", "numerator"),
+            w("分母", "denominator"),
+            w("入力元", "source"),
+            w("記録者", "recorded_by"),
+            w("記録日時", "recorded_at"),
+            w("訂正後のid", "superseded_by"),
+        ],
         &bold,
     )?;
     for (i, m) in r.data.measurements.iter().enumerate() {
@@ -100,7 +127,13 @@ pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
     let ws = wb.add_worksheet().set_name(w("想定損失額", "Loss"))?;
     header(
         ws,
-        &[w("列", "column"), "key", w("項目", "item"), w("金額（円）", "amount (yen)"), w("計算式", "formula")],
+        &[
+            w("列", "column"),
+            "key",
+            w("項目", "item"),
+            w("金額（円）", "amount (yen)"),
+            w("計算式", "formula"),
+        ],
         &bold,
     )?;
     for (i, x) in r.data.loss.iter().enumerate() {
@@ -113,7 +146,14 @@ pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
     }
 
     let ws = wb.add_worksheet().set_name(w("推移", "Trend"))?;
-    header(ws, &[w("日付", "date"), w("想定損失額（円）", "maximum loss (yen)")], &bold)?;
+    header(
+        ws,
+        &[
+            w("日付", "date"),
+            w("想定損失額（円）", "maximum loss (yen)"),
+        ],
+        &bold,
+    )?;
     for (i, p) in r.summary.trend.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, p.date.to_string())?;

@@ -104,8 +104,7 @@ impl Store {
             .bind(scope)
             .fetch_optional(&mut *tx)
             .await?;
-        let before: Option<serde_json::Value> =
-            before.and_then(|b| serde_json::from_str(&b).ok());
+        let before: Option<serde_json::Value> = before.and_then(|b| serde_json::from_str(&b).ok());
         if before.as_ref() == Some(&after) {
             return Ok(());
         }
@@ -228,7 +227,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         let c = checklist.validate().map_err(invalid)?;
-        self.put_setting(org, Kind::Checklist, period, &c, now).await
+        self.put_setting(org, Kind::Checklist, period, &c, now)
+            .await
     }
 
     /// The checklist of `period` (every step not done when nothing was recorded).
@@ -261,7 +261,12 @@ impl Store {
         self.list_settings(org, Kind::KpiWording)
             .await?
             .into_iter()
-            .map(|(k, t)| Ok((k.clone(), decode(Kind::KpiWording, &k, &t, KpiWording::validate)?)))
+            .map(|(k, t)| {
+                Ok((
+                    k.clone(),
+                    decode(Kind::KpiWording, &k, &t, KpiWording::validate)?,
+                ))
+            })
             .collect()
     }
 

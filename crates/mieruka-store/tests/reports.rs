@@ -20,11 +20,17 @@ fn now(step: i64) -> Timestamp {
 async fn narrative(url: &DatabaseUrl) {
     let store = Store::open(url).await.unwrap().with_actor("ciso");
     let org = store
-        .create_organisation(&Organisation::new("demo", "空調メーカー", Maturity::Improving, 4).unwrap(), now(0))
+        .create_organisation(
+            &Organisation::new("demo", "空調メーカー", Maturity::Improving, 4).unwrap(),
+            now(0),
+        )
         .await
         .unwrap();
     let other = store
-        .create_organisation(&Organisation::new("other", "他社", Maturity::Initial, 4).unwrap(), now(0))
+        .create_organisation(
+            &Organisation::new("other", "他社", Maturity::Initial, 4).unwrap(),
+            now(0),
+        )
         .await
         .unwrap();
 
@@ -36,22 +42,46 @@ async fn narrative(url: &DatabaseUrl) {
 
     let story = demo::story();
     store.set_story(org, &story, now(1)).await.unwrap();
-    assert_eq!(store.story(org).await.unwrap(), Some(story.validate().unwrap()));
+    assert_eq!(
+        store.story(org).await.unwrap(),
+        Some(story.validate().unwrap())
+    );
     assert_eq!(store.story(other).await.unwrap(), None, "kept apart");
     let before = store.data_version().await.unwrap();
     store.set_story(org, &story, now(2)).await.unwrap();
-    assert_eq!(store.data_version().await.unwrap(), before, "setting the same value writes nothing");
+    assert_eq!(
+        store.data_version().await.unwrap(),
+        before,
+        "setting the same value writes nothing"
+    );
 
-    store.set_ask(org, "FY2026-Q3", &demo::ask(), now(3)).await.unwrap();
+    store
+        .set_ask(org, "FY2026-Q3", &demo::ask(), now(3))
+        .await
+        .unwrap();
     assert_eq!(store.ask(org, "FY2026-Q3").await.unwrap().items.len(), 2);
-    assert!(store.ask(org, "FY2026-Q4").await.unwrap().items.is_empty(), "per period");
-    let bad = Ask { items: vec![demo::ask().items[0].clone(); 6] };
-    let e = store.set_ask(org, "FY2026-Q3", &bad, now(4)).await.unwrap_err();
-    assert!(matches!(e, StoreError::Invalid { ref field, .. } if field == "items"), "{e}");
+    assert!(
+        store.ask(org, "FY2026-Q4").await.unwrap().items.is_empty(),
+        "per period"
+    );
+    let bad = Ask {
+        items: vec![demo::ask().items[0].clone(); 6],
+    };
+    let e = store
+        .set_ask(org, "FY2026-Q3", &bad, now(4))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Invalid { ref field, .. } if field == "items"),
+        "{e}"
+    );
 
     let mut c = Checklist::default();
     c.set(&[Step::Vision, Step::Kpis], true);
-    store.set_checklist(org, "FY2026-Q3", &c, now(5)).await.unwrap();
+    store
+        .set_checklist(org, "FY2026-Q3", &c, now(5))
+        .await
+        .unwrap();
     assert_eq!(store.checklist(org, "FY2026-Q3").await.unwrap().done(), 2);
 
     for (kpi, w) in demo::kpi_wordings() {
@@ -65,10 +95,25 @@ async fn narrative(url: &DatabaseUrl) {
         Err(StoreError::NotFound { .. })
     ));
 
-    let half = Schedule { cadence: Cadence::HalfYearly, due_days: 45 };
+    let half = Schedule {
+        cadence: Cadence::HalfYearly,
+        due_days: 45,
+    };
     store.set_schedule(org, half, now(7)).await.unwrap();
     assert_eq!(store.schedule(org).await.unwrap(), half);
-    assert!(store.set_schedule(org, Schedule { due_days: 400, ..half }, now(8)).await.is_err());
+    assert!(
+        store
+            .set_schedule(
+                org,
+                Schedule {
+                    due_days: 400,
+                    ..half
+                },
+                now(8)
+            )
+            .await
+            .is_err()
+    );
 
     let term = Term {
         term: "演習".into(),
@@ -84,32 +129,62 @@ async fn narrative(url: &DatabaseUrl) {
 
     // Every change is in the audit log under the actor's name.
     let log = store.audit_entries(Some(org), None, 100).await.unwrap();
-    for entity in ["report_story", "report_ask", "report_checklist", "report_kpi_wording", "report_schedule", "report_glossary_term"] {
-        assert!(log.iter().any(|e| e.entity == entity && e.actor == "ciso"), "{entity}");
+    for entity in [
+        "report_story",
+        "report_ask",
+        "report_checklist",
+        "report_kpi_wording",
+        "report_schedule",
+        "report_glossary_term",
+    ] {
+        assert!(
+            log.iter().any(|e| e.entity == entity && e.actor == "ciso"),
+            "{entity}"
+        );
     }
 
     // Issued reports: kept with their data version and hash, newest first; a changed snapshot
     // is refused.
     let version = store.data_version().await.unwrap();
-    let a = store.issue_report(org, "FY2026-Q2", "ja", version, "{\"a\":1}", now(10)).await.unwrap();
-    let b = store.issue_report(org, "FY2026-Q3", "en", version + 1, "{\"b\":2}", now(11)).await.unwrap();
+    let a = store
+        .issue_report(org, "FY2026-Q2", "ja", version, "{\"a\":1}", now(10))
+        .await
+        .unwrap();
+    let b = store
+        .issue_report(org, "FY2026-Q3", "en", version + 1, "{\"b\":2}", now(11))
+        .await
+        .unwrap();
     let list = store.issued_reports(org).await.unwrap();
     assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [b.id, a.id]);
     assert!(store.issued_reports(other).await.unwrap().is_empty());
     let (back, snap) = store.issued_report(org, a.id).await.unwrap();
     assert_eq!((back, snap.as_str()), (a.clone(), "{\"a\":1}"));
-    assert!(matches!(store.issued_report(other, a.id).await, Err(StoreError::NotFound { .. })));
-    assert!(store.issue_report(org, "FY2026-Q3", "fr", 1, "{}", now(12)).await.is_err());
+    assert!(matches!(
+        store.issued_report(other, a.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(
+        store
+            .issue_report(org, "FY2026-Q3", "fr", 1, "{}", now(12))
+            .await
+            .is_err()
+    );
     store.close().await;
 }
 
 async fn tampered_snapshot(url: &DatabaseUrl) {
     let store = Store::open(url).await.unwrap();
     let org = store
-        .create_organisation(&Organisation::new("demo", "空調メーカー", Maturity::Improving, 4).unwrap(), now(0))
+        .create_organisation(
+            &Organisation::new("demo", "空調メーカー", Maturity::Improving, 4).unwrap(),
+            now(0),
+        )
         .await
         .unwrap();
-    let r = store.issue_report(org, "FY2026-Q3", "ja", 1, "{\"total\":141}", now(1)).await.unwrap();
+    let r = store
+        .issue_report(org, "FY2026-Q3", "ja", 1, "{\"total\":141}", now(1))
+        .await
+        .unwrap();
     store.close().await;
     // Someone edits the snapshot in the database behind mieruka's back.
     let raw_url = match url {

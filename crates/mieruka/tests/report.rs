@@ -42,7 +42,11 @@ fn have(tool: &str) -> bool {
 
 fn tool(args: &[&str]) -> String {
     let out = Command::new(args[0]).args(&args[1..]).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -62,17 +66,38 @@ fn the_demo_report_as_pdf_says_the_summary_the_money_and_the_kpis() {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    for needle in ["要約", "経営層へのお願い", "141億円", "97億円", "戦略", "付録"]
-        .iter()
-        .chain(FIG9.iter())
+    for needle in [
+        "要約",
+        "経営層へのお願い",
+        "141億円",
+        "97億円",
+        "戦略",
+        "付録",
+    ]
+    .iter()
+    .chain(FIG9.iter())
     {
         assert!(text.contains(needle), "`{needle}` is not in the PDF's text");
     }
     let fonts = tool(&["pdffonts", pdf_s]);
     assert!(fonts.contains("IPAexGothic"), "{fonts}");
-    assert!(fonts.lines().skip(2).all(|l| l.contains(" yes ")), "fonts are embedded: {fonts}");
+    assert!(
+        fonts.lines().skip(2).all(|l| l.contains(" yes ")),
+        "fonts are embedded: {fonts}"
+    );
     let prefix = env.home().join("page");
-    tool(&["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", pdf_s, prefix.to_str().unwrap()]);
+    tool(&[
+        "pdftoppm",
+        "-png",
+        "-r",
+        "60",
+        "-f",
+        "1",
+        "-l",
+        "1",
+        pdf_s,
+        prefix.to_str().unwrap(),
+    ]);
     let png = std::fs::read_dir(env.home())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -86,12 +111,26 @@ fn the_demo_report_as_pdf_says_the_summary_the_money_and_the_kpis() {
 fn the_english_report_and_html_are_made_from_the_same_model() {
     let env = demo();
     let html = env.home().join("board.html");
-    env.ok(&["report", "--org", "demo", "--lang", "en", "-o", html.to_str().unwrap()]);
+    env.ok(&[
+        "report",
+        "--org",
+        "demo",
+        "--lang",
+        "en",
+        "-o",
+        html.to_str().unwrap(),
+    ]);
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("lang=\"en\""));
-    assert!(page.contains("¥14.1bn") && page.contains("¥9.7bn"), "money in English");
+    assert!(
+        page.contains("¥14.1bn") && page.contains("¥9.7bn"),
+        "money in English"
+    );
     assert!(page.contains("Progress of the personal-data anonymisation project"));
-    assert!(!page.contains("<script") && !page.contains("<link"), "self-contained");
+    assert!(
+        !page.contains("<script") && !page.contains("<link"),
+        "self-contained"
+    );
 }
 
 #[test]
@@ -131,14 +170,31 @@ fn the_lint_names_each_term_and_finds_the_demo_clean() {
 
     // The organisation's own term is found too; in the report, it makes the demo unclean.
     env.ok(&[
-        "report", "glossary", "add", "--org", "demo", "--term", "演習", "--category", "jargon",
-        "--ja", "訓練", "--en", "drill",
+        "report",
+        "glossary",
+        "add",
+        "--org",
+        "demo",
+        "--term",
+        "演習",
+        "--category",
+        "jargon",
+        "--ja",
+        "訓練",
+        "--en",
+        "drill",
     ]);
     let json = env.run(&["report", "lint", "--org", "demo", "--json"]);
     assert_eq!(json.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["clean"], false);
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["term"] == "演習"));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["term"] == "演習")
+    );
 }
 
 #[test]
@@ -168,7 +224,9 @@ fn the_workbook_holds_every_measurement_of_the_period() {
     let path = env.url.trim_start_matches("sqlite://").to_string();
     let expected: Vec<i64> = tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sqlx::Connection;
-        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{path}")).await.unwrap();
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
+            .await
+            .unwrap();
         sqlx::query_scalar(
             "SELECT m.id FROM measurements m JOIN plans p ON p.id = m.plan_id \
              JOIN organisations o ON o.id = p.org_id \
@@ -194,16 +252,29 @@ fn the_workbook_holds_every_measurement_of_the_period() {
         ids.push(id);
     }
     ids.sort_unstable();
-    assert_eq!(ids, expected, "every measurement of the period, and only those");
+    assert_eq!(
+        ids, expected,
+        "every measurement of the period, and only those"
+    );
     let by = superseded.expect("the corrected measurement is kept");
-    assert!(!by.is_empty(), "the corrected measurement is marked as superseded");
+    assert!(
+        !by.is_empty(),
+        "the corrected measurement is marked as superseded"
+    );
 }
 
 #[test]
 fn an_issued_report_renders_again_byte_for_byte_and_feeds_the_next() {
     let env = demo();
     let first = env.home().join("first.pdf");
-    env.ok(&["report", "--org", "demo", "--issue", "-o", first.to_str().unwrap()]);
+    env.ok(&[
+        "report",
+        "--org",
+        "demo",
+        "--issue",
+        "-o",
+        first.to_str().unwrap(),
+    ]);
     let list = env.json(&["report", "list", "--org", "demo", "--json"]);
     let issued = &list["issued"][0];
     let id = issued["id"].as_i64().unwrap();
@@ -213,13 +284,30 @@ fn an_issued_report_renders_again_byte_for_byte_and_feeds_the_next() {
     // The data changes after issuing; the issued report does not.
     env.ok(&["report", "ask", "--org", "demo", "--note", "追加の報告事項"]);
     let again = env.home().join("again.pdf");
-    env.ok(&["report", "reissue", "--org", "demo", "--id", &id.to_string(), "-o", again.to_str().unwrap()]);
-    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&again).unwrap());
+    env.ok(&[
+        "report",
+        "reissue",
+        "--org",
+        "demo",
+        "--id",
+        &id.to_string(),
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
     let now = env.home().join("now.pdf");
     env.ok(&["report", "--org", "demo", "-o", now.to_str().unwrap()]);
     assert_ne!(std::fs::read(&first).unwrap(), std::fs::read(&now).unwrap());
 
-    env.fails(&["report", "reissue", "--org", "demo", "--id", "999", "-o", "x.pdf"], "--id");
+    env.fails(
+        &[
+            "report", "reissue", "--org", "demo", "--id", "999", "-o", "x.pdf",
+        ],
+        "--id",
+    );
 }
 
 #[test]
@@ -229,13 +317,41 @@ fn the_schedule_is_quarterly_by_default_and_never_yearly() {
     assert_eq!(s["schedule"]["cadence"], "quarterly");
     assert!(s["next"]["due"].is_string());
     env.fails(
-        &["report", "schedule", "set", "--org", "demo", "--cadence", "yearly"],
+        &[
+            "report",
+            "schedule",
+            "set",
+            "--org",
+            "demo",
+            "--cadence",
+            "yearly",
+        ],
         "six months",
     );
-    let out = env.ok(&["report", "schedule", "set", "--org", "demo", "--cadence", "half_yearly", "--due-days", "45"]);
+    let out = env.ok(&[
+        "report",
+        "schedule",
+        "set",
+        "--org",
+        "demo",
+        "--cadence",
+        "half_yearly",
+        "--due-days",
+        "45",
+    ]);
     assert!(out.contains("半期ごと"), "{out}");
     env.fails(
-        &["report", "schedule", "set", "--org", "demo", "--cadence", "quarterly", "--due-days", "120"],
+        &[
+            "report",
+            "schedule",
+            "set",
+            "--org",
+            "demo",
+            "--cadence",
+            "quarterly",
+            "--due-days",
+            "120",
+        ],
         "--due-days",
     );
 }
@@ -243,10 +359,41 @@ fn the_schedule_is_quarterly_by_default_and_never_yearly() {
 #[test]
 fn bad_input_gets_one_clear_line() {
     let env = demo();
-    env.fails(&["report", "--org", "demo", "--format", "docx", "-o", "x.docx"], "--format");
+    env.fails(
+        &[
+            "report", "--org", "demo", "--format", "docx", "-o", "x.docx",
+        ],
+        "--format",
+    );
     env.fails(&["report", "--org", "demo"], "--output");
     env.fails(&["report", "--org", "nope", "-o", "x.pdf"], "nope");
-    env.fails(&["report", "--org", "demo", "--period", "FY2099-Q1", "-o", "x.pdf"], "not started");
-    env.fails(&["report", "checklist", "--org", "demo", "--done", "vision,lunch"], "lunch");
-    env.fails(&["report", "kpi-name", "--org", "demo", "--kpi", "9.9.9", "--ja", "x"], "--kpi");
+    env.fails(
+        &[
+            "report",
+            "--org",
+            "demo",
+            "--period",
+            "FY2099-Q1",
+            "-o",
+            "x.pdf",
+        ],
+        "not started",
+    );
+    env.fails(
+        &[
+            "report",
+            "checklist",
+            "--org",
+            "demo",
+            "--done",
+            "vision,lunch",
+        ],
+        "lunch",
+    );
+    env.fails(
+        &[
+            "report", "kpi-name", "--org", "demo", "--kpi", "9.9.9", "--ja", "x",
+        ],
+        "--kpi",
+    );
 }

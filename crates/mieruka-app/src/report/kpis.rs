@@ -45,7 +45,10 @@ pub(super) fn kpis(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<KpiView>
         .map(|s| {
             let c = &s.ctx.plan.content;
             let e = &s.evaluation;
-            let wording = ctx.wordings.iter().find(|(k, _)| k == s.ctx.kpi.id.as_str());
+            let wording = ctx
+                .wordings
+                .iter()
+                .find(|(k, _)| k == s.ctx.kpi.id.as_str());
             let purpose = wording
                 .and_then(|(_, w)| w.purpose.as_ref())
                 .map_or_else(|| c.purpose.text.clone(), |p| p.get(lang).to_string());
@@ -55,8 +58,16 @@ pub(super) fn kpis(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<KpiView>
                 .iter()
                 .map(|a| match unit_of(&s.ctx.kpi) {
                     "percent" => format!("{}%", a.target),
-                    "count" => l(lang, &format!("{} 人・件", a.target), &format!("{}", a.target)),
-                    "hours" => l(lang, &format!("{} 時間", a.target), &format!("{} hours", a.target)),
+                    "count" => l(
+                        lang,
+                        &format!("{} 人・件", a.target),
+                        &format!("{}", a.target),
+                    ),
+                    "hours" => l(
+                        lang,
+                        &format!("{} 時間", a.target),
+                        &format!("{} hours", a.target),
+                    ),
                     _ => format!("{}", a.target),
                 })
                 .collect::<Vec<_>>()
@@ -74,7 +85,8 @@ pub(super) fn kpis(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<KpiView>
                             .map_or_else(|| u.unit.clone(), |x| x.unit.name.clone()),
                         planned: a.and_then(|a| share(a, a.planned)),
                         actual: a.and_then(|a| share(a, a.actual)),
-                        status: u.status.label(lang).into(),
+                        status: u.status.code().into(),
+                        status_label: u.status.label(lang).into(),
                     }
                 })
                 .collect();
@@ -83,16 +95,19 @@ pub(super) fn kpis(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<KpiView>
                 kpi_id: s.ctx.kpi.id.to_string(),
                 name: ctx.kpi_name(s),
                 purpose,
-                reduces: c.purpose.reduces.iter().map(|r| r.label(lang).to_string()).collect(),
+                reduces: c
+                    .purpose
+                    .reduces
+                    .iter()
+                    .map(|r| r.label(lang).to_string())
+                    .collect(),
                 target_text,
                 deadline: c.deadline,
                 status: e.status.code().into(),
                 status_label: e.status.label(lang).into(),
                 achievement: e.achievement,
                 planned: first.and_then(|a| share(a, a.planned)),
-                forecast_text: first
-                    .and_then(|a| a.forecast_achievement)
-                    .map(percent),
+                forecast_text: first.and_then(|a| a.forecast_achievement).map(percent),
                 reduction_text: reduction(s, loss).map(|y| board_yen(y, lang)),
                 units,
             }
@@ -162,10 +177,10 @@ pub(super) fn appendix(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<Defi
             term: ctx.kpi_name(s),
             meaning: k.name.get(lang).into(),
             formula: k.formula.describe(lang),
-            source: k
-                .data_source
-                .as_ref()
-                .map_or_else(|| l(lang, "登録された実績値", "The recorded measurements"), |d| d.get(lang).into()),
+            source: k.data_source.as_ref().map_or_else(
+                || l(lang, "登録された実績値", "The recorded measurements"),
+                |d| d.get(lang).into(),
+            ),
         });
     }
     out
@@ -221,7 +236,8 @@ pub(super) async fn data(ctx: &Context<'_>, loss: Option<&LossReport>) -> Result
             });
         }
     }
-    data.measurements.sort_by_key(|m| (m.plan, m.measured_on, m.id));
+    data.measurements
+        .sort_by_key(|m| (m.plan, m.measured_on, m.id));
     if let Some(l) = loss {
         for (column, b) in [("now", &l.now), ("today", &l.today), ("after", &l.after)] {
             for f in b.categories.iter().chain(&b.indirect) {

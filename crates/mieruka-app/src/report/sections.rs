@@ -128,7 +128,11 @@ pub(super) async fn fill(ctx: &Context<'_>, r: &mut BoardReport) -> Result<()> {
         .map(|s| StatusCount {
             status: s.code().into(),
             label: s.label(lang).into(),
-            count: ctx.plans.iter().filter(|p| p.evaluation.status == *s).count(),
+            count: ctx
+                .plans
+                .iter()
+                .filter(|p| p.evaluation.status == *s)
+                .count(),
         })
         .collect();
     r.story = ctx.store.story(ctx.org.id).await?.map(|s| StoryView {
@@ -162,9 +166,17 @@ fn headlines(r: &BoardReport, steps_done: usize) -> Vec<String> {
         out.push(tr(
             lang,
             "report_headline_money",
-            &[("now", &m.now_text), ("after", &m.after_text), ("reduction", &m.reduction_text)],
+            &[
+                ("now", &m.now_text),
+                ("after", &m.after_text),
+                ("reduction", &m.reduction_text),
+            ],
         ));
-        out.push(tr(lang, "report_headline_today", &[("today", &m.today_text)]));
+        out.push(tr(
+            lang,
+            "report_headline_today",
+            &[("today", &m.today_text)],
+        ));
         if let Some(p) = &m.previous {
             out.push(tr(
                 lang,
@@ -193,7 +205,11 @@ fn headlines(r: &BoardReport, steps_done: usize) -> Vec<String> {
             ],
         ));
     }
-    out.push(tr(lang, "report_headline_checklist", &[("done", &steps_done)]));
+    out.push(tr(
+        lang,
+        "report_headline_checklist",
+        &[("done", &steps_done)],
+    ));
     out
 }
 
@@ -222,26 +238,18 @@ async fn previous(ctx: &Context<'_>, today_yen: f64) -> Result<Option<PreviousRe
     Ok(None)
 }
 
-/// Today's maximum loss at each month's end from the start of the plans' periods (at most the
-/// last twelve), and at the report's date.
+/// Today's maximum loss at the end of each of the five months before the report's date, and at
+/// the report's date: six points, whatever day of the period it is.
 async fn trend(ctx: &Context<'_>) -> Result<Vec<TrendPoint>> {
-    let start = ctx
-        .plans
-        .iter()
-        .map(|p| p.ctx.period.start)
-        .min()
-        .unwrap_or(ctx.period.start)
-        .min(ctx.period.start);
     let mut dates = Vec::new();
-    let mut d = start.end_of_month();
+    let mut d = ctx.as_of.first_of_month_plus(-5).end_of_month();
     while d < ctx.as_of {
         dates.push(d);
         d = d.add_days(1).end_of_month();
     }
     dates.push(ctx.as_of);
-    let skip = dates.len().saturating_sub(12);
     let mut out = Vec::new();
-    for d in dates.into_iter().skip(skip) {
+    for d in dates {
         if let Some(l) = loss_at(ctx, d).await? {
             out.push(TrendPoint {
                 date: d,
@@ -250,6 +258,7 @@ async fn trend(ctx: &Context<'_>) -> Result<Vec<TrendPoint>> {
                     Lang::En => format!("{}-{:02}-{:02}", d.year(), d.month(), d.day()),
                 },
                 today_yen: l.today.total_yen,
+                text: board_yen(l.today.total_yen, ctx.lang),
             });
         }
     }

@@ -3,7 +3,9 @@
 //! report asks of the board, and the five steps it has taken. Written in business words, so the
 //! demo's report passes the lint.
 
-use super::narrative::{Ask, AskItem, AskKind, BoardText, Checklist, KpiWording, Step, StepState, Story};
+use super::narrative::{
+    Ask, AskItem, AskKind, BoardText, Checklist, KpiWording, Step, StepState, Story,
+};
 
 fn t(ja: &str, en: &str) -> BoardText {
     BoardText {
@@ -41,7 +43,10 @@ pub fn kpi_wordings() -> Vec<(&'static str, KpiWording)> {
         (
             "1.2.2",
             KpiWording {
-                name: t("個人情報等の匿名化プロジェクト進捗率", "Progress of the personal-data anonymisation project"),
+                name: t(
+                    "個人情報等の匿名化プロジェクト進捗率",
+                    "Progress of the personal-data anonymisation project",
+                ),
                 purpose: Some(t(
                     "盗まれても本人を特定しにくくし、情報盗難による損失を減らす",
                     "Make stolen data hard to trace to a person, to cut the loss from data theft",
@@ -51,7 +56,10 @@ pub fn kpi_wordings() -> Vec<(&'static str, KpiWording)> {
         (
             "1.10.2",
             KpiWording {
-                name: t("主要部門のサイバー演習進捗率", "Progress of exercises in the main departments"),
+                name: t(
+                    "主要部門のサイバー演習進捗率",
+                    "Progress of exercises in the main departments",
+                ),
                 purpose: Some(t(
                     "主要部門で演習と振り返りを行い、事故で事業が止まる時間を短くする",
                     "Hold an exercise and its review in each main department, to shorten the time an incident stops the business",
@@ -61,7 +69,10 @@ pub fn kpi_wordings() -> Vec<(&'static str, KpiWording)> {
         (
             "1.4.2",
             KpiWording {
-                name: t("事故対応ができるセキュリティ部員数", "Security staff able to respond to incidents"),
+                name: t(
+                    "事故対応ができるセキュリティ部員数",
+                    "Security staff able to respond to incidents",
+                ),
                 purpose: Some(t(
                     "事故に対応できる人を育て、事業が止まる時間と対応費用を減らす",
                     "Train people who can respond to incidents, to shorten outages and lower response costs",
@@ -71,7 +82,10 @@ pub fn kpi_wordings() -> Vec<(&'static str, KpiWording)> {
         (
             "own.pc-monitoring",
             KpiWording {
-                name: t("PC端末の監視強化プロジェクト進捗率", "Progress of closer monitoring of company PCs"),
+                name: t(
+                    "PC端末の監視強化プロジェクト進捗率",
+                    "Progress of closer monitoring of company PCs",
+                ),
                 purpose: Some(t(
                     "PC端末の見守りを強め、事故の後に事業が止まる時間を短くする",
                     "Watch company PCs more closely, to shorten the time the business stops after an incident",
@@ -81,7 +95,10 @@ pub fn kpi_wordings() -> Vec<(&'static str, KpiWording)> {
         (
             "1.1.1",
             KpiWording {
-                name: t("管理できている機器の割合", "Share of company devices under management"),
+                name: t(
+                    "管理できている機器の割合",
+                    "Share of company devices under management",
+                ),
                 purpose: Some(t(
                     "管理できていない機器をなくし、被害の入口と広がりを小さくする",
                     "Leave no device unmanaged, to narrow the ways in and the spread of damage",
@@ -123,10 +140,26 @@ pub fn checklist() -> Checklist {
     Checklist {
         steps: vec![
             s(Step::Vision, true, "中期経営計画と社長メッセージで確認"),
-            s(Step::Challenges, true, "有価証券報告書の事業等のリスクから把握"),
-            s(Step::Purpose, true, "想定損失額を試算し、目的と効果を文書化"),
-            s(Step::BusinessRisk, true, "経営企画部門・リスク管理部門と事業リスクの評価に反映"),
-            s(Step::Kpis, false, "経営層の合意は済み、実績を集める仕組みを整備中"),
+            s(
+                Step::Challenges,
+                true,
+                "有価証券報告書の事業等のリスクから把握",
+            ),
+            s(
+                Step::Purpose,
+                true,
+                "想定損失額を試算し、目的と効果を文書化",
+            ),
+            s(
+                Step::BusinessRisk,
+                true,
+                "経営企画部門・リスク管理部門と事業リスクの評価に反映",
+            ),
+            s(
+                Step::Kpis,
+                false,
+                "経営層の合意は済み、実績を集める仕組みを整備中",
+            ),
         ],
     }
 }

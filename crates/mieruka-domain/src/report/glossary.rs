@@ -109,7 +109,10 @@ impl Glossary {
         let terms = file
             .term
             .iter()
-            .map(|t| t.validate().unwrap_or_else(|e| panic!("report/glossary.toml: {e}")))
+            .map(|t| {
+                t.validate()
+                    .unwrap_or_else(|e| panic!("report/glossary.toml: {e}"))
+            })
             .collect();
         Glossary { terms }
     }
@@ -135,7 +138,11 @@ impl Glossary {
         let norm: Vec<char> = normalise(text).chars().collect();
         let lower: Vec<char> = norm.iter().flat_map(|c| c.to_lowercase()).collect();
         // Lower-casing can change the length of non-ASCII letters; fall back to the text as is.
-        let hay = if lower.len() == norm.len() { &lower } else { &norm };
+        let hay = if lower.len() == norm.len() {
+            &lower
+        } else {
+            &norm
+        };
         let mut hits: Vec<(usize, usize, &Term)> = Vec::new();
         for t in &self.terms {
             for spelling in std::iter::once(&t.term).chain(&t.aliases) {

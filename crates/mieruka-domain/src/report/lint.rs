@@ -121,8 +121,14 @@ pub fn lint_report(g: &Glossary, r: &BoardReport) -> Vec<Finding> {
             Rule::TooManyKpis,
             lang,
             match lang {
-                Lang::Ja => format!("{} 件の KPI を、経営に報告する {MAX_KPIS} 件以内に絞る", r.kpis.len()),
-                Lang::En => format!("narrow the {} KPIs to at most {MAX_KPIS} for the board", r.kpis.len()),
+                Lang::Ja => format!(
+                    "{} 件の KPI を、経営に報告する {MAX_KPIS} 件以内に絞る",
+                    r.kpis.len()
+                ),
+                Lang::En => format!(
+                    "narrow the {} KPIs to at most {MAX_KPIS} for the board",
+                    r.kpis.len()
+                ),
             },
         ));
     }
@@ -178,13 +184,31 @@ mod tests {
         let terms: Vec<&str> = f.iter().filter_map(|x| x.term.as_deref()).collect();
         assert_eq!(
             terms,
-            ["EDR", "SIEM", "ブロックした攻撃", "脆弱性件数", "CVSS", "ゼロデイ", "パッチ適用", "SQLインジェクション", "WAF"]
+            [
+                "EDR",
+                "SIEM",
+                "ブロックした攻撃",
+                "脆弱性件数",
+                "CVSS",
+                "ゼロデイ",
+                "パッチ適用",
+                "SQLインジェクション",
+                "WAF"
+            ]
         );
         assert_eq!(f[0].location, "1行目");
         assert_eq!(f[3].location, "2行目");
         assert_eq!(f[0].suggestion, "PC端末の監視");
-        assert!(f[2].message.contains("攻撃の検知・ブロック件数"), "{}", f[2].message);
-        let en = lint_text(&g, "We blocked attacks: 1200 blocked attacks via the firewall.", Lang::En);
+        assert!(
+            f[2].message.contains("攻撃の検知・ブロック件数"),
+            "{}",
+            f[2].message
+        );
+        let en = lint_text(
+            &g,
+            "We blocked attacks: 1200 blocked attacks via the firewall.",
+            Lang::En,
+        );
         assert_eq!(en.len(), 3, "{en:?}");
         assert_eq!(en[2].suggestion, "protection at the network edge");
     }

@@ -116,6 +116,7 @@ pub struct TrendPoint {
     pub date: Date,
     pub label: String,
     pub today_yen: f64,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -222,7 +223,9 @@ pub struct UnitBar {
     pub name: String,
     pub planned: Option<f64>,
     pub actual: Option<f64>,
+    /// The status code (`on_track`…) and its words.
     pub status: String,
+    pub status_label: String,
 }
 
 /// One step of Fig. 6.

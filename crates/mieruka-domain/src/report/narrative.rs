@@ -35,7 +35,10 @@ impl BoardText {
     pub fn parse(field: &str, ja: &str, en: &str) -> Result<BoardText, FieldError> {
         let (ja, en) = (normalise(ja), normalise(en));
         if ja.is_empty() {
-            return Err(field_error(format!("{field}.ja"), "is empty (Japanese is required)"));
+            return Err(field_error(
+                format!("{field}.ja"),
+                "is empty (Japanese is required)",
+            ));
         }
         for (lang, s) in [("ja", &ja), ("en", &en)] {
             let n = s.chars().count();
@@ -85,7 +88,10 @@ impl Story {
         if let Some(y) = self.investment_yen
             && !(0..=10_000_000_000_000_000).contains(&y)
         {
-            return Err(field_error("investment_yen", format!("{y} is not an amount in yen")));
+            return Err(field_error(
+                "investment_yen",
+                format!("{y} is not an amount in yen"),
+            ));
         }
         Ok(Story {
             strategy: self.strategy.revalidate("strategy")?,
@@ -139,7 +145,10 @@ impl Ask {
         if self.items.len() > MAX_ASKS {
             return Err(field_error(
                 "items",
-                format!("{} items; at most {MAX_ASKS} (a board reads a short list)", self.items.len()),
+                format!(
+                    "{} items; at most {MAX_ASKS} (a board reads a short list)",
+                    self.items.len()
+                ),
             ));
         }
         let items = self
@@ -215,7 +224,11 @@ impl Checklist {
             if note.chars().count() > MAX_TEXT {
                 return Err(field_error(format!("steps.{}.note", s.step), "too long"));
             }
-            let slot = out.steps.iter_mut().find(|x| x.step == s.step).expect("every step");
+            let slot = out
+                .steps
+                .iter_mut()
+                .find(|x| x.step == s.step)
+                .expect("every step");
             slot.done = s.done;
             slot.note = note;
         }

@@ -80,7 +80,9 @@ impl Schedule {
             Cadence::Quarterly => {
                 let fy = Period::fiscal_year_of(date, start_month);
                 (1..=4)
-                    .map(|q| Period::parse(&format!("FY{fy}-Q{q}"), start_month).expect("well-formed id"))
+                    .map(|q| {
+                        Period::parse(&format!("FY{fy}-Q{q}"), start_month).expect("well-formed id")
+                    })
                     .find(|p| p.contains(date))
                     .expect("a fiscal year's quarters cover it")
             }
@@ -119,7 +121,14 @@ mod tests {
         let e = parse_cadence("yearly").unwrap_err();
         assert!(e.reason.contains("six months"), "{e}");
         assert_eq!(parse_cadence("half_yearly").unwrap(), Cadence::HalfYearly);
-        assert!(Schedule { due_days: 91, ..Schedule::default() }.validate().is_err());
+        assert!(
+            Schedule {
+                due_days: 91,
+                ..Schedule::default()
+            }
+            .validate()
+            .is_err()
+        );
     }
 
     #[test]
@@ -134,7 +143,10 @@ mod tests {
         assert_eq!(n.period.id, "FY2026-Q3");
         assert_eq!(n.due, d("2027-01-30"));
         assert!(!n.overdue);
-        let h = Schedule { cadence: Cadence::HalfYearly, due_days: 45 };
+        let h = Schedule {
+            cadence: Cadence::HalfYearly,
+            due_days: 45,
+        };
         let n = h.next(d("2027-02-01"), 4, &["FY2026-H1"]);
         assert_eq!(n.period.id, "FY2026-H2");
         assert_eq!(n.due, d("2027-05-15"));

@@ -195,7 +195,9 @@ async fn issued_list(
     let org = visible_org(&state, &who, &code).await?;
     let issued = state.store.issued_reports(org.id).await?;
     let next = report::next_due(&state.store, &org, now().date()).await?;
-    Ok(Json(json!({ "org": org.org.slug, "issued": issued, "next": next })))
+    Ok(Json(
+        json!({ "org": org.org.slug, "issued": issued, "next": next }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -216,10 +218,18 @@ async fn issued_one(
         .map_err(|_| ApiError::invalid("report", format!("`{id}` is not a report number")))?;
     let format = format_of(q.format.as_deref())?;
     let (issued, model) = report::issued(&state.store, &org, id).await?;
-    file(model, format, format!("{}-{}-{}", org.org.slug, issued.period, issued.id)).await
+    file(
+        model,
+        format,
+        format!("{}-{}-{}", org.org.slug, issued.period, issued.id),
+    )
+    .await
 }
 
-async fn schedule_json(state: &AppState, org: &mieruka_store::orgs::StoredOrg) -> Result<Value, ApiError> {
+async fn schedule_json(
+    state: &AppState,
+    org: &mieruka_store::orgs::StoredOrg,
+) -> Result<Value, ApiError> {
     let s = state.store.schedule(org.id).await?;
     let next = report::next_due(&state.store, org, now().date()).await?;
     Ok(json!({ "org": org.org.slug, "cadence": s.cadence, "due_days": s.due_days, "next": next }))
@@ -254,7 +264,8 @@ async fn set_schedule(
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
-    let cadence = parse_cadence(&body.cadence).map_err(|e| ApiError::invalid(&e.field, e.reason))?;
+    let cadence =
+        parse_cadence(&body.cadence).map_err(|e| ApiError::invalid(&e.field, e.reason))?;
     let s = Schedule {
         cadence,
         due_days: body.due_days,

@@ -59,7 +59,10 @@ impl Store {
         now: Timestamp,
     ) -> Result<IssuedReport> {
         if !matches!(lang, "ja" | "en") {
-            return Err(StoreError::invalid("lang", format!("`{lang}` is not ja or en")));
+            return Err(StoreError::invalid(
+                "lang",
+                format!("`{lang}` is not ja or en"),
+            ));
         }
         let sha256 = snapshot_hash(snapshot);
         let mut tx = self.begin_write().await?;
@@ -94,7 +97,8 @@ impl Store {
 
     /// The organisation's issued reports, newest first.
     pub async fn issued_reports(&self, org: OrgId) -> Result<Vec<IssuedReport>> {
-        let sql = format!("SELECT {COLUMNS} FROM issued_reports WHERE org_id = $1 ORDER BY id DESC");
+        let sql =
+            format!("SELECT {COLUMNS} FROM issued_reports WHERE org_id = $1 ORDER BY id DESC");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(org.0)
             .fetch_all(self.pool())
@@ -105,9 +109,8 @@ impl Store {
     /// One issued report and its snapshot, its hash checked; `NotFound` when the organisation
     /// has no report with this id.
     pub async fn issued_report(&self, org: OrgId, id: i64) -> Result<(IssuedReport, String)> {
-        let sql = format!(
-            "SELECT {COLUMNS}, snapshot FROM issued_reports WHERE org_id = $1 AND id = $2"
-        );
+        let sql =
+            format!("SELECT {COLUMNS}, snapshot FROM issued_reports WHERE org_id = $1 AND id = $2");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(org.0)
             .bind(id)
@@ -122,7 +125,8 @@ impl Store {
         if snapshot_hash(&snapshot) != issued.sha256 {
             return Err(StoreError::Corrupt {
                 what: format!("issued report {id}"),
-                reason: "its snapshot no longer matches the hash recorded when it was issued".into(),
+                reason: "its snapshot no longer matches the hash recorded when it was issued"
+                    .into(),
             });
         }
         Ok((issued, snapshot))

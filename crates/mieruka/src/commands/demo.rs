@@ -276,12 +276,7 @@ async fn load_plans(
 /// The demo's board narrative: its story and KPI names when it has none, and the ask and
 /// checklist of the quarter containing `today` when that quarter has none, so running the demo
 /// again keeps what a person changed.
-async fn load_narrative(
-    store: &Store,
-    org: OrgId,
-    today: Date,
-    now: Timestamp,
-) -> Result<()> {
+async fn load_narrative(store: &Store, org: OrgId, today: Date, now: Timestamp) -> Result<()> {
     use mieruka_domain::report::demo as narrative;
     if store.story(org).await?.is_none() {
         store.set_story(org, &narrative::story(), now).await?;
@@ -295,7 +290,9 @@ async fn load_narrative(
     let schedule = store.schedule(org).await?;
     let quarter = schedule.period_containing(today, demo::organisation().fiscal_start_month);
     if store.ask(org, &quarter.id).await?.items.is_empty() {
-        store.set_ask(org, &quarter.id, &narrative::ask(), now).await?;
+        store
+            .set_ask(org, &quarter.id, &narrative::ask(), now)
+            .await?;
     }
     if store.checklist(org, &quarter.id).await?.done() == 0 {
         store

@@ -14,7 +14,7 @@ mod measure_io;
 mod org;
 mod plan;
 mod recommend;
-mod report;
+pub mod report;
 mod report_lint;
 mod report_narrative;
 mod risks;

@@ -115,7 +115,9 @@ pub async fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
             format,
             output,
         }) => reissue(ctx, &org, id, format.as_deref(), &output).await,
-        Some(ReportCommand::Story { command }) => super::report_narrative::story(ctx, command).await,
+        Some(ReportCommand::Story { command }) => {
+            super::report_narrative::story(ctx, command).await
+        }
         Some(ReportCommand::Ask(a)) => super::report_narrative::ask(ctx, a).await,
         Some(ReportCommand::Checklist(a)) => super::report_narrative::checklist(ctx, a).await,
         Some(ReportCommand::KpiName(a)) => super::report_narrative::kpi_name(ctx, a).await,
@@ -141,7 +143,10 @@ async fn make(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         let (i, m) = report::issue(&store, &o, &period, ctx.lang, now()).await?;
         (Some(i), m)
     } else {
-        (None, report::build(&store, &o, &period, ctx.lang, today()).await?)
+        (
+            None,
+            report::build(&store, &o, &period, ctx.lang, today()).await?,
+        )
     };
     store.close().await;
     if args.json {
@@ -155,14 +160,30 @@ async fn make(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         Some(i) => eprintln!(
             "{}",
             ctx.say(
-                &format!("報告書 {} を発行しました（{}、データ版 {}）: {}", i.id, period.id, i.data_version, output.display()),
-                &format!("Issued report {} ({}, data version {}): {}", i.id, period.id, i.data_version, output.display()),
+                &format!(
+                    "報告書 {} を発行しました（{}、データ版 {}）: {}",
+                    i.id,
+                    period.id,
+                    i.data_version,
+                    output.display()
+                ),
+                &format!(
+                    "Issued report {} ({}, data version {}): {}",
+                    i.id,
+                    period.id,
+                    i.data_version,
+                    output.display()
+                ),
             )
         ),
         None => eprintln!(
             "{}",
             ctx.say(
-                &format!("{} の報告書を書き出しました: {}", period.id, output.display()),
+                &format!(
+                    "{} の報告書を書き出しました: {}",
+                    period.id,
+                    output.display()
+                ),
                 &format!("Wrote the report for {}: {}", period.id, output.display()),
             )
         ),
@@ -177,11 +198,14 @@ async fn list(ctx: &Ctx, org: &str, json: bool) -> Result<()> {
     let next = report::next_due(&store, &o, today()).await?;
     store.close().await;
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({
-            "org": o.org.slug,
-            "issued": issued,
-            "next": next,
-        }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "org": o.org.slug,
+                "issued": issued,
+                "next": next,
+            }))?
+        );
         return Ok(());
     }
     let rows: Vec<Vec<String>> = issued
@@ -199,7 +223,10 @@ async fn list(ctx: &Ctx, org: &str, json: bool) -> Result<()> {
         })
         .collect();
     if rows.is_empty() {
-        println!("{}", ctx.say("発行済みの報告書はありません", "No report has been issued"));
+        println!(
+            "{}",
+            ctx.say("発行済みの報告書はありません", "No report has been issued")
+        );
     } else {
         let head: Vec<String> = ["id", "period", "lang", "data", "by", "at", "sha256"]
             .map(String::from)
@@ -232,8 +259,20 @@ async fn reissue(
     eprintln!(
         "{}",
         ctx.say(
-            &format!("報告書 {}（{}、データ版 {}）を発行時のとおり書き出しました: {}", issued.id, issued.period, issued.data_version, output.display()),
-            &format!("Wrote report {} ({}, data version {}) as issued: {}", issued.id, issued.period, issued.data_version, output.display()),
+            &format!(
+                "報告書 {}（{}、データ版 {}）を発行時のとおり書き出しました: {}",
+                issued.id,
+                issued.period,
+                issued.data_version,
+                output.display()
+            ),
+            &format!(
+                "Wrote report {} ({}, data version {}) as issued: {}",
+                issued.id,
+                issued.period,
+                issued.data_version,
+                output.display()
+            ),
         )
     );
     Ok(())

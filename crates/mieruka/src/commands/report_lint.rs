@@ -48,7 +48,10 @@ fn print(ctx: &Ctx, findings: &[(Lang, Finding)], json: bool) -> Result<()> {
     } else if findings.is_empty() {
         println!(
             "{}",
-            ctx.say("問題は見つかりませんでした。経営層に伝わる言葉です。", "No findings: the report speaks the board's language.")
+            ctx.say(
+                "問題は見つかりませんでした。経営層に伝わる言葉です。",
+                "No findings: the report speaks the board's language."
+            )
         );
     } else {
         for (lang, f) in findings {
@@ -91,7 +94,10 @@ pub async fn run(ctx: &Ctx, args: LintArgs) -> Result<()> {
             .collect();
         return print(ctx, &findings, args.json);
     }
-    let org = args.org.as_deref().ok_or_else(|| anyhow!("--org or --file: what to check"))?;
+    let org = args
+        .org
+        .as_deref()
+        .ok_or_else(|| anyhow!("--org or --file: what to check"))?;
     let store = ctx.store().await?;
     let o = find_org(&store, org).await?;
     let period =

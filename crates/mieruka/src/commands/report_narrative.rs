@@ -152,7 +152,11 @@ pub enum ScheduleCommand {
 
 /// "Next report: FY2026-Q3, due 2027-01-30".
 pub fn next_line(ctx: &Ctx, n: &NextReport) -> String {
-    let overdue = if n.overdue { ctx.say("（期限超過）", " (overdue)") } else { String::new() };
+    let overdue = if n.overdue {
+        ctx.say("（期限超過）", " (overdue)")
+    } else {
+        String::new()
+    };
     ctx.say(
         &format!("次回の報告: {}（期限 {}）{overdue}", n.period.id, n.due),
         &format!("Next report: {}, due {}{overdue}", n.period.id, n.due),
@@ -166,7 +170,8 @@ pub async fn schedule(ctx: &Ctx, args: ScheduleArgs) -> Result<()> {
         due_days,
     }) = args.command
     {
-        let cadence = parse_cadence(&cadence).map_err(|e| anyhow!("--{}: {}", e.field, e.reason))?;
+        let cadence =
+            parse_cadence(&cadence).map_err(|e| anyhow!("--{}: {}", e.field, e.reason))?;
         let s = Schedule { cadence, due_days }
             .validate()
             .map_err(|e| anyhow!("--due-days: {}", e.reason))?;
@@ -178,7 +183,9 @@ pub async fn schedule(ctx: &Ctx, args: ScheduleArgs) -> Result<()> {
         println!("{} / {}", cadence.label(ctx.lang), next_line(ctx, &next));
         return Ok(());
     }
-    let org = args.org.ok_or_else(|| anyhow!("--org: which organisation (e.g. --org demo)"))?;
+    let org = args
+        .org
+        .ok_or_else(|| anyhow!("--org: which organisation (e.g. --org demo)"))?;
     let store = ctx.store().await?;
     let o = find_org(&store, &org).await?;
     let s = store.schedule(o.id).await?;
@@ -193,8 +200,16 @@ pub async fn schedule(ctx: &Ctx, args: ScheduleArgs) -> Result<()> {
         println!(
             "{}",
             ctx.say(
-                &format!("報告の頻度: {}（期末から {} 日以内）", s.cadence.label(ctx.lang), s.due_days),
-                &format!("Cadence: {} (due {} days after the period)", s.cadence.label(ctx.lang), s.due_days),
+                &format!(
+                    "報告の頻度: {}（期末から {} 日以内）",
+                    s.cadence.label(ctx.lang),
+                    s.due_days
+                ),
+                &format!(
+                    "Cadence: {} (due {} days after the period)",
+                    s.cadence.label(ctx.lang),
+                    s.due_days
+                ),
             )
         );
         println!("{}", next_line(ctx, &next));
@@ -225,7 +240,13 @@ pub async fn story(ctx: &Ctx, command: StoryCommand) -> Result<()> {
             let o = find_org(&store, &org).await?;
             store.set_story(o.id, &story, now()).await?;
             store.close().await;
-            println!("{}", ctx.say("戦略とセキュリティの役割を更新しました", "The strategy story is set"));
+            println!(
+                "{}",
+                ctx.say(
+                    "戦略とセキュリティの役割を更新しました",
+                    "The strategy story is set"
+                )
+            );
             Ok(())
         }
     }
@@ -243,18 +264,32 @@ pub async fn ask(ctx: &Ctx, args: AskArgs) -> Result<()> {
     if args.clear || !args.decide.is_empty() || !args.note.is_empty() {
         let mut items = Vec::new();
         for d in &args.decide {
-            items.push(AskItem { kind: AskKind::Decide, text: text("--decide", d)? });
+            items.push(AskItem {
+                kind: AskKind::Decide,
+                text: text("--decide", d)?,
+            });
         }
         for n in &args.note {
-            items.push(AskItem { kind: AskKind::Note, text: text("--note", n)? });
+            items.push(AskItem {
+                kind: AskKind::Note,
+                text: text("--note", n)?,
+            });
         }
-        let ask = Ask { items }.validate().map_err(|e| anyhow!("--decide/--note: {}", e.reason))?;
+        let ask = Ask { items }
+            .validate()
+            .map_err(|e| anyhow!("--decide/--note: {}", e.reason))?;
         store.set_ask(o.id, &period.id, &ask, now()).await?;
     }
     let ask = store.ask(o.id, &period.id).await?;
     store.close().await;
     if ask.items.is_empty() {
-        println!("{}", ctx.say(&format!("{}: 依頼事項なし", period.id), &format!("{}: nothing asked", period.id)));
+        println!(
+            "{}",
+            ctx.say(
+                &format!("{}: 依頼事項なし", period.id),
+                &format!("{}: nothing asked", period.id)
+            )
+        );
     }
     for a in &ask.items {
         println!("{}: {}", a.kind.label(ctx.lang), a.text.get(ctx.lang));
@@ -265,7 +300,11 @@ pub async fn ask(ctx: &Ctx, args: AskArgs) -> Result<()> {
 fn steps(option: &str, codes: &[String]) -> Result<Vec<Step>> {
     codes
         .iter()
-        .map(|c| c.trim().parse::<Step>().map_err(|e| anyhow!("{option}: {e}")))
+        .map(|c| {
+            c.trim()
+                .parse::<Step>()
+                .map_err(|e| anyhow!("{option}: {e}"))
+        })
         .collect()
 }
 
@@ -305,7 +344,9 @@ pub async fn checklist(ctx: &Ctx, args: ChecklistArgs) -> Result<()> {
 
 pub async fn kpi_name(ctx: &Ctx, a: KpiNameArgs) -> Result<()> {
     let purpose = match &a.purpose_ja {
-        Some(ja) => Some(BoardText::parse("--purpose", ja, &a.purpose_en).map_err(|e| anyhow!("{e}"))?),
+        Some(ja) => {
+            Some(BoardText::parse("--purpose", ja, &a.purpose_en).map_err(|e| anyhow!("{e}"))?)
+        }
         None => None,
     };
     let wording = KpiWording {
@@ -315,7 +356,11 @@ pub async fn kpi_name(ctx: &Ctx, a: KpiNameArgs) -> Result<()> {
     let store = ctx.store().await?;
     let o = find_org(&store, &a.org).await?;
     if let Err(StoreError::NotFound { .. }) = store.kpi_definition(Some(o.id), &a.kpi).await {
-        bail!("--kpi: `{}` is not a KPI of the catalogue or of {} (`mieruka catalog`)", a.kpi, a.org);
+        bail!(
+            "--kpi: `{}` is not a KPI of the catalogue or of {} (`mieruka catalog`)",
+            a.kpi,
+            a.org
+        );
     }
     store.set_kpi_wording(o.id, &a.kpi, &wording, now()).await?;
     store.close().await;
@@ -331,19 +376,46 @@ pub async fn glossary(ctx: &Ctx, command: GlossaryCommand) -> Result<()> {
             let own = store.glossary_terms(o.id).await?;
             let g = mieruka_app::report::glossary(&store, &o).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({"terms": g.terms(), "own": own}))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({"terms": g.terms(), "own": own})
+                    )?
+                );
             } else {
                 for t in g.terms() {
-                    let mark = if own.iter().any(|x| x.term == t.term) { "*" } else { " " };
-                    println!("{mark} {} [{}] → {}", t.term, t.category.label(ctx.lang), t.phrasing(ctx.lang));
+                    let mark = if own.iter().any(|x| x.term == t.term) {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    println!(
+                        "{mark} {} [{}] → {}",
+                        t.term,
+                        t.category.label(ctx.lang),
+                        t.phrasing(ctx.lang)
+                    );
                 }
             }
         }
-        GlossaryCommand::Add { org, term, category, ja, en, aliases } => {
+        GlossaryCommand::Add {
+            org,
+            term,
+            category,
+            ja,
+            en,
+            aliases,
+        } => {
             let category: Category = category.parse().map_err(|e| anyhow!("--category: {e}"))?;
-            let t = Term { term, aliases, category, ja, en }
-                .validate()
-                .map_err(|e| anyhow!("{e}"))?;
+            let t = Term {
+                term,
+                aliases,
+                category,
+                ja,
+                en,
+            }
+            .validate()
+            .map_err(|e| anyhow!("{e}"))?;
             let o = find_org(&store, &org).await?;
             store.set_glossary_term(o.id, &t, now()).await?;
             println!("{} → {}", t.term, t.phrasing(ctx.lang));
@@ -352,7 +424,9 @@ pub async fn glossary(ctx: &Ctx, command: GlossaryCommand) -> Result<()> {
             let o = find_org(&store, &org).await?;
             match store.remove_glossary_term(o.id, &term).await {
                 Err(StoreError::NotFound { .. }) => {
-                    bail!("--term: `{term}` is not one of {org}'s own terms (`mieruka report glossary list --org {org}`)")
+                    bail!(
+                        "--term: `{term}` is not one of {org}'s own terms (`mieruka report glossary list --org {org}`)"
+                    )
                 }
                 other => other?,
             }

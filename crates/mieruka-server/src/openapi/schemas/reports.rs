@@ -32,7 +32,15 @@ pub(super) fn reports(add: &mut impl FnMut(&str, Value)) {
     add(
         "IssuedReport",
         answer(
-            &["id", "period", "lang", "data_version", "sha256", "issued_by", "issued_at"],
+            &[
+                "id",
+                "period",
+                "lang",
+                "data_version",
+                "sha256",
+                "issued_by",
+                "issued_at",
+            ],
             json!({
                 "id": int(), "period": s(), "lang": one_of(&["ja", "en"]),
                 "data_version": described(int(), "The audit log's head when the report was made."),
