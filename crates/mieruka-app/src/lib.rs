@@ -11,6 +11,7 @@ pub mod measure;
 pub mod measure_file;
 pub mod org;
 pub mod plan;
+pub mod report;
 pub mod risks;
 pub mod simulation;
 pub mod status;

@@ -18,6 +18,7 @@ pub mod org;
 pub mod period;
 pub mod plan;
 pub mod recommend;
+pub mod report;
 pub mod risk;
 pub mod text;
 mod vocab;

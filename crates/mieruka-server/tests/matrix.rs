@@ -346,6 +346,48 @@ async fn run_role(run: &mut Run<'_>, s: &Seeded, store: &Store) {
     .await;
     run.check(Method::DELETE, &risk, None, manage(200)).await;
 
+    // The board report: everyone in the organisation reads and downloads it; owners issue it and
+    // set the schedule.
+    let quarter = mieruka_domain::report::schedule::Schedule::default()
+        .period_containing(seed::today(), 4)
+        .id;
+    let html = run
+        .get(
+            &format!("/api/v1/orgs/demo/reports/{quarter}?format=html"),
+            READ,
+        )
+        .await;
+    if html.status == 200 {
+        assert!(html.text.contains("<!DOCTYPE html>"), "{me}: not HTML");
+    }
+    run.get(&format!("/api/v1/orgs/demo/reports/{quarter}/lint"), READ)
+        .await;
+    let issued = run
+        .check(
+            Method::POST,
+            &format!("/api/v1/orgs/demo/reports/{quarter}/issue"),
+            None,
+            manage(201),
+        )
+        .await;
+    run.get("/api/v1/orgs/demo/issued-reports", READ).await;
+    if issued.status == 201 {
+        let id = issued.json["id"].as_i64().unwrap();
+        run.get(
+            &format!("/api/v1/orgs/demo/issued-reports/{id}?format=xlsx"),
+            READ,
+        )
+        .await;
+    }
+    run.get("/api/v1/orgs/demo/report-schedule", READ).await;
+    run.check(
+        Method::PUT,
+        "/api/v1/orgs/demo/report-schedule",
+        Some(json!({"cadence": "quarterly", "due_days": 30})),
+        manage(200),
+    )
+    .await;
+
     // The audit log, accounts, tokens.
     run.get("/api/v1/orgs/demo/audit?limit=5", AUDIT).await;
     run.get("/api/v1/audit/verify", admin_only(200)).await;

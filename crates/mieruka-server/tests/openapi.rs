@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use axum::http::Method;
-use common::seed::{self, ADMIN, sqlite_url};
+use common::seed::{self, ADMIN, sqlite_url, today};
 use common::{Client, Server, settings};
 use mieruka_store::Store;
 use serde_json::{Value, json};
@@ -107,6 +107,12 @@ async fn the_document_and_the_router_agree() {
             .replace("{code}", "r-doc")
             .replace("{username}", "exec")
             .replace("{connector}", "assets")
+            .replace(
+                "{period}",
+                &mieruka_domain::report::schedule::Schedule::default()
+                    .period_containing(today(), 4)
+                    .id,
+            )
     };
     // Deletions last, so what they remove was there for the rest.
     let mut ordered: Vec<&(String, String, Value)> = ops.iter().collect();

@@ -19,6 +19,7 @@ pub mod measurements;
 pub mod orgs;
 pub mod periods;
 pub mod plans;
+pub mod reports;
 pub mod risks;
 #[doc(hidden)]
 pub mod testing;

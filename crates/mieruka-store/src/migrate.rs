@@ -37,6 +37,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0003_access.sql"),
         postgres: include_str!("../migrations/postgres/0003_access.sql"),
     },
+    Step {
+        version: 4,
+        description: "board reports",
+        sqlite: include_str!("../migrations/sqlite/0004_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0004_reports.sql"),
+    },
 ];
 
 /// An arbitrary constant naming mieruka's migration lock on PostgreSQL.

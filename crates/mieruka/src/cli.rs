@@ -96,6 +96,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// The business-risk register and matrix (事業リスク)
     Risks(RisksArgs),
+    /// The board report (経営層への報告): PDF, HTML or Excel; its lint, schedule and narrative
+    Report(crate::commands::report::ReportArgs),
     /// Figures computed from files exported by other tools (vulnerability findings)
     Collect(crate::commands::collect::CollectArgs),
     /// The audit log: every change, who made it and when, hash-chained

@@ -155,6 +155,15 @@ fn operation(r: &Route) -> Value {
             "description": "An SVG image",
             "content": { "image/svg+xml": { "schema": { "type": "string" } } },
         }),
+        Answer::Download => json!({
+            "description": "The file, in the format asked for",
+            "content": {
+                "application/pdf": { "schema": { "type": "string", "format": "binary" } },
+                "text/html": { "schema": { "type": "string" } },
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                    { "schema": { "type": "string", "format": "binary" } },
+            },
+        }),
     };
     let error = json!({ "$ref": "#/components/responses/Error" });
     let mut responses = Map::new();

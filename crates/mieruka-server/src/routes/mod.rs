@@ -12,6 +12,7 @@ mod loss;
 mod measurements;
 mod orgs;
 mod plans;
+mod reports;
 mod risks;
 pub mod route;
 mod session;
@@ -55,6 +56,7 @@ pub fn table() -> Vec<Route> {
         loss::routes,
         simulate::routes,
         risks::routes,
+        reports::routes,
         audit::routes,
     ] {
         routes.extend(module());

@@ -62,6 +62,8 @@ pub enum Answer {
     List(&'static str),
     /// An SVG image.
     Svg,
+    /// A file to download: PDF, HTML or an Excel workbook, as the `format` parameter asks.
+    Download,
 }
 
 /// A route and its documentation.

@@ -57,6 +57,7 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
             .await?;
     }
     let risks_added = super::risks::load_demo_risks(&store, org_id, now).await?;
+    load_narrative(&store, org_id, today, now).await?;
 
     println!("{}", tr(lang, "demo_prepared", &[]));
     let version = store.applied_version().await?;
@@ -270,4 +271,33 @@ async fn load_plans(
         }
     }
     Ok((created > 0).then_some(created))
+}
+
+/// The demo's board narrative: its story and KPI names when it has none, and the ask and
+/// checklist of the quarter containing `today` when that quarter has none, so running the demo
+/// again keeps what a person changed.
+async fn load_narrative(store: &Store, org: OrgId, today: Date, now: Timestamp) -> Result<()> {
+    use mieruka_domain::report::demo as narrative;
+    if store.story(org).await?.is_none() {
+        store.set_story(org, &narrative::story(), now).await?;
+    }
+    let named = store.kpi_wordings(org).await?;
+    for (kpi, wording) in narrative::kpi_wordings() {
+        if !named.iter().any(|(k, _)| k == kpi) {
+            store.set_kpi_wording(org, kpi, &wording, now).await?;
+        }
+    }
+    let schedule = store.schedule(org).await?;
+    let quarter = schedule.period_containing(today, demo::organisation().fiscal_start_month);
+    if store.ask(org, &quarter.id).await?.items.is_empty() {
+        store
+            .set_ask(org, &quarter.id, &narrative::ask(), now)
+            .await?;
+    }
+    if store.checklist(org, &quarter.id).await?.done() == 0 {
+        store
+            .set_checklist(org, &quarter.id, &narrative::checklist(), now)
+            .await?;
+    }
+    Ok(())
 }

@@ -16,6 +16,9 @@ mod measure_io;
 mod org;
 mod plan;
 mod recommend;
+pub mod report;
+mod report_lint;
+mod report_narrative;
 mod risks;
 mod serve;
 mod simulate;
@@ -38,6 +41,14 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The Japanese or the English of a short message, by the language asked for.
+    pub fn say(&self, ja: &str, en: &str) -> String {
+        match self.lang {
+            Lang::Ja => ja.to_string(),
+            Lang::En => en.to_string(),
+        }
+    }
+
     /// Opens (creating and migrating when needed) the selected database, with the built-in
     /// catalogue loaded: a new database has it from the first command, and an upgraded binary
     /// brings its changes. Unchanged entries are only compared, not written.
@@ -117,6 +128,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Loss(args) => loss::run(&ctx, args).await,
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Risks(args) => risks::run(&ctx, args).await,
+        Command::Report(args) => report::run(&ctx, args).await,
         Command::Audit { command } => audit::run(&ctx, command).await,
         Command::Collect(args) => collect::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, args).await,

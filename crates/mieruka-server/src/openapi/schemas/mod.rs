@@ -4,6 +4,7 @@
 
 mod access;
 mod money;
+mod reports;
 mod work;
 
 use serde_json::{Map, Value, json};
@@ -124,6 +125,7 @@ pub fn all() -> Value {
     work::plans(&mut add);
     work::measurements(&mut add);
     money::money(&mut add);
+    reports::reports(&mut add);
     access::accounts(&mut add);
     Value::Object(m)
 }

@@ -1,0 +1,45 @@
+//! The renderers on the sample report: every format says the summary's figures, the PDF is
+//! Japanese A4 with its font, rendering is byte-for-byte repeatable.
+
+use super::*;
+
+#[test]
+fn the_pdf_is_repeatable_and_embeds_the_font() {
+    let r = sample::sample(0);
+    let a = pdf(&r).unwrap();
+    let b = pdf(&r).unwrap();
+    assert_eq!(a.bytes, b.bytes, "the same model gives the same PDF");
+    assert!(a.pages >= 5, "{} pages", a.pages);
+    assert!(String::from_utf8_lossy(&a.bytes).contains("IPAexGothic"));
+}
+
+#[test]
+fn the_html_is_self_contained_and_escaped() {
+    let mut r = sample::sample(0);
+    r.summary.asks[0].text = "<script>alert(1)</script>".into();
+    let h = html(&r);
+    assert!(h.contains("141億円") && h.contains("97億円"));
+    assert!(h.contains("個人情報等の匿名化プロジェクト進捗率"));
+    assert!(!h.contains("<script>"), "user text is escaped");
+    assert!(h.contains("&lt;script&gt;"));
+    assert!(
+        !h.contains("http://") || !h.contains("src=\"http"),
+        "nothing fetched"
+    );
+    assert!(!h.contains("<link") && !h.contains("src=\"http"));
+    assert!(h.contains("<svg"), "charts inline");
+}
+
+#[test]
+fn the_workbook_holds_every_measurement_marked_when_superseded() {
+    use calamine::{Reader, Xlsx};
+    let r = sample::sample(0);
+    let bytes = xlsx(&r).unwrap();
+    assert_eq!(bytes, xlsx(&r).unwrap(), "repeatable");
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("実績").unwrap();
+    let rows: Vec<_> = sheet.rows().collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][0].to_string(), "7");
+    assert_eq!(rows[1][12].to_string(), "9");
+}

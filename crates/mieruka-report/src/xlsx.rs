@@ -1,0 +1,163 @@
+//! The report's numbers as an Excel workbook, for people who work with them: the KPIs (plan,
+//! target, actual, achievement), every measurement of the period — corrected ones included and
+//! marked as superseded — the loss figures now, today and after, and the trend. Amounts are
+//! plain yen and rates plain fractions, so they can be computed with. The workbook's creation
+//! date is the report's, so the same report gives the same file.
+
+use mieruka_domain::Lang;
+use mieruka_domain::report::model::BoardReport;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+fn words(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+fn header(ws: &mut Worksheet, cols: &[&str], bold: &Format) -> Result<(), XlsxError> {
+    for (i, c) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *c, bold)?;
+        ws.set_column_width(i as u16, 16)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn opt(ws: &mut Worksheet, row: u32, col: u16, v: Option<f64>) -> Result<(), XlsxError> {
+    if let Some(v) = v {
+        ws.write_number(row, col, v)?;
+    }
+    Ok(())
+}
+
+/// The workbook's bytes.
+pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
+    let lang = r.lang;
+    let w = |ja, en| words(lang, ja, en);
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(
+        r.as_of.year() as u16,
+        r.as_of.month() as u8,
+        r.as_of.day() as u8,
+    )?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!(
+                "{} — {} {}",
+                r.label("title"),
+                r.org.name,
+                r.period.label
+            ))
+            .set_author("mieruka")
+            .set_creation_datetime(&created),
+    );
+    let bold = Format::new().set_bold();
+
+    let ws = wb.add_worksheet().set_name("KPI")?;
+    header(
+        ws,
+        &[
+            "plan",
+            "kpi_id",
+            w("KPI", "KPI"),
+            w("期", "period"),
+            w("目標", "target"),
+            w("単位", "unit"),
+            w("期限", "deadline"),
+            w("実績", "actual"),
+            w("達成率", "achievement"),
+            w("状況", "status"),
+        ],
+        &bold,
+    )?;
+    for (i, p) in r.data.plans.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_number(row, 0, p.plan as f64)?;
+        ws.write_string(row, 1, &p.kpi_id)?;
+        ws.write_string(row, 2, &p.name)?;
+        ws.write_string(row, 3, &p.period)?;
+        opt(ws, row, 4, p.target)?;
+        ws.write_string(row, 5, &p.unit_of_measure)?;
+        ws.write_string(row, 6, p.deadline.to_string())?;
+        opt(ws, row, 7, p.actual)?;
+        opt(ws, row, 8, p.achievement)?;
+        ws.write_string(row, 9, &p.status)?;
+    }
+
+    let ws = wb.add_worksheet().set_name(w("実績", "Measurements"))?;
+    header(
+        ws,
+        &[
+            "id",
+            "plan",
+            "kpi_id",
+            w("部門・拠点", "unit"),
+            w("日付", "date"),
+            w("区分", "part"),
+            w("値", "value"),
+            w("分子", "numerator"),
+            w("分母", "denominator"),
+            w("入力元", "source"),
+            w("記録者", "recorded_by"),
+            w("記録日時", "recorded_at"),
+            w("訂正後のid", "superseded_by"),
+        ],
+        &bold,
+    )?;
+    for (i, m) in r.data.measurements.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_number(row, 0, m.id as f64)?;
+        ws.write_number(row, 1, m.plan as f64)?;
+        ws.write_string(row, 2, &m.kpi_id)?;
+        ws.write_string(row, 3, &m.unit)?;
+        ws.write_string(row, 4, m.measured_on.to_string())?;
+        if let Some(p) = &m.part {
+            ws.write_string(row, 5, p)?;
+        }
+        opt(ws, row, 6, m.value)?;
+        opt(ws, row, 7, m.numerator)?;
+        opt(ws, row, 8, m.denominator)?;
+        ws.write_string(row, 9, &m.source)?;
+        ws.write_string(row, 10, &m.recorded_by)?;
+        ws.write_string(row, 11, &m.recorded_at)?;
+        opt(ws, row, 12, m.superseded_by.map(|x| x as f64))?;
+    }
+
+    let ws = wb.add_worksheet().set_name(w("想定損失額", "Loss"))?;
+    header(
+        ws,
+        &[
+            w("列", "column"),
+            "key",
+            w("項目", "item"),
+            w("金額（円）", "amount (yen)"),
+            w("計算式", "formula"),
+        ],
+        &bold,
+    )?;
+    for (i, x) in r.data.loss.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, &x.column)?;
+        ws.write_string(row, 1, &x.key)?;
+        ws.write_string(row, 2, &x.label)?;
+        ws.write_number(row, 3, x.amount_yen)?;
+        ws.write_string(row, 4, &x.formula)?;
+    }
+
+    let ws = wb.add_worksheet().set_name(w("推移", "Trend"))?;
+    header(
+        ws,
+        &[
+            w("日付", "date"),
+            w("想定損失額（円）", "maximum loss (yen)"),
+        ],
+        &bold,
+    )?;
+    for (i, p) in r.summary.trend.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, p.date.to_string())?;
+        ws.write_number(row, 1, p.today_yen.round())?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
