@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::scale::finite;
-use crate::svg::{num, open, palette, text};
+use crate::svg::{ems, num, open, palette, text};
 
 /// One KPI's months for a dashboard card.
 #[derive(Debug, Clone)]
@@ -37,6 +37,8 @@ const LEFT: f64 = 6.0;
 const RIGHT: f64 = 190.0;
 const TOP: f64 = 8.0;
 const BOTTOM: f64 = 60.0;
+/// The size of the latest actual's words.
+const LAST_SIZE: f64 = 13.0;
 
 /// The trend as a complete SVG document of 240 × 80.
 pub fn trend_svg(t: &Trend) -> String {
@@ -111,11 +113,27 @@ pub fn trend_svg(t: &Trend) -> String {
             palette::BLUE
         );
         if !t.last_text.is_empty() {
+            // Beside the dot when the words fit in the card; otherwise ending at the dot, above
+            // it (or below it when the dot is high), so a long amount such as 127億円 is never
+            // cut at the card's edge.
+            let width = ems(&t.last_text) * LAST_SIZE;
+            let (tx, ty, anchor) = if x(i) + 8.0 + width <= WIDTH - 2.0 {
+                (x(i) + 8.0, (y(v) + 4.0).clamp(TOP + 8.0, BOTTOM), "")
+            } else {
+                let ty = if y(v) - 8.0 >= TOP + LAST_SIZE - 4.0 {
+                    y(v) - 8.0
+                } else {
+                    y(v) + LAST_SIZE + 6.0
+                };
+                ((x(i) + 4.0).min(WIDTH - 2.0).max(width + 2.0), ty, " text-anchor=\"end\"")
+            };
             text(
                 &mut svg,
-                x(i) + 8.0,
-                (y(v) + 4.0).clamp(TOP + 8.0, BOTTOM),
-                " class=\"last-value\" font-size=\"13\" font-weight=\"bold\"",
+                tx,
+                ty,
+                &format!(
+                    " class=\"last-value\" font-size=\"{LAST_SIZE}\" font-weight=\"bold\"{anchor}"
+                ),
                 &t.last_text,
             );
         }

@@ -157,3 +157,37 @@ fn hostile_text_is_escaped_and_output_is_deterministic() {
     assert_eq!(check_document(&svg), HOSTILE.replace('\u{1}', ""));
     assert_eq!(svg, trend_svg(&t.clone()));
 }
+
+#[test]
+fn a_long_latest_value_stays_inside_the_card() {
+    for rising in [true, false] {
+        let actual: Vec<Option<f64>> = (0..12)
+            .map(|m| Some(if rising { 100.0 + f64::from(m) } else { 140.0 - f64::from(m) }))
+            .collect();
+        let svg = trend_svg(&Trend {
+            last_text: "127億円".into(),
+            planned: Vec::new(),
+            target: None,
+            ..trend(actual)
+        });
+        let doc = Document::parse(&svg).unwrap();
+        let label = elements(&doc, "text", "last-value")[0];
+        assert_eq!(label.text(), Some("127億円"));
+        let x = num(&label, "x");
+        let y = num(&label, "y");
+        // 3 digits at 0.6 em and 3 wide characters at 1 em, 13 px each.
+        let width = (3.0 * 0.6 + 3.0) * 13.0;
+        let (left, right) = if label.attribute("text-anchor") == Some("end") {
+            (x - width, x)
+        } else {
+            (x, x + width)
+        };
+        assert!(left >= 0.0 && right <= 240.0, "{left}..{right}: {svg}");
+        assert!(y > 13.0 && y <= 80.0, "y {y}");
+        let dot = elements(&doc, "circle", "last")[0];
+        assert!(
+            (num(&dot, "cy") - y).abs() >= 6.0,
+            "the words do not sit on the dot: {svg}"
+        );
+    }
+}

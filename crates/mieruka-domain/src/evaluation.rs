@@ -102,6 +102,24 @@ pub struct Assessment {
     pub forecast: Option<f64>,
     pub forecast_achievement: Option<f64>,
     pub trend: Vec<Reading>,
+    /// The plan's line over the period, to read the plan at any date (for charts).
+    #[serde(skip)]
+    pub plan_line: PlanLine,
+}
+
+/// The plan (計画) as a line: the baseline at the period's start, then the planned points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanLine {
+    pub start: Date,
+    pub baseline: f64,
+    pub points: Vec<(Date, f64)>,
+}
+
+impl PlanLine {
+    /// The plan's value at `date` (see [`planned_at`]).
+    pub fn at(&self, date: Date) -> f64 {
+        planned_at(date, self.start, self.baseline, &self.points)
+    }
 }
 
 /// One unit's evaluation.
@@ -339,6 +357,11 @@ impl Context<'_> {
             forecast,
             forecast_achievement: forecast.map(|f| achievement(f, target, dir)),
             trend,
+            plan_line: PlanLine {
+                start: self.period.start,
+                baseline,
+                points,
+            },
         }
     }
 }

@@ -91,7 +91,8 @@ fn month_start(d: Date, n: i32) -> Date {
 }
 
 /// The rolled-up actual month by month (the latest reading in each month), from the period's
-/// first month to the last with a reading, with the target across.
+/// first month to the last with a reading, the plan at each month's end dashed beside it, and
+/// the target across.
 pub fn trend(s: &PlanStatus, lang: Lang) -> Option<String> {
     let [whole] = s.evaluation.parts.as_slice() else {
         return None;
@@ -116,10 +117,14 @@ pub fn trend(s: &PlanStatus, lang: Lang) -> Option<String> {
                 .map(|r| r.value)
         })
         .collect();
+    let planned = months
+        .iter()
+        .map(|m| Some(whole.plan_line.at(m.end_of_month().min(last.date.max(*m)))))
+        .collect();
     Some(trend_svg(&Trend {
         title: format!("{} — {}", kpi.name.get(lang), t(lang, "web_trend")),
         actual,
-        planned: Vec::new(),
+        planned,
         target: Some(whole.target),
         last_text: value(kpi, last.value, lang),
         start_label: month(first, lang),

@@ -7,8 +7,10 @@
 //! agreement (`usecase::plans::agree`).
 //!
 //! The steps' answers travel in the form from page to page (hidden fields), so no server keeps
-//! them; only the plans are written. The strategy story and the checklist themselves are not
-//! stored yet: [`keep_story`] is the one place where they will be saved once the store has them.
+//! them until the end. Creating the plans also saves the strategy story (Fig. 7: the vision as
+//! the strategy, the challenges, the purpose as the solution, the investment) and the period's
+//! checklist with steps 1–4 done; recording the executives' agreement ticks step 5. The board
+//! report reads both. A later run of the wizard starts from the saved story.
 
 use askama::Template;
 use axum::Form;
@@ -20,6 +22,8 @@ use mieruka_app::status::resolve_period;
 use mieruka_app::{AppError, loss, risks};
 use mieruka_domain::plan::{LossCategory, PlanTarget};
 use mieruka_domain::recommend::{CountAdvice, recommend};
+use mieruka_domain::report::narrative::{BoardText, Step, Story};
+use mieruka_domain::text::Lang;
 use mieruka_domain::{Date, Formula};
 use mieruka_store::PlanId;
 use mieruka_store::orgs::StoredOrg;
@@ -37,6 +41,8 @@ struct Answers {
     vision: String,
     challenges: String,
     purpose: String,
+    /// What the measures cost (optional; the story keeps the last one written).
+    investment: String,
     reduces: Vec<String>,
     risk_reviewed: bool,
     kpis: Vec<String>,
@@ -54,6 +60,7 @@ impl Answers {
                 "vision" => a.vision = v.clone(),
                 "challenges" => a.challenges = v.clone(),
                 "purpose" => a.purpose = v.clone(),
+                "investment" => a.investment = v.clone(),
                 "reduces" => a.reduces.push(v.clone()),
                 "risk_reviewed" => a.risk_reviewed = v == "1",
                 "kpis" => a.kpis.push(v.clone()),
@@ -89,10 +96,82 @@ impl Answers {
     }
 }
 
-/// The place where the strategy story (vision, challenges, purpose) and the five-step checklist
-/// are to be saved with the plans. The store does not hold them yet, so nothing is written here;
-/// the answers stay in the wizard's pages and the plans carry the purpose.
-fn keep_story(_org: &StoredOrg, _answers: &Answers, _plans: &[PlanId]) {}
+/// The strategy story the wizard's answers make, written over `saved` in the viewer's language:
+/// in Japanese the Japanese text is replaced and a written English kept; in English the English
+/// is replaced and the Japanese kept (or, when there is none, the English stands for both, as
+/// the story needs its Japanese). Refused, naming the field, when a text is too long.
+fn story_of(
+    a: &Answers,
+    saved: Option<&Story>,
+    lang: Lang,
+) -> Result<Story, mieruka_domain::plan::FieldError> {
+    let pending = mieruka_domain::i18n::tr(lang, "web_wizard_investment_pending", &[]);
+    let text = |field: &str, typed: &str, old: Option<&BoardText>| {
+        let old = old.cloned().unwrap_or_default();
+        let typed = typed.trim();
+        match lang {
+            Lang::Ja => BoardText::parse(field, typed, &old.en),
+            Lang::En if old.ja.is_empty() => BoardText::parse(field, typed, typed),
+            Lang::En => BoardText::parse(field, &old.ja, typed),
+        }
+    };
+    let investment = match (a.investment.trim(), saved) {
+        ("", Some(s)) => s.investment.clone(),
+        ("", None) => BoardText::parse("investment", &pending, &pending)?,
+        (typed, s) => text("investment", typed, s.map(|s| &s.investment))?,
+    };
+    Ok(Story {
+        strategy: text("strategy", &a.vision, saved.map(|s| &s.strategy))?,
+        challenge: text("challenge", &a.challenges, saved.map(|s| &s.challenge))?,
+        solution: text("solution", &a.purpose, saved.map(|s| &s.solution))?,
+        investment,
+        investment_yen: saved.and_then(|s| s.investment_yen),
+    })
+}
+
+/// The answers a new run of the wizard starts from: the saved story, in the viewer's language.
+fn answers_from(story: Option<&Story>, lang: Lang) -> Answers {
+    let Some(s) = story else {
+        return Answers::default();
+    };
+    Answers {
+        vision: s.strategy.get(lang).to_string(),
+        challenges: s.challenge.get(lang).to_string(),
+        purpose: s.solution.get(lang).to_string(),
+        investment: s.investment.get(lang).to_string(),
+        ..Answers::default()
+    }
+}
+
+/// Saves the story and ticks steps 1–4 of the period's checklist, noting on step 5 the drafts
+/// that wait for the executives' agreement.
+async fn keep_story(
+    state: &AppState,
+    viewer: &Viewer,
+    org: &StoredOrg,
+    period: &str,
+    story: &Story,
+    plans: &[PlanId],
+) -> Result<(), ApiError> {
+    let store = state.store.with_actor(&viewer.who.actor());
+    let at = now();
+    store.set_story(org.id, story, at).await?;
+    let mut checklist = store.checklist(org.id, period).await?;
+    checklist.set(
+        &[Step::Vision, Step::Challenges, Step::Purpose, Step::BusinessRisk],
+        true,
+    );
+    let drafts = plans
+        .iter()
+        .map(|p| format!("#{}", p.0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(s) = checklist.steps.iter_mut().find(|s| s.step == Step::Kpis) {
+        s.note = mieruka_domain::i18n::tr(viewer.lang, "web_wizard_drafts_note", &[("plans", &drafts)]);
+    }
+    store.set_checklist(org.id, period, &checklist, at).await?;
+    Ok(())
+}
 
 /// A KPI offered at step 5.
 struct KpiChoice {
@@ -297,7 +376,9 @@ pub async fn page(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let org = owner_org(&state, &viewer, &code).await?;
-    render(&build(&state, &viewer, &org, 1, Answers::default(), None).await?)
+    let saved = state.store.story(org.id).await?;
+    let answers = answers_from(saved.as_ref(), viewer.lang);
+    render(&build(&state, &viewer, &org, 1, answers, None).await?)
 }
 
 /// `POST /orgs/{org}/wizard`: move to step `go` (or stay on `step`) carrying the answers, or,
@@ -327,9 +408,19 @@ pub async fn step(
         let page = build(&state, &viewer, &org, missing as u8 + 1, a, Some(problem)).await?;
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
     }
+    // The story is checked before anything is written, so a text too long creates nothing.
+    let saved = state.store.story(org.id).await?;
+    let story = match story_of(&a, saved.as_ref(), viewer.lang) {
+        Ok(s) => s,
+        Err(e) => {
+            let problem = format!("{}: {}", e.field, e.reason);
+            let page = build(&state, &viewer, &org, 1, a, Some(problem)).await?;
+            return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+        }
+    };
     match create(&state, &viewer, &org, &a).await {
-        Ok(created) => {
-            keep_story(&org, &a, &created);
+        Ok((period, created)) => {
+            keep_story(&state, &viewer, &org, &period, &story, &created).await?;
             done_page(&state, &viewer, &org, &created, None).await
         }
         Err(problem) => {
@@ -346,7 +437,7 @@ async fn create(
     viewer: &Viewer,
     org: &StoredOrg,
     a: &Answers,
-) -> Result<Vec<PlanId>, String> {
+) -> Result<(String, Vec<PlanId>), String> {
     let lang = viewer.lang;
     let deadline = Date::parse(a.deadline.trim()).map_err(|_| {
         format!(
@@ -420,7 +511,7 @@ async fn create(
             }
         }
     }
-    Ok(created)
+    Ok((period.id, created))
 }
 
 async fn done_page(
@@ -497,6 +588,19 @@ pub async fn agreement(
         }
         let input = AgreementInput { by: by.clone(), on };
         plans::agree(&store, &ctx, input, &viewer.who.actor()).await?;
+    }
+    // Step 5 is complete once the KPIs are agreed: tick it in the period of the plans.
+    let mut periods: Vec<String> = Vec::new();
+    for id in &ids {
+        let ctx = state.store.plan_context(*id).await?;
+        if !periods.contains(&ctx.period.id) {
+            periods.push(ctx.period.id.clone());
+        }
+    }
+    for period in periods {
+        let mut checklist = store.checklist(org.id, &period).await?;
+        checklist.set(&[Step::Kpis], true);
+        store.set_checklist(org.id, &period, &checklist, now()).await?;
     }
     Ok(see_other(viewer.htmx, &format!("/orgs/{code}")))
 }

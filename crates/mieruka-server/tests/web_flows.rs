@@ -1,0 +1,271 @@
+//! Two flows of the web UI driven as a browser without script drives them, checked against what
+//! the database then holds: the selection wizard saves the strategy story and the period's
+//! checklist with the draft plans (and the agreement ticks the last step), and a file import
+//! shows its preview and bad rows, writes nothing until confirmed, and writes only what it
+//! promised.
+
+mod admin;
+mod common;
+
+use admin::{Browser, demo_server};
+use axum::http::Method;
+use common::seed::{CONTRIBUTOR, OWNER, today};
+use common::{Reply, expect};
+use mieruka_domain::report::narrative::Step;
+use mieruka_store::{OrgId, PlanId, Store};
+
+/// The organisation's plans, as the API lists them.
+async fn plan_ids(owner: &Browser) -> Vec<i64> {
+    let r = owner.get("/api/v1/orgs/demo/plans?limit=200").await;
+    expect(&r, 200, "the plan list");
+    let items = r.json["items"].as_array().expect("items").clone();
+    items.iter().map(|p| p["id"].as_i64().unwrap()).collect()
+}
+
+fn wizard_answers<'a>(vision: &'a str, deadline: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("step", "5"),
+        ("vision", vision),
+        ("challenges", "海外工場の稼働停止が受注に響く"),
+        ("purpose", "工場を止めない備えで停止損失を減らす"),
+        ("investment", "3年間で1.2億円"),
+        ("reduces", "interruption"),
+        ("risk_reviewed", "1"),
+        ("kpis", "1.10.1"),
+        ("target_1.10.1", "100"),
+        ("units", "security"),
+        ("deadline", deadline),
+        ("create", "1"),
+    ]
+}
+
+#[tokio::test]
+async fn the_wizard_saves_the_story_and_the_checklist_and_the_agreement_ticks_step_five() {
+    let (_dir, server, url) = demo_server().await;
+    let store = Store::open(&url).await.unwrap();
+    let org: OrgId = store.organisation("demo").await.unwrap().id;
+    let owner = Browser::sign_in(server.addr, OWNER).await;
+    let before = plan_ids(&owner).await;
+    let deadline = format!("{}-03-31", today().year() + 1);
+
+    // A text longer than a report takes is refused, naming the field, and nothing is made.
+    let long = "長".repeat(2_001);
+    let r = owner
+        .post("/orgs/demo/wizard", &wizard_answers(&long, &deadline))
+        .await;
+    expect(&r, 400, "a vision too long");
+    assert!(r.text.contains("strategy.ja"), "{}", r.text);
+    assert_eq!(plan_ids(&owner).await, before, "nothing was created");
+
+    let vision = "アジアで選ばれる空調メーカーになる";
+    let r = owner
+        .post("/orgs/demo/wizard", &wizard_answers(vision, &deadline))
+        .await;
+    expect(&r, 200, "the wizard creates the drafts");
+    let after = plan_ids(&owner).await;
+    let made: Vec<i64> = after
+        .iter()
+        .copied()
+        .filter(|id| !before.contains(id))
+        .collect();
+    assert_eq!(made.len(), 1, "one draft plan: {made:?}");
+
+    let story = store.story(org).await.unwrap().expect("the story is saved");
+    assert_eq!(story.strategy.ja, vision);
+    assert_eq!(story.challenge.ja, "海外工場の稼働停止が受注に響く");
+    assert_eq!(story.solution.ja, "工場を止めない備えで停止損失を減らす");
+    assert_eq!(story.investment.ja, "3年間で1.2億円");
+
+    let ctx = store.plan_context(PlanId(made[0])).await.unwrap();
+    let period = ctx.period.id.clone();
+    let checklist = store.checklist(org, &period).await.unwrap();
+    let done: Vec<(Step, bool)> = checklist.steps.iter().map(|s| (s.step, s.done)).collect();
+    assert_eq!(
+        done,
+        vec![
+            (Step::Vision, true),
+            (Step::Challenges, true),
+            (Step::Purpose, true),
+            (Step::BusinessRisk, true),
+            (Step::Kpis, false),
+        ],
+        "steps 1–4 done, the KPIs wait for agreement"
+    );
+    let note = &checklist.steps[4].note;
+    assert!(note.contains(&format!("#{}", made[0])), "{note}");
+
+    // A new run starts from the saved story.
+    let page = owner.get("/orgs/demo/wizard").await;
+    expect(&page, 200, "the wizard again");
+    assert!(page.text.contains(vision), "the saved vision is offered");
+
+    let plan = made[0].to_string();
+    let day = today().to_string();
+    let r = owner
+        .post(
+            "/orgs/demo/wizard/agreement",
+            &[("plan", &plan), ("by", "代表取締役社長"), ("on", &day)],
+        )
+        .await;
+    expect(&r, 303, "recording the agreement");
+    let checklist = store.checklist(org, &period).await.unwrap();
+    assert_eq!(checklist.done(), 5, "{checklist:?}");
+    let agreed = store.plan_context(PlanId(made[0])).await.unwrap();
+    assert_eq!(agreed.plan.state.code(), "agreed");
+    server.stop().await;
+}
+
+/// Posts a `multipart/form-data` body: text fields, then an optional file.
+async fn multipart(
+    who: &Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Reply {
+    const B: &str = "mierukaBoundary7a1";
+    let mut body = Vec::new();
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("csrf_token", &who.csrf));
+    for (k, v) in all {
+        body.extend_from_slice(
+            format!("--{B}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, data)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{B}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{B}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={B}");
+    who.client
+        .raw(Method::POST, path, Some(&content_type), body, &[])
+        .await
+}
+
+/// The value of a hidden field of the preview's confirmation form.
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html.find(&key).unwrap_or_else(|| panic!("{name} in the page")) + key.len();
+    let end = html[at..].find('"').unwrap();
+    html[at..at + end].replace("&#x2B;", "+").replace("&#x2F;", "/").replace("&#x3D;", "=")
+}
+
+async fn readings(store: &Store, plan: PlanId) -> usize {
+    store.current_measurements(plan).await.unwrap().len()
+}
+
+#[tokio::test]
+async fn an_import_previews_its_rows_and_bad_rows_and_writes_only_when_confirmed() {
+    let (_dir, server, url) = demo_server().await;
+    let store = Store::open(&url).await.unwrap();
+    let org = store.organisation("demo").await.unwrap();
+    // The CSIRT exercise plan (KPI 1.10.2) of the current half covers manufacturing.
+    let owner = Browser::sign_in(server.addr, OWNER).await;
+    let plans = plan_ids(&owner).await;
+    let mut exercise = None;
+    for id in plans {
+        let ctx = store.plan_context(PlanId(id)).await.unwrap();
+        if ctx.kpi.id.to_string() == "1.10.2" && ctx.period.contains(today()) {
+            exercise = Some(PlanId(id));
+        }
+    }
+    let plan = exercise.expect("the demo's exercise plan");
+    assert_eq!(
+        store.plan_context(plan).await.unwrap().org.id,
+        org.id,
+        "the plan is the demo's"
+    );
+    let path = format!("/orgs/demo/plans/{}/import", plan.0);
+    let contributor = Browser::sign_in(server.addr, CONTRIBUTOR).await;
+    let page = contributor.get(&path).await;
+    expect(&page, 200, "the import page");
+    let before = readings(&store, plan).await;
+
+    let day = today().to_string();
+    let csv = format!(
+        "unit,date,actual,plan_value\nmanufacturing,{day},2,4\nmanufacturing,2026-02-30,1,4\nmanufacturing,{day},x,4\n"
+    );
+    let r = multipart(
+        &contributor,
+        &path,
+        &[("action", "preview")],
+        Some(("exercises.csv", csv.as_bytes())),
+    )
+    .await;
+    expect(&r, 200, "the preview");
+    for words in ["2026-02-30", "exercises.csv", "import-confirm-skip"] {
+        assert!(r.text.contains(words), "{words} in the preview: {}", r.text);
+    }
+    assert_eq!(
+        readings(&store, plan).await,
+        before,
+        "a preview writes nothing"
+    );
+
+    // Confirming everything is refused while bad rows remain; nothing is written.
+    let carried = [
+        ("file_name", hidden(&r.text, "file_name")),
+        ("digest", hidden(&r.text, "digest")),
+        ("file_b64", hidden(&r.text, "file_b64")),
+    ];
+    let with = |action: &'static str| {
+        let mut f: Vec<(&str, &str)> = carried.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        f.push(("action", action));
+        f
+    };
+    let r = multipart(&contributor, &path, &with("confirm"), None).await;
+    expect(&r, 200, "confirming all with bad rows");
+    assert!(r.text.contains("問題のある行があるため、何も取り込んでいません。"), "{}", r.text);
+    assert!(r.text.contains("import-confirm-skip"), "the preview again");
+    assert_eq!(readings(&store, plan).await, before, "refused: nothing written");
+
+    // A file changed after its preview is refused.
+    let mut forged: Vec<(&str, &str)> = with("confirm_skip");
+    forged.retain(|(k, _)| *k != "digest");
+    let wrong = "0".repeat(64);
+    forged.push(("digest", &wrong));
+    let r = multipart(&contributor, &path, &forged, None).await;
+    expect(&r, 400, "a digest that does not match");
+    assert_eq!(readings(&store, plan).await, before);
+
+    // Confirming the good rows only writes exactly the one good row.
+    let r = multipart(&contributor, &path, &with("confirm_skip"), None).await;
+    expect(&r, 200, "confirming the good rows");
+    assert_eq!(readings(&store, plan).await, before + 1, "{}", r.text);
+
+    // The same file again adds nothing: the row is already recorded.
+    let r = multipart(&contributor, &path, &with("confirm_skip"), None).await;
+    expect(&r, 200, "the same file again");
+    assert_eq!(readings(&store, plan).await, before + 1);
+
+    // A unit outside the contributor's subtree is a bad row, not a write.
+    let outside = format!("unit,date,actual,plan_value\nsecurity,{day},3,4\n");
+    let r = multipart(
+        &contributor,
+        &path,
+        &[("action", "preview")],
+        Some(("outside.csv", outside.as_bytes())),
+    )
+    .await;
+    expect(&r, 200, "the preview of another unit's row");
+    assert!(r.text.contains("この部門の実績を入力する権限がありません。"), "{}", r.text);
+    let r = multipart(&contributor, &path, &{
+        let mut f = vec![
+            ("file_name", hidden(&r.text, "file_name")),
+            ("digest", hidden(&r.text, "digest")),
+            ("file_b64", hidden(&r.text, "file_b64")),
+        ];
+        f.push(("action", "confirm_skip".to_string()));
+        f
+    }.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(), None).await;
+    expect(&r, 200, "confirming a file with no good row");
+    assert_eq!(readings(&store, plan).await, before + 1, "nothing outside their units");
+    server.stop().await;
+}
