@@ -125,7 +125,11 @@ pub fn trend_svg(t: &Trend) -> String {
                 } else {
                     y(v) + LAST_SIZE + 6.0
                 };
-                ((x(i) + 4.0).min(WIDTH - 2.0).max(width + 2.0), ty, " text-anchor=\"end\"")
+                (
+                    (x(i) + 4.0).min(WIDTH - 2.0).max(width + 2.0),
+                    ty,
+                    " text-anchor=\"end\"",
+                )
             };
             text(
                 &mut svg,

@@ -162,7 +162,13 @@ fn hostile_text_is_escaped_and_output_is_deterministic() {
 fn a_long_latest_value_stays_inside_the_card() {
     for rising in [true, false] {
         let actual: Vec<Option<f64>> = (0..12)
-            .map(|m| Some(if rising { 100.0 + f64::from(m) } else { 140.0 - f64::from(m) }))
+            .map(|m| {
+                Some(if rising {
+                    100.0 + f64::from(m)
+                } else {
+                    140.0 - f64::from(m)
+                })
+            })
             .collect();
         let svg = trend_svg(&Trend {
             last_text: "127億円".into(),

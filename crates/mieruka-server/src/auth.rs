@@ -16,11 +16,13 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use mieruka_domain::Timestamp;
-use mieruka_store::access::Membership;
+use mieruka_store::access::{ApiToken, Membership};
+use mieruka_store::audit::Versions;
 use mieruka_store::{OrgId, Store, UnitId, UserId};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::cache::CachedToken;
 use crate::error::ApiError;
 
 /// The session cookie's name.
@@ -105,6 +107,9 @@ pub struct Principal {
     pub lang: mieruka_domain::Lang,
     /// The session's CSRF token, which pages send back on writes (none for API tokens).
     pub csrf: Option<String>,
+    /// The database's versions as read when the request arrived: what is cached at them may be
+    /// reused for this request (see `cache.rs`).
+    pub versions: Versions,
 }
 
 impl Principal {
@@ -238,16 +243,16 @@ impl FromRequestParts<AppState> for Principal {
     ) -> Result<Self, Self::Rejection> {
         let now = now();
         let store = &state.store;
+        // Read first: what is then read or cached for this request is at least this new.
+        let versions = store.versions().await?;
+        let config = versions.config;
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         let (user, token_scopes, csrf) = if let Some(secret) = bearer {
-            let token = store
-                .api_token_by_hash(&sha256_hex(secret.trim()), now)
-                .await?
-                .ok_or(ApiError::Unauthenticated)?;
+            let token = api_token(state, &sha256_hex(secret.trim()), config, now).await?;
             if !is_safe(&parts.method) && !token.scopes.iter().any(|s| s == "write") {
                 return Err(ApiError::Forbidden("this API token may only read".into()));
             }
@@ -267,10 +272,18 @@ impl FromRequestParts<AppState> for Principal {
             }
             (session.user, None, Some(session.csrf_token))
         };
-        let creds = store
-            .credentials_by_id(user)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
+        let (creds, memberships) = match state.caches.accounts.get(&user, config) {
+            Some(account) => account,
+            None => {
+                let creds = store
+                    .credentials_by_id(user)
+                    .await?
+                    .ok_or(ApiError::Unauthenticated)?;
+                let account = (creds, store.memberships(user).await?);
+                state.caches.accounts.put(user, config, account.clone());
+                account
+            }
+        };
         if creds.disabled {
             return Err(ApiError::Unauthenticated);
         }
@@ -285,13 +298,49 @@ impl FromRequestParts<AppState> for Principal {
             user,
             username: creds.username,
             is_admin: creds.is_admin,
-            memberships: store.memberships(user).await?,
+            memberships,
             token_scopes,
             must_change_password: creds.must_change_password,
             lang: creds.lang,
             csrf,
+            versions,
         })
     }
+}
+
+/// How often a token's use is recorded at most: a write per request would queue every reader
+/// behind it.
+const TOUCH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The live (unrevoked) API token whose secret hashes to `hash`, from the cache when it holds it
+/// at the configuration version `config` (a revocation changes that version), recording its use
+/// at most once a minute.
+async fn api_token(
+    state: &AppState,
+    hash: &str,
+    config: i64,
+    now: Timestamp,
+) -> Result<ApiToken, ApiError> {
+    let key = hash.to_string();
+    if let Some(mut cached) = state.caches.tokens.get(&key, config) {
+        if cached.touched.elapsed() >= TOUCH_EVERY {
+            state.store.touch_api_token(cached.token.id, now).await?;
+            cached.touched = std::time::Instant::now();
+            state.caches.tokens.put(key, config, cached.clone());
+        }
+        return Ok(cached.token);
+    }
+    let token = state
+        .store
+        .api_token_by_hash(hash, now)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let cached = CachedToken {
+        token: token.clone(),
+        touched: std::time::Instant::now(),
+    };
+    state.caches.tokens.put(key, config, cached);
+    Ok(token)
 }
 
 /// On first start, when there is no administrator, creates `admin` with a one-time password

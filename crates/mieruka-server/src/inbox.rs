@@ -90,6 +90,11 @@ fn inbox_principal() -> Principal {
         must_change_password: false,
         lang: mieruka_domain::Lang::Ja,
         csrf: None,
+        // Not read: nothing is taken from the caches for the inbox.
+        versions: mieruka_store::audit::Versions {
+            data: -1,
+            config: -1,
+        },
     }
 }
 

@@ -48,8 +48,8 @@ pub fn served_routes() -> Vec<(String, String)> {
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
-    /// Computed answers reused while the data version is unchanged (see `cache.rs`).
-    pub views: Arc<cache::ViewCache>,
+    /// Answers and lookups reused while the database's version is unchanged (see `cache.rs`).
+    pub caches: Arc<cache::Caches>,
 }
 
 /// The whole application as a router (the tests drive it directly too): the JSON API under
@@ -105,7 +105,7 @@ pub async fn launch(
     let state = AppState {
         store,
         settings: Arc::new(settings),
-        views: Arc::default(),
+        caches: Arc::default(),
     };
     let watcher = state.settings.collect.inbox.clone().map(|dir| {
         let every = std::time::Duration::from_secs(state.settings.collect.poll_seconds);

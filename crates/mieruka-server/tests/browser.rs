@@ -262,6 +262,27 @@ impl Browser<'_> {
             .await
     }
 
+    /// Sets the window's outer size (a tablet: 768 × 1024).
+    async fn resize(&self, width: u32, height: u32) {
+        self.driver
+            .call(
+                Method::POST,
+                &self.path("/window/rect"),
+                Some(json!({"width": width, "height": height})),
+            )
+            .await;
+    }
+
+    /// How far the page is wider than the window (0: no sideways scrolling).
+    async fn overflow(&self) -> i64 {
+        self.script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+        )
+        .await
+        .as_i64()
+        .unwrap_or(i64::MAX)
+    }
+
     async fn url(&self) -> String {
         let v = self
             .driver
@@ -493,6 +514,35 @@ async fn the_pages_in_a_real_browser() {
     assert_eq!(viewer.count("#entry-form").await, 0);
     viewer.shot("13-entry-refused-viewer").await;
     viewer.quit().await;
+
+    // On a tablet held upright, every page fits its width: nothing scrolls sideways, and the
+    // keyboard reaches the first link of the content.
+    let tablet = driver.browser(&base, "tablet").await;
+    tablet.resize(768, 1024).await;
+    tablet.sign_in(OWNER).await;
+    let width = tablet.script("return window.innerWidth").await;
+    assert!(width.as_i64().unwrap_or(0) <= 800, "a tablet's width: {width}");
+    for (name, path, ready) in [
+        ("15-tablet-dashboard", "/orgs/demo".to_string(), "#open-wizard"),
+        (
+            "16-tablet-plan",
+            format!("/orgs/demo/plans/{}", seeded.exercise.0),
+            "#revisions-title",
+        ),
+        ("17-tablet-loss", "/orgs/demo/loss".to_string(), "main h1"),
+        ("18-tablet-risks", "/orgs/demo/risks".to_string(), "main h1"),
+        ("19-tablet-wizard", "/orgs/demo/wizard".to_string(), "#wizard-form"),
+    ] {
+        tablet.go(&path).await;
+        tablet.wait_for(ready).await;
+        tablet.shot(name).await;
+        assert!(
+            tablet.overflow().await <= 0,
+            "{path} scrolls sideways on a tablet by {} px",
+            tablet.overflow().await
+        );
+    }
+    tablet.quit().await;
 
     // A post from another site (the same server under another host name, so another site) is
     // refused: the session cookie is not sent cross-site, and the origin is checked.

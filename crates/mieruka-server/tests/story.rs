@@ -48,6 +48,110 @@ async fn sessions_are_shared(url: &DatabaseUrl) {
     second.close().await;
 }
 
+/// Each instance keeps who a token's sender is, their roles and the plans' contexts between
+/// requests; a change made through the other instance must reach it at the next request.
+async fn changes_reach_the_other_instance(url: &DatabaseUrl) {
+    let store = Store::open(url).await.unwrap();
+    let seeded = seed::seed(&store).await;
+    store.close().await;
+    let (first, second, a, b) = two_instances(url).await;
+    let plan = seeded.exercise.0;
+    let write =
+        |units: &str| json!({"unit": units, "date": today().to_string(), "actual": 1, "plan": 2});
+    let path = format!("/api/v1/plans/{plan}/measurements");
+
+    // The owner's token, made on B, used on A (which then keeps it).
+    let owner_b = Client::signed_in(b.addr, seed::OWNER.0, seed::OWNER.1).await;
+    let r = owner_b
+        .post(
+            "/api/v1/me/tokens",
+            json!({"name": "nightly", "scope": "write"}),
+        )
+        .await;
+    expect(&r, 201, "a token");
+    let id = r.json["id"].as_i64().unwrap();
+    let token_a = Client::with_token(a.addr, r.json["token"].as_str().unwrap());
+    for _ in 0..2 {
+        expect(
+            &token_a.get("/api/v1/orgs/demo/status").await,
+            200,
+            "read on A",
+        );
+        expect(
+            &token_a.post(&path, write("security")).await,
+            201,
+            "write on A",
+        );
+    }
+    // Revoked on B: refused on A at once.
+    expect(
+        &owner_b.delete(&format!("/api/v1/me/tokens/{id}")).await,
+        200,
+        "revoke on B",
+    );
+    expect(
+        &token_a.get("/api/v1/orgs/demo/status").await,
+        401,
+        "revoked token on A",
+    );
+    expect(
+        &token_a.post(&path, write("security")).await,
+        401,
+        "revoked token writes on A",
+    );
+
+    // A contributor writes on A; the role taken away on B ends that on A.
+    let lead_a = Client::signed_in(a.addr, seed::CONTRIBUTOR.0, seed::CONTRIBUTOR.1).await;
+    expect(
+        &lead_a.post(&path, write("manufacturing")).await,
+        201,
+        "contributor on A",
+    );
+    let admin_b = Client::signed_in(b.addr, seed::ADMIN.0, seed::ADMIN.1).await;
+    let r = admin_b
+        .delete(&format!("/api/v1/users/{}/roles/demo", seed::CONTRIBUTOR.0))
+        .await;
+    expect(&r, 200, "role revoked on B");
+    expect(
+        &lead_a.post(&path, write("manufacturing")).await,
+        404,
+        "no longer a member: the plan is not found",
+    );
+
+    // A plan's scope changed on B: A validates the next write against the new scope.
+    let owner_a = Client::signed_in(a.addr, seed::OWNER.0, seed::OWNER.1).await;
+    expect(
+        &owner_a.post(&path, write("support")).await,
+        201,
+        "support is in scope",
+    );
+    let units: Vec<Value> = first
+        .plan_context(mieruka_store::PlanId(plan))
+        .await
+        .unwrap()
+        .plan
+        .content
+        .units
+        .iter()
+        .filter(|u| u.as_str() != "support")
+        .map(|u| json!(u))
+        .collect();
+    let r = owner_b
+        .post(
+            &format!("/api/v1/plans/{plan}/revisions"),
+            json!({"units": units, "reason": "サポート部門は別の目標で管理する"}),
+        )
+        .await;
+    expect(&r, 201, "the plan revised on B");
+    let r = owner_a.post(&path, write("support")).await;
+    expect(&r, 400, "support is out of the plan's scope now");
+    assert_eq!(r.field(), Some("unit"), "{}", r.text);
+    a.stop().await;
+    b.stop().await;
+    first.close().await;
+    second.close().await;
+}
+
 fn item<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
     list["items"]
         .as_array()
@@ -369,5 +473,21 @@ async fn sessions_are_shared_between_instances_on_postgres() {
     };
     let db = FreshDatabase::create(&server).await.unwrap();
     sessions_are_shared(&db.url).await;
+    db.drop_now().await.unwrap();
+}
+
+#[tokio::test]
+async fn changes_reach_the_other_instance_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    changes_reach_the_other_instance(&seed::sqlite_url(&dir)).await;
+}
+
+#[tokio::test]
+async fn changes_reach_the_other_instance_on_postgres() {
+    let Some(server) = postgres_server("changes_reach_the_other_instance_on_postgres") else {
+        return;
+    };
+    let db = FreshDatabase::create(&server).await.unwrap();
+    changes_reach_the_other_instance(&db.url).await;
     db.drop_now().await.unwrap();
 }

@@ -152,9 +152,15 @@ async fn multipart(
 /// The value of a hidden field of the preview's confirmation form.
 fn hidden(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
-    let at = html.find(&key).unwrap_or_else(|| panic!("{name} in the page")) + key.len();
+    let at = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("{name} in the page"))
+        + key.len();
     let end = html[at..].find('"').unwrap();
-    html[at..at + end].replace("&#x2B;", "+").replace("&#x2F;", "/").replace("&#x3D;", "=")
+    html[at..at + end]
+        .replace("&#x2B;", "+")
+        .replace("&#x2F;", "/")
+        .replace("&#x3D;", "=")
 }
 
 async fn readings(store: &Store, plan: PlanId) -> usize {
@@ -222,9 +228,18 @@ async fn an_import_previews_its_rows_and_bad_rows_and_writes_only_when_confirmed
     };
     let r = multipart(&contributor, &path, &with("confirm"), None).await;
     expect(&r, 200, "confirming all with bad rows");
-    assert!(r.text.contains("問題のある行があるため、何も取り込んでいません。"), "{}", r.text);
+    assert!(
+        r.text
+            .contains("問題のある行があるため、何も取り込んでいません。"),
+        "{}",
+        r.text
+    );
     assert!(r.text.contains("import-confirm-skip"), "the preview again");
-    assert_eq!(readings(&store, plan).await, before, "refused: nothing written");
+    assert_eq!(
+        readings(&store, plan).await,
+        before,
+        "refused: nothing written"
+    );
 
     // A file changed after its preview is refused.
     let mut forged: Vec<(&str, &str)> = with("confirm_skip");
@@ -255,17 +270,35 @@ async fn an_import_previews_its_rows_and_bad_rows_and_writes_only_when_confirmed
     )
     .await;
     expect(&r, 200, "the preview of another unit's row");
-    assert!(r.text.contains("この部門の実績を入力する権限がありません。"), "{}", r.text);
-    let r = multipart(&contributor, &path, &{
-        let mut f = vec![
-            ("file_name", hidden(&r.text, "file_name")),
-            ("digest", hidden(&r.text, "digest")),
-            ("file_b64", hidden(&r.text, "file_b64")),
-        ];
-        f.push(("action", "confirm_skip".to_string()));
-        f
-    }.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(), None).await;
+    assert!(
+        r.text
+            .contains("この部門の実績を入力する権限がありません。"),
+        "{}",
+        r.text
+    );
+    let r = multipart(
+        &contributor,
+        &path,
+        &{
+            let mut f = vec![
+                ("file_name", hidden(&r.text, "file_name")),
+                ("digest", hidden(&r.text, "digest")),
+                ("file_b64", hidden(&r.text, "file_b64")),
+            ];
+            f.push(("action", "confirm_skip".to_string()));
+            f
+        }
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect::<Vec<_>>(),
+        None,
+    )
+    .await;
     expect(&r, 200, "confirming a file with no good row");
-    assert_eq!(readings(&store, plan).await, before + 1, "nothing outside their units");
+    assert_eq!(
+        readings(&store, plan).await,
+        before + 1,
+        "nothing outside their units"
+    );
     server.stop().await;
 }

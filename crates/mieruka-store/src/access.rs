@@ -423,13 +423,19 @@ impl Store {
             .as_deref()
             .is_none_or(|last| last < stale.as_str())
         {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now.to_string())
-                .bind(t.id)
-                .execute(self.pool())
-                .await?;
+            self.touch_api_token(t.id, now).await?;
         }
         Ok(Some(t))
+    }
+
+    /// Records that token `id` was used at `now` (bookkeeping, not a change: not audited).
+    pub async fn touch_api_token(&self, id: i64, now: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now.to_string())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     pub async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>> {

@@ -59,7 +59,9 @@ use sqlx::Row;
 use crate::ids::OrgId;
 use crate::{Backend, Result, Store};
 
-pub use read::{AuditBreak, AuditEntry, AuditFilter, AuditProblem, AuditReport, VerifyError};
+pub use read::{
+    AuditBreak, AuditEntry, AuditFilter, AuditProblem, AuditReport, VerifyError, Versions,
+};
 pub(crate) use write::{Batcher, WriteTx};
 
 /// The previous hash of the first entry.
@@ -251,8 +253,18 @@ async fn append(tx: &mut WriteTx, backend: Backend, actor: &str, changes: &[Chan
         .await?;
         prev = hash;
     }
+    if changes.iter().any(|c| c.entity != MEASUREMENT) {
+        sqlx::query("UPDATE config_version SET seq = $1 WHERE id = 1")
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
+
+/// The entity name of measurement changes: the only changes that leave the configuration
+/// version (`Store::versions`) as it was.
+const MEASUREMENT: &str = "measurement";
 
 impl Store {
     /// Begins a transaction that will write. On SQLite it takes the write lock at once (see the

@@ -231,6 +231,7 @@ fn stored_record(m: &StoredMeasurement) -> serde_json::Value {
 struct Inserted {
     id: MeasurementId,
     org: OrgId,
+    unit_code: String,
     record: serde_json::Value,
 }
 
@@ -319,6 +320,7 @@ async fn insert(
         id: MeasurementId(id),
         org,
         record: audit_record(m, &unit_code, supersedes),
+        unit_code,
     })
 }
 
@@ -340,10 +342,35 @@ impl Store {
         m: &NewMeasurement,
         now: Timestamp,
     ) -> Result<MeasurementId> {
+        Ok(self.record_measurement(m, now).await?.id)
+    }
+
+    /// Records a measurement and returns it as stored (what [`Store::measurement`] would read
+    /// back, without reading it back).
+    pub async fn record_measurement(
+        &self,
+        m: &NewMeasurement,
+        now: Timestamp,
+    ) -> Result<StoredMeasurement> {
+        let at = now.to_string();
         let mut tx = self.begin_write().await?;
-        let added = insert(&mut tx, m, None, &now.to_string()).await?;
+        let added = insert(&mut tx, m, None, &at).await?;
         self.commit_audited(tx, &[added.created()]).await?;
-        Ok(added.id)
+        Ok(StoredMeasurement {
+            id: added.id,
+            plan: m.plan,
+            unit: m.unit,
+            unit_code: added.unit_code,
+            measured_on: m.measured_on,
+            part: m.part.clone(),
+            value: m.value,
+            source: m.source,
+            evidence: m.evidence.clone(),
+            recorded_by: m.recorded_by.trim().to_string(),
+            recorded_at: at,
+            supersedes: None,
+            superseded_by: None,
+        })
     }
 
     /// Records a batch in one transaction: all rows or none. Rows whose import key is already

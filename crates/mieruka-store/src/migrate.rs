@@ -43,6 +43,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0004_reports.sql"),
         postgres: include_str!("../migrations/postgres/0004_reports.sql"),
     },
+    Step {
+        version: 5,
+        description: "configuration version",
+        sqlite: include_str!("../migrations/sqlite/0005_config_version.sql"),
+        postgres: include_str!("../migrations/postgres/0005_config_version.sql"),
+    },
 ];
 
 /// An arbitrary constant naming mieruka's migration lock on PostgreSQL.

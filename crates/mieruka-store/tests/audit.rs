@@ -162,7 +162,13 @@ async fn recorded(url: &DatabaseUrl) {
         .revise_plan(plan, &revised, "前倒し", "ciso", now(6))
         .await
         .unwrap();
+    let before_state = store.versions().await.unwrap();
     store.set_plan_state(plan, PlanState::Agreed).await.unwrap();
+    let after_state = store.versions().await.unwrap();
+    assert!(
+        after_state.config > before_state.config && after_state.config == after_state.data,
+        "a plan's change moves the configuration version: {before_state:?} → {after_state:?}"
+    );
     let log = since(&store, 6).await;
     let p = format!("plan {plan}");
     let keys: Vec<_> = log.iter().map(summary).collect();
@@ -192,7 +198,16 @@ async fn recorded(url: &DatabaseUrl) {
         recorded_by: "ciso".into(),
         import_key: key.map(str::to_string),
     };
-    let first = store.add_measurement(&m(40.0, None), now(7)).await.unwrap();
+    let recorded = store
+        .record_measurement(&m(40.0, None), now(7))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.measurement(recorded.id).await.unwrap().as_ref(),
+        Some(&recorded),
+        "what is returned is what is stored"
+    );
+    let first = recorded.id;
     let fixed = store
         .correct_measurement(first, &m(45.0, None), now(8))
         .await
@@ -204,6 +219,17 @@ async fn recorded(url: &DatabaseUrl) {
     assert!(store.add_measurements(&with_bad, now(9)).await.is_err());
     store.add_measurements(&batch, now(9)).await.unwrap();
     store.add_measurements(&batch, now(10)).await.unwrap();
+    let measured = store.versions().await.unwrap();
+    assert_eq!(
+        measured.config, after_state.config,
+        "measurements leave the configuration version"
+    );
+    assert_eq!(
+        measured.data,
+        after_state.data + 4,
+        "but not the data version"
+    );
+    assert_eq!(measured.data, store.data_version().await.unwrap());
     let log = since(&store, 10).await;
     let keys: Vec<_> = log
         .iter()

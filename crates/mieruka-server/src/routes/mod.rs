@@ -126,11 +126,22 @@ pub async fn visible_org(
     principal: &Principal,
     code: &str,
 ) -> Result<mieruka_store::orgs::StoredOrg, ApiError> {
-    let org = state
-        .store
-        .organisation(code)
-        .await
-        .map_err(|_| ApiError::NotFound)?;
+    let version = principal.versions.config;
+    let org = match state.caches.orgs.get(&code.to_string(), version) {
+        Some(org) => org,
+        None => {
+            let org = state
+                .store
+                .organisation(code)
+                .await
+                .map_err(|_| ApiError::NotFound)?;
+            state
+                .caches
+                .orgs
+                .put(code.to_string(), version, org.clone());
+            org
+        }
+    };
     if !principal.sees(org.id) {
         return Err(ApiError::NotFound);
     }
@@ -144,10 +155,17 @@ pub async fn visible_plan(
     principal: &Principal,
     plan: i64,
 ) -> Result<mieruka_store::plans::PlanContext, ApiError> {
-    let ctx = match state.store.plan_context(mieruka_store::PlanId(plan)).await {
-        Ok(ctx) => ctx,
-        Err(mieruka_store::StoreError::NotFound { .. }) => return Err(ApiError::NotFound),
-        Err(e) => return Err(e.into()),
+    let version = principal.versions.config;
+    let ctx = match state.caches.plans.get(&plan, version) {
+        Some(ctx) => ctx,
+        None => match state.store.plan_context(mieruka_store::PlanId(plan)).await {
+            Ok(ctx) => {
+                state.caches.plans.put(plan, version, ctx.clone());
+                ctx
+            }
+            Err(mieruka_store::StoreError::NotFound { .. }) => return Err(ApiError::NotFound),
+            Err(e) => return Err(e.into()),
+        },
     };
     if !principal.sees(ctx.org.id) {
         return Err(ApiError::NotFound);

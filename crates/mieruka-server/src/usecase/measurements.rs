@@ -61,8 +61,7 @@ pub async fn add(
     source: MeasurementSource,
 ) -> Result<StoredMeasurement, ApiError> {
     let m = to_new_measurement(ctx, input, source, store.actor(), None)?;
-    let id = store.add_measurement(&m, now()).await?;
-    read_back(store, id).await
+    Ok(store.record_measurement(&m, now()).await?)
 }
 
 /// Records `c` as the correction of `old`; returns the new measurement.

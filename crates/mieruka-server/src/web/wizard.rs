@@ -158,7 +158,12 @@ async fn keep_story(
     store.set_story(org.id, story, at).await?;
     let mut checklist = store.checklist(org.id, period).await?;
     checklist.set(
-        &[Step::Vision, Step::Challenges, Step::Purpose, Step::BusinessRisk],
+        &[
+            Step::Vision,
+            Step::Challenges,
+            Step::Purpose,
+            Step::BusinessRisk,
+        ],
         true,
     );
     let drafts = plans
@@ -167,7 +172,8 @@ async fn keep_story(
         .collect::<Vec<_>>()
         .join(", ");
     if let Some(s) = checklist.steps.iter_mut().find(|s| s.step == Step::Kpis) {
-        s.note = mieruka_domain::i18n::tr(viewer.lang, "web_wizard_drafts_note", &[("plans", &drafts)]);
+        s.note =
+            mieruka_domain::i18n::tr(viewer.lang, "web_wizard_drafts_note", &[("plans", &drafts)]);
     }
     store.set_checklist(org.id, period, &checklist, at).await?;
     Ok(())
@@ -600,7 +606,9 @@ pub async fn agreement(
     for period in periods {
         let mut checklist = store.checklist(org.id, &period).await?;
         checklist.set(&[Step::Kpis], true);
-        store.set_checklist(org.id, &period, &checklist, now()).await?;
+        store
+            .set_checklist(org.id, &period, &checklist, now())
+            .await?;
     }
     Ok(see_other(viewer.htmx, &format!("/orgs/{code}")))
 }

@@ -176,6 +176,15 @@ impl RawEntry {
     }
 }
 
+/// The database's versions (see [`Store::versions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Versions {
+    /// The newest audit entry's number: changes with every change.
+    pub data: i64,
+    /// The newest audit entry's number that changed anything but a measurement.
+    pub config: i64,
+}
+
 impl Store {
     /// The number of the newest audit entry (0 when there is none). Every change writes an entry,
     /// so this is the version of the whole database: equal numbers mean equal data, which lets a
@@ -185,6 +194,24 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         Ok(v.unwrap_or(0))
+    }
+
+    /// The data version and the configuration version, in one query. The configuration version
+    /// is the number of the newest entry that changed anything but a measurement (accounts,
+    /// tokens, roles, organisations, units, plans, KPI definitions…): what is built from those
+    /// alone — who a request's sender is and may do, a plan's context — is still right while it
+    /// stays, even as measurements are recorded.
+    pub async fn versions(&self) -> Result<Versions> {
+        let row = sqlx::query(
+            "SELECT (SELECT MAX(seq) FROM audit_log) AS data, seq AS config \
+             FROM config_version WHERE id = 1",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(Versions {
+            data: row.try_get::<Option<i64>, _>("data")?.unwrap_or(0),
+            config: row.try_get("config")?,
+        })
     }
 
     /// Entries newest first: all, or only those about `org`; only those numbered below
