@@ -13,8 +13,12 @@
 //! The charts: [`risk_matrix_svg`] (Fig. 8), [`plan_vs_actual_svg`] (Fig. 9, one KPI across
 //! units), [`trend_svg`] (a dashboard card's trend line), [`loss_breakdown_svg`] (Fig. 2, loss by
 //! category now and after) and [`exceedance_svg`] (loss-exceedance curves).
+//!
+//! [`font::subset`] cuts [`JAPANESE_FONT`] down to the glyphs a document uses, for documents that
+//! carry the font inside them (the HTML board report).
 
 mod exceedance;
+pub mod font;
 mod loss;
 mod matrix;
 mod plan_vs_actual;
@@ -30,10 +34,11 @@ pub use scale::TickFormat;
 pub use svg::escape;
 pub use trend::{Trend, trend_svg};
 
-/// IPAex Gothic (IPAexゴシック), the Japanese font every page and report uses, so no system font
-/// is needed: the web UI serves it by `@font-face` and PDF reports embed it. Licensed under the IPA
-/// Font License v1.0 (`fonts/IPA_Font_License_Agreement_v1.0.txt`), which allows embedding and
-/// redistribution of the unmodified font.
+/// IPAex Gothic (IPAexゴシック), the Japanese font every page and report uses, so no system font is
+/// needed: the web UI serves it by `@font-face`, PDF reports embed it, and an HTML document that
+/// carries its font embeds only the part it uses ([`font::japanese_subset`]). Licensed under the
+/// IPA Font License v1.0 (`fonts/IPA_Font_License_Agreement_v1.0.txt`), which allows redistribution
+/// of the unmodified font and embedding some or all of it in a document.
 pub static JAPANESE_FONT: &[u8] = include_bytes!("../fonts/ipaexg.ttf");
 
 /// The family name charts and pages ask for, matching [`JAPANESE_FONT`].
