@@ -521,9 +521,16 @@ async fn the_pages_in_a_real_browser() {
     tablet.resize(768, 1024).await;
     tablet.sign_in(OWNER).await;
     let width = tablet.script("return window.innerWidth").await;
-    assert!(width.as_i64().unwrap_or(0) <= 800, "a tablet's width: {width}");
+    assert!(
+        width.as_i64().unwrap_or(0) <= 800,
+        "a tablet's width: {width}"
+    );
     for (name, path, ready) in [
-        ("15-tablet-dashboard", "/orgs/demo".to_string(), "#open-wizard"),
+        (
+            "15-tablet-dashboard",
+            "/orgs/demo".to_string(),
+            "#open-wizard",
+        ),
         (
             "16-tablet-plan",
             format!("/orgs/demo/plans/{}", seeded.exercise.0),
@@ -531,7 +538,11 @@ async fn the_pages_in_a_real_browser() {
         ),
         ("17-tablet-loss", "/orgs/demo/loss".to_string(), "main h1"),
         ("18-tablet-risks", "/orgs/demo/risks".to_string(), "main h1"),
-        ("19-tablet-wizard", "/orgs/demo/wizard".to_string(), "#wizard-form"),
+        (
+            "19-tablet-wizard",
+            "/orgs/demo/wizard".to_string(),
+            "#wizard-form",
+        ),
     ] {
         tablet.go(&path).await;
         tablet.wait_for(ready).await;
