@@ -31,6 +31,31 @@ fn the_html_is_self_contained_and_escaped() {
 }
 
 #[test]
+fn the_html_carries_the_glyphs_it_shows_and_no_others() {
+    use base64ct::{Base64, Encoding};
+    let h = html(&sample::sample(0));
+    let key = "src:url(data:font/ttf;base64,";
+    let at = h.find(key).expect("an embedded font") + key.len();
+    let end = h[at..].find(')').unwrap();
+    let font = Base64::decode_vec(&h[at..at + end]).unwrap();
+    assert!(
+        font.len() < mieruka_charts::JAPANESE_FONT.len() / 5,
+        "a subset: {} bytes",
+        font.len()
+    );
+    let face = ttf_parser::Face::parse(&font, 0).unwrap();
+    let drawn = |c: char| {
+        let g = face.glyph_index(c).expect("every character keeps its glyph");
+        face.glyph_bounding_box(g).is_some()
+    };
+    for c in "最大損失経営報告141億円97".chars() {
+        assert!(drawn(c), "{c} is drawn");
+    }
+    assert!(!drawn('鬱'), "a character the report never shows is left out");
+    assert!(h.contains("font-family:'IPAexGothic'"));
+}
+
+#[test]
 fn the_workbook_holds_every_measurement_marked_when_superseded() {
     use calamine::{Reader, Xlsx};
     let r = sample::sample(0);

@@ -206,7 +206,13 @@ async fn an_import_previews_its_rows_and_bad_rows_and_writes_only_when_confirmed
     )
     .await;
     expect(&r, 200, "the preview");
-    for words in ["2026-02-30", "exercises.csv", "import-confirm-skip"] {
+    for words in [
+        "exercises.csv",
+        "import-confirm-skip",
+        "追加 1 件、登録済み 0 件、問題のある行 2 件",
+        "日付を 2026-11-01 の形で入力してください。",
+        "数値で入力してください",
+    ] {
         assert!(r.text.contains(words), "{words} in the preview: {}", r.text);
     }
     assert_eq!(

@@ -244,6 +244,8 @@ pub fn explain(e: &FieldError, lang: Lang) -> String {
         "web_entry_err_part"
     } else if r.contains("has no parts") {
         "web_entry_err_no_parts"
+    } else if r.contains("is not a number") || r.contains("is a date, not a number") {
+        "web_entry_err_number"
     } else {
         return format!("{}: {}", field_label(&e.field, lang), e.reason);
     };
