@@ -241,9 +241,11 @@ impl Client {
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("font/"));
+        // Nor is a font embedded in a page as a data URL (its base64 may spell anything).
+        let readable = without_data_urls(&text);
         for leak in LEAKS.iter().filter(|_| !binary) {
             assert!(
-                !text.contains(leak),
+                !readable.contains(leak),
                 "{method} {path} answered {status} with `{leak}` in it: {text}"
             );
         }
@@ -255,6 +257,18 @@ impl Client {
             json,
         }
     }
+}
+
+/// The text with every `url(data:…)` cut out.
+fn without_data_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("url(data:") {
+        out.push_str(&rest[..at]);
+        rest = rest[at..].find(')').map_or("", |end| &rest[at + end + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Asserts a status, showing the body when it differs.
