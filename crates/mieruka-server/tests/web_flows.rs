@@ -308,3 +308,110 @@ async fn an_import_previews_its_rows_and_bad_rows_and_writes_only_when_confirmed
     );
     server.stop().await;
 }
+
+/// Every input of the loss form, as (name, value), in the page's order.
+fn loss_form(html: &str) -> Vec<(String, String)> {
+    let form = &html[html
+        .find("action=\"/orgs/demo/loss\"")
+        .expect("the loss form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(at) = rest.find("<input id=\"in-") {
+        rest = &rest[at..];
+        let attr = |key: &str| {
+            let k = format!("{key}=\"");
+            let a = rest.find(&k).unwrap() + k.len();
+            rest[a..a + rest[a..].find('"').unwrap()].to_string()
+        };
+        out.push((attr("name"), attr("value")));
+        rest = &rest[1..];
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_loss_input_is_edited_on_the_page_with_its_explanation() {
+    let (_dir, server, url) = demo_server().await;
+    let store = Store::open(&url).await.unwrap();
+    let org = store.organisation("demo").await.unwrap().id;
+    let before = store.loss_inputs(org).await.unwrap().unwrap();
+    let owner = Browser::sign_in(server.addr, OWNER).await;
+    let page = owner.get("/orgs/demo/loss").await;
+    expect(&page, 200, "the loss page");
+    let fields = loss_form(&page.text);
+    let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+    for name in [
+        "people_held",
+        "social_responsibility",
+        "response_quality",
+        "annual_revenue_yen",
+        "worldwide_revenue_yen",
+        "net_profit_yen",
+        "market_value_yen",
+        "impact_band_4",
+        "reason",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let items = before.inputs.response_items.len();
+    assert!(items > 0, "the demo has response cost items");
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.starts_with("response_item_"))
+            .count(),
+        items,
+        "one field per response cost item"
+    );
+    assert!(page.text.contains(&before.inputs.response_items[0].name));
+    assert!(page.text.contains("社会的責任の度合い"));
+
+    // Change three inputs and leave the rest as the page showed them.
+    let edited: Vec<(String, String)> = fields
+        .iter()
+        .map(|(n, v)| {
+            let v = match n.as_str() {
+                "outage_days" => "3".to_string(),
+                "social_responsibility" => "2".to_string(),
+                "response_item_0" => "12,000,000".to_string(),
+                "reason" => "取締役会の指摘を反映".to_string(),
+                _ => v.clone(),
+            };
+            (n.clone(), v)
+        })
+        .collect();
+    let form: Vec<(&str, &str)> = edited
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let r = owner.post("/orgs/demo/loss", &form).await;
+    expect(&r, 303, "saving the inputs");
+    let after = store.loss_inputs(org).await.unwrap().unwrap();
+    assert_eq!(after.revision, before.revision + 1);
+    assert_eq!(after.inputs.outage_days, 3.0);
+    assert_eq!(after.inputs.social_responsibility, 2.0);
+    assert_eq!(after.inputs.response_items[0].yen, 12_000_000.0);
+    let mut same = after.inputs.clone();
+    same.outage_days = before.inputs.outage_days;
+    same.social_responsibility = before.inputs.social_responsibility;
+    same.response_items[0].yen = before.inputs.response_items[0].yen;
+    assert_eq!(same, before.inputs, "nothing else changed");
+    assert_eq!(after.reason, "取締役会の指摘を反映");
+
+    // Boundaries out of order are refused, named in the reader's words; nothing is saved.
+    let mut bad = form.clone();
+    for f in bad.iter_mut() {
+        if f.0 == "impact_band_2" {
+            f.1 = "1";
+        }
+    }
+    let r = owner.post("/orgs/demo/loss", &bad).await;
+    expect(&r, 400, "bands out of order");
+    assert!(r.text.contains("影響度の境目"), "{}", r.text);
+    assert_eq!(
+        store.loss_inputs(org).await.unwrap().unwrap().revision,
+        after.revision
+    );
+    server.stop().await;
+}

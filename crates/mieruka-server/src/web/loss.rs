@@ -14,7 +14,7 @@ use mieruka_app::AppError;
 use mieruka_app::loss::{OrgLoss, org_loss};
 use mieruka_app::simulation::{org_scenarios, simulate_all};
 use mieruka_domain::Lang;
-use mieruka_domain::loss::{Figure, LossInputs};
+use mieruka_domain::loss::{Figure, FineRegime, LossInputs};
 use mieruka_store::orgs::StoredOrg;
 use std::collections::HashMap;
 
@@ -56,10 +56,12 @@ struct SimLine {
 
 /// An input the form edits: its field name, label, explanation and value as typed.
 struct InputField {
-    name: &'static str,
+    name: String,
     label: String,
     help: String,
     value: String,
+    /// Optional inputs may be left blank.
+    required: bool,
 }
 
 #[derive(Template)]
@@ -93,52 +95,123 @@ struct Report {
 }
 
 /// The inputs the form edits, in its order (each has `web_loss_in_{name}` and
-/// `web_loss_help_{name}` in the catalogue).
-pub(super) const FIELDS: [&str; 11] = [
+/// `web_loss_help_{name}` in the catalogue). The fine's inputs show only for its regime; after
+/// them come the response cost items, one field each (`response_item_{n}`, labelled by the
+/// item's name). The list of data kinds is edited through the API.
+pub(super) const FIELDS: [&str; 25] = [
     "people_held",
     "identifiability",
+    "social_responsibility",
+    "response_quality",
     "base_value_yen",
+    "annual_revenue_yen",
+    "worldwide_revenue_yen",
     "affected_revenue_share",
     "outage_days",
     "business_days_per_year",
+    "fine_share",
+    "fine_floor_eur",
+    "fine_eur_jpy",
+    "fine_yen",
     "response_cost_factor",
+    "net_profit_yen",
+    "market_value_yen",
     "rate_theft",
     "rate_interruption",
     "rate_fine",
     "rate_response",
+    "impact_band_1",
+    "impact_band_2",
+    "impact_band_3",
+    "impact_band_4",
 ];
 
-fn get(i: &LossInputs, name: &str) -> f64 {
-    match name {
-        "people_held" => i.people_held,
-        "identifiability" => i.identifiability,
-        "base_value_yen" => i.base_value_yen,
-        "affected_revenue_share" => i.affected_revenue_share,
-        "outage_days" => i.outage_days,
-        "business_days_per_year" => i.business_days_per_year,
-        "response_cost_factor" => i.response_cost_factor,
-        "rate_theft" => i.annual_rates.theft,
-        "rate_interruption" => i.annual_rates.interruption,
-        "rate_fine" => i.annual_rates.fine,
-        _ => i.annual_rates.response,
-    }
+/// Inputs that may be blank: the revenue then comes from the company unit's facts, and the
+/// indirect losses are left out.
+const OPTIONAL: [&str; 4] = [
+    "annual_revenue_yen",
+    "worldwide_revenue_yen",
+    "net_profit_yen",
+    "market_value_yen",
+];
+
+const ITEM: &str = "response_item_";
+
+/// The fields shown for these inputs, in order.
+fn field_names(i: &LossInputs) -> Vec<String> {
+    FIELDS
+        .iter()
+        .filter(|&&name| match name {
+            "fine_share" | "fine_floor_eur" | "fine_eur_jpy" => {
+                matches!(i.fine, FineRegime::Gdpr { .. })
+            }
+            "fine_yen" => matches!(i.fine, FineRegime::Fixed { .. }),
+            _ => true,
+        })
+        .map(|s| s.to_string())
+        .chain((0..i.response_items.len()).map(|n| format!("{ITEM}{n}")))
+        .collect()
 }
 
-fn set(i: &mut LossInputs, name: &str, v: f64) {
-    let slot = match name {
-        "people_held" => &mut i.people_held,
-        "identifiability" => &mut i.identifiability,
-        "base_value_yen" => &mut i.base_value_yen,
-        "affected_revenue_share" => &mut i.affected_revenue_share,
-        "outage_days" => &mut i.outage_days,
-        "business_days_per_year" => &mut i.business_days_per_year,
-        "response_cost_factor" => &mut i.response_cost_factor,
-        "rate_theft" => &mut i.annual_rates.theft,
-        "rate_interruption" => &mut i.annual_rates.interruption,
-        "rate_fine" => &mut i.annual_rates.fine,
-        _ => &mut i.annual_rates.response,
-    };
-    *slot = v;
+/// The slot a field edits (`None` for a name these inputs do not have).
+fn slot<'a>(i: &'a mut LossInputs, name: &str) -> Option<Slot<'a>> {
+    Some(match name {
+        "people_held" => Slot::Value(&mut i.people_held),
+        "identifiability" => Slot::Value(&mut i.identifiability),
+        "social_responsibility" => Slot::Value(&mut i.social_responsibility),
+        "response_quality" => Slot::Value(&mut i.response_quality),
+        "base_value_yen" => Slot::Value(&mut i.base_value_yen),
+        "annual_revenue_yen" => Slot::Optional(&mut i.annual_revenue_yen),
+        "worldwide_revenue_yen" => Slot::Optional(&mut i.worldwide_revenue_yen),
+        "affected_revenue_share" => Slot::Value(&mut i.affected_revenue_share),
+        "outage_days" => Slot::Value(&mut i.outage_days),
+        "business_days_per_year" => Slot::Value(&mut i.business_days_per_year),
+        "response_cost_factor" => Slot::Value(&mut i.response_cost_factor),
+        "net_profit_yen" => Slot::Optional(&mut i.net_profit_yen),
+        "market_value_yen" => Slot::Optional(&mut i.market_value_yen),
+        "rate_theft" => Slot::Value(&mut i.annual_rates.theft),
+        "rate_interruption" => Slot::Value(&mut i.annual_rates.interruption),
+        "rate_fine" => Slot::Value(&mut i.annual_rates.fine),
+        "rate_response" => Slot::Value(&mut i.annual_rates.response),
+        _ => {
+            if let Some(n) = name.strip_prefix("impact_band_") {
+                let n: usize = n.parse().ok()?;
+                return i
+                    .impact_bands_yen
+                    .get_mut(n.checked_sub(1)?)
+                    .map(Slot::Value);
+            }
+            if let Some(n) = name.strip_prefix(ITEM) {
+                let n: usize = n.parse().ok()?;
+                return i.response_items.get_mut(n).map(|c| Slot::Value(&mut c.yen));
+            }
+            match (&mut i.fine, name) {
+                (
+                    FineRegime::Gdpr {
+                        share_of_revenue, ..
+                    },
+                    "fine_share",
+                ) => Slot::Value(share_of_revenue),
+                (FineRegime::Gdpr { floor_eur, .. }, "fine_floor_eur") => Slot::Value(floor_eur),
+                (FineRegime::Gdpr { eur_jpy, .. }, "fine_eur_jpy") => Slot::Value(eur_jpy),
+                (FineRegime::Fixed { yen }, "fine_yen") => Slot::Value(yen),
+                _ => return None,
+            }
+        }
+    })
+}
+
+enum Slot<'a> {
+    Value(&'a mut f64),
+    Optional(&'a mut Option<f64>),
+}
+
+fn shown(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        v.to_string()
+    }
 }
 
 fn fields(
@@ -146,20 +219,35 @@ fn fields(
     inputs: &LossInputs,
     typed: Option<&HashMap<String, String>>,
 ) -> Vec<InputField> {
-    FIELDS
-        .iter()
-        .map(|&name| InputField {
-            name,
-            label: viewer.t(&format!("web_loss_in_{name}")),
-            help: viewer.t(&format!("web_loss_help_{name}")),
-            value: typed.and_then(|t| t.get(name).cloned()).unwrap_or_else(|| {
-                let v = get(inputs, name);
-                if v.fract() == 0.0 {
-                    format!("{v:.0}")
-                } else {
-                    v.to_string()
-                }
-            }),
+    let mut copy = inputs.clone();
+    field_names(inputs)
+        .into_iter()
+        .map(|name| {
+            let stored = match slot(&mut copy, &name) {
+                Some(Slot::Value(v)) => shown(*v),
+                Some(Slot::Optional(v)) => v.map(shown).unwrap_or_default(),
+                None => String::new(),
+            };
+            let (label, help) = match name
+                .strip_prefix(ITEM)
+                .and_then(|n| n.parse::<usize>().ok())
+            {
+                Some(n) => (
+                    inputs.response_items[n].name.clone(),
+                    viewer.t("web_loss_help_response_item"),
+                ),
+                None => (
+                    viewer.t(&format!("web_loss_in_{name}")),
+                    viewer.t(&format!("web_loss_help_{name}")),
+                ),
+            };
+            InputField {
+                value: typed.and_then(|t| t.get(&name).cloned()).unwrap_or(stored),
+                required: !OPTIONAL.contains(&name.as_str()),
+                label,
+                help,
+                name,
+            }
         })
         .collect()
 }
@@ -328,26 +416,37 @@ pub async fn save(
     };
     let mut inputs = current.inputs;
     let mut problem = None;
-    for name in FIELDS {
+    for name in field_names(&inputs) {
         let text = typed
-            .get(name)
+            .get(&name)
             .map(|s| s.trim().replace([',', '，'], ""))
             .unwrap_or_default();
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => set(&mut inputs, name, v),
-            _ => {
-                problem = Some(format!(
-                    "{}: {}",
-                    viewer.t(&format!("web_loss_in_{name}")),
-                    viewer.t("web_a_number")
-                ));
+        let label = || field_label(&viewer, &name, &inputs);
+        let value = if text.is_empty() {
+            None
+        } else {
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => Some(v),
+                _ => {
+                    problem = Some(format!("{}: {}", label(), viewer.t("web_a_number")));
+                    break;
+                }
+            }
+        };
+        let label = label();
+        match (slot(&mut inputs, &name), value) {
+            (Some(Slot::Value(s)), Some(v)) => *s = v,
+            (Some(Slot::Optional(s)), v) => *s = v,
+            (Some(Slot::Value(_)), None) => {
+                problem = Some(format!("{label}: {}", viewer.t("web_a_number")));
                 break;
             }
+            (None, _) => {}
         }
     }
     if problem.is_none() {
         let change = InputsChange {
-            inputs,
+            inputs: inputs.clone(),
             reason: typed.get("reason").cloned().unwrap_or_default(),
         };
         let store = state.store.with_actor(&viewer.who.actor());
@@ -355,7 +454,7 @@ pub async fn save(
             Ok(_) => return Ok(see_other(viewer.htmx, &format!("/orgs/{code}/loss"))),
             Err(ApiError::Invalid { field, reason }) => {
                 problem = Some(match field {
-                    Some(f) => format!("{}: {reason}", field_label(&viewer, &f)),
+                    Some(f) => format!("{}: {reason}", field_label(&viewer, &f, &inputs)),
                     None => reason,
                 });
             }
@@ -366,12 +465,32 @@ pub async fn save(
     Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
 }
 
-/// The form's label for a field the use case names (`inputs.outage_days`, `reason`).
-fn field_label(viewer: &Viewer, field: &str) -> String {
+/// The form's label for a field the use case names (`inputs.outage_days`,
+/// `inputs.response_items[1].yen`, `reason`) or the form does.
+fn field_label(viewer: &Viewer, field: &str, inputs: &LossInputs) -> String {
     let name = field.strip_prefix("inputs.").unwrap_or(field);
-    let name = name.replace("annual_rates.", "rate_");
-    if name == "reason" {
+    let name = name
+        .replace("annual_rates.", "rate_")
+        .replace("fine.share_of_revenue", "fine_share")
+        .replace("fine.floor_eur", "fine_floor_eur")
+        .replace("fine.eur_jpy", "fine_eur_jpy")
+        .replace("fine.yen", "fine_yen");
+    let item = name
+        .strip_prefix(ITEM)
+        .or_else(|| name.strip_prefix("response_items["))
+        .and_then(|n| {
+            n.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .and_then(|n| inputs.response_items.get(n));
+    if let Some(item) = item {
+        item.name.clone()
+    } else if name == "reason" {
         viewer.t("web_reason")
+    } else if name.starts_with("impact_bands_yen") {
+        viewer.t("web_loss_impact_bands")
     } else if FIELDS.contains(&name.as_str()) {
         viewer.t(&format!("web_loss_in_{name}"))
     } else {
