@@ -223,6 +223,28 @@ fn demo_prepares_the_default_database_that_later_commands_read() {
 }
 
 #[test]
+fn a_reader_that_stops_early_gets_no_error() {
+    use std::process::Stdio;
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mieruka"))
+        .args(["catalog", "--json"])
+        .env("MIERUKA_HOME", home.path())
+        .env_remove("MIERUKA_DATABASE_URL")
+        .env_remove("MIERUKA_LANG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone before the first line is written (as `| head -0` would be).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    assert!(stderr.trim().is_empty(), "nothing on stderr: {stderr}");
+    assert_eq!(out.status.code(), Some(141), "the status of a closed pipe");
+}
+
+#[test]
 fn database_flag_and_environment_select_the_same_file() {
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("elsewhere/custom.sqlite3");
