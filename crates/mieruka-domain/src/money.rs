@@ -24,6 +24,8 @@ pub fn yen(amount: f64, lang: Lang) -> String {
     let a = amount.abs();
     let sign = if amount < 0.0 { "-" } else { "" };
     match lang {
+        Lang::Ja if a >= 1e12 => format!("{sign}{:.2}兆円", a / 1e12),
+        Lang::Ja if a >= 1e11 => format!("{sign}{}億円", grouped((a / 1e8).round())),
         Lang::Ja if a >= 1e8 => format!("{sign}{:.1}億円", a / 1e8),
         Lang::Ja if a >= 1e4 => format!("{sign}{}万円", grouped((a / 1e4).round())),
         Lang::Ja => format!("{sign}{}円", grouped(a)),
@@ -47,5 +49,8 @@ mod tests {
         assert_eq!(yen(14_100_000_000.0, Lang::En), "¥14.10bn");
         assert_eq!(yen(60_000_000.0, Lang::En), "¥60.0m");
         assert_eq!(grouped(1_333_334.0), "1,333,334");
+        assert_eq!(yen(123_456_000_000.0, Lang::Ja), "1,235億円");
+        assert_eq!(yen(99_950_000_000.0, Lang::Ja), "999.5億円");
+        assert_eq!(yen(2_345_000_000_000.0, Lang::Ja), "2.35兆円");
     }
 }
