@@ -28,6 +28,11 @@ fn the_html_is_self_contained_and_escaped() {
     );
     assert!(!h.contains("<link") && !h.contains("src=\"http"));
     assert!(h.contains("<svg"), "charts inline");
+    assert!(
+        h.contains("<th>指標</th><th>当社</th><th>他社</th>"),
+        "the peers' table has its heading"
+    );
+    assert!(h.contains("中央値 60%"));
 }
 
 #[test]
@@ -45,13 +50,18 @@ fn the_html_carries_the_glyphs_it_shows_and_no_others() {
     );
     let face = ttf_parser::Face::parse(&font, 0).unwrap();
     let drawn = |c: char| {
-        let g = face.glyph_index(c).expect("every character keeps its glyph");
+        let g = face
+            .glyph_index(c)
+            .expect("every character keeps its glyph");
         face.glyph_bounding_box(g).is_some()
     };
     for c in "最大損失経営報告141億円97".chars() {
         assert!(drawn(c), "{c} is drawn");
     }
-    assert!(!drawn('鬱'), "a character the report never shows is left out");
+    assert!(
+        !drawn('鬱'),
+        "a character the report never shows is left out"
+    );
     assert!(h.contains("font-family:'IPAexGothic'"));
 }
 
