@@ -10,10 +10,10 @@
 
 use std::collections::HashMap;
 
-use mieruka_domain::KpiDefinition;
 use mieruka_domain::benchmark::{Benchmark, RawBenchmark};
 use mieruka_domain::plan::FieldError;
 use mieruka_domain::text::normalise;
+use mieruka_domain::{Date, KpiDefinition, KpiId};
 use mieruka_store::Store;
 use mieruka_store::benchmarks::StoredBenchmark;
 use serde_json::{Value, json};
@@ -295,73 +295,63 @@ fn count(cell: &Cell) -> Result<Option<i64>, String> {
     }
 }
 
-/// Reads one row's cells, noting every unreadable or missing required cell.
+/// Reads one row's cells, in the file's column order, noting every unreadable or missing
+/// required cell; an id or a date that cannot be one is noted here too, so a row's every bad
+/// cell is listed at once.
 fn read_row(
     columns: &Columns,
     cells: &[Cell],
     problems: &mut Vec<(Column, String)>,
 ) -> RawBenchmark {
-    let mut take = |c: Column, r: Result<Option<String>, String>| match r {
-        Ok(Some(v)) => Some(v),
-        Ok(None) => {
-            if REQUIRED.contains(&c) {
-                problems.push((c, "missing".into()));
-            }
-            None
+    let mut raw = RawBenchmark::default();
+    for (c, ..) in COLUMNS {
+        let cell = columns.cell(c, cells);
+        let read = match c {
+            Column::Kpi => columns::text(cell).map(|v| {
+                v.inspect(|id| {
+                    if let Err(e) = KpiId::parse(id) {
+                        problems.push((c, e));
+                    }
+                    raw.kpi = id.clone();
+                })
+            }),
+            Column::AsOf => columns::date(cell).map(|v| {
+                v.inspect(|d| {
+                    if let Err(e) = Date::parse(d) {
+                        problems.push((c, e));
+                    }
+                    raw.as_of = d.clone();
+                })
+            }),
+            Column::Source => columns::text(cell).map(|v| v.inspect(|t| raw.source = t.clone())),
+            Column::Industry => columns::text(cell).map(|v| {
+                raw.industry = v.clone();
+                v
+            }),
+            Column::Median => number(cell).map(|v| {
+                raw.median = v.unwrap_or(f64::NAN);
+                v.map(|n| n.to_string())
+            }),
+            Column::Lower => number(cell).map(|v| {
+                raw.lower = v;
+                v.map(|n| n.to_string())
+            }),
+            Column::Upper => number(cell).map(|v| {
+                raw.upper = v;
+                v.map(|n| n.to_string())
+            }),
+            Column::Peers => count(cell).map(|v| {
+                raw.peers = v.unwrap_or(0);
+                v.map(|n| n.to_string())
+            }),
+        };
+        match read {
+            Ok(None) if REQUIRED.contains(&c) => problems.push((c, "missing".into())),
+            Ok(_) => {}
+            Err(e) => problems.push((c, e)),
         }
-        Err(e) => {
-            problems.push((c, e));
-            None
-        }
-    };
-    let kpi = take(Column::Kpi, columns::text(columns.cell(Column::Kpi, cells)));
-    let as_of = take(
-        Column::AsOf,
-        columns::date(columns.cell(Column::AsOf, cells)),
-    );
-    let source = take(
-        Column::Source,
-        columns::text(columns.cell(Column::Source, cells)),
-    );
-    let industry = take(
-        Column::Industry,
-        columns::text(columns.cell(Column::Industry, cells)),
-    );
-    let mut num = |c: Column| match number(columns.cell(c, cells)) {
-        Ok(None) if REQUIRED.contains(&c) => {
-            problems.push((c, "missing".into()));
-            None
-        }
-        Ok(v) => v,
-        Err(e) => {
-            problems.push((c, e));
-            None
-        }
-    };
-    let median = num(Column::Median);
-    let lower = num(Column::Lower);
-    let upper = num(Column::Upper);
-    let peers = match count(columns.cell(Column::Peers, cells)) {
-        Ok(Some(n)) => n,
-        Ok(None) => {
-            problems.push((Column::Peers, "missing".into()));
-            0
-        }
-        Err(e) => {
-            problems.push((Column::Peers, e));
-            0
-        }
-    };
-    RawBenchmark {
-        kpi: kpi.unwrap_or_default(),
-        as_of: as_of.unwrap_or_default(),
-        median: median.unwrap_or(f64::NAN),
-        lower,
-        upper,
-        peers,
-        source: source.unwrap_or_default(),
-        industry,
     }
+    raw
 }
 
 /// Checks every row of a file; writes nothing. Only a storage failure stops the check.
