@@ -303,52 +303,68 @@ fn read_row(
     cells: &[Cell],
     problems: &mut Vec<(Column, String)>,
 ) -> RawBenchmark {
-    let mut raw = RawBenchmark::default();
+    let mut raw = RawBenchmark {
+        median: f64::NAN,
+        ..RawBenchmark::default()
+    };
     for (c, ..) in COLUMNS {
         let cell = columns.cell(c, cells);
-        let read = match c {
-            Column::Kpi => columns::text(cell).map(|v| {
-                v.inspect(|id| {
-                    if let Err(e) = KpiId::parse(id) {
+        let given = match c {
+            Column::Kpi | Column::AsOf | Column::Source | Column::Industry => {
+                let read = match c {
+                    Column::AsOf => columns::date(cell),
+                    _ => columns::text(cell),
+                };
+                match read {
+                    Err(e) => {
                         problems.push((c, e));
+                        continue;
                     }
-                    raw.kpi = id.clone();
-                })
-            }),
-            Column::AsOf => columns::date(cell).map(|v| {
-                v.inspect(|d| {
-                    if let Err(e) = Date::parse(d) {
-                        problems.push((c, e));
+                    Ok(None) => false,
+                    Ok(Some(t)) => {
+                        let wrong = match c {
+                            Column::Kpi => KpiId::parse(&t).err(),
+                            Column::AsOf => Date::parse(&t).err(),
+                            _ => None,
+                        };
+                        problems.extend(wrong.map(|e| (c, e)));
+                        match c {
+                            Column::Kpi => raw.kpi = t,
+                            Column::AsOf => raw.as_of = t,
+                            Column::Source => raw.source = t,
+                            _ => raw.industry = Some(t),
+                        }
+                        true
                     }
-                    raw.as_of = d.clone();
-                })
-            }),
-            Column::Source => columns::text(cell).map(|v| v.inspect(|t| raw.source = t.clone())),
-            Column::Industry => columns::text(cell).map(|v| {
-                raw.industry = v.clone();
-                v
-            }),
-            Column::Median => number(cell).map(|v| {
-                raw.median = v.unwrap_or(f64::NAN);
-                v.map(|n| n.to_string())
-            }),
-            Column::Lower => number(cell).map(|v| {
-                raw.lower = v;
-                v.map(|n| n.to_string())
-            }),
-            Column::Upper => number(cell).map(|v| {
-                raw.upper = v;
-                v.map(|n| n.to_string())
-            }),
-            Column::Peers => count(cell).map(|v| {
-                raw.peers = v.unwrap_or(0);
-                v.map(|n| n.to_string())
-            }),
+                }
+            }
+            Column::Peers => match count(cell) {
+                Err(e) => {
+                    problems.push((c, e));
+                    continue;
+                }
+                Ok(n) => {
+                    raw.peers = n.unwrap_or(0);
+                    n.is_some()
+                }
+            },
+            Column::Median | Column::Lower | Column::Upper => match number(cell) {
+                Err(e) => {
+                    problems.push((c, e));
+                    continue;
+                }
+                Ok(v) => {
+                    match c {
+                        Column::Median => raw.median = v.unwrap_or(f64::NAN),
+                        Column::Lower => raw.lower = v,
+                        _ => raw.upper = v,
+                    }
+                    v.is_some()
+                }
+            },
         };
-        match read {
-            Ok(None) if REQUIRED.contains(&c) => problems.push((c, "missing".into())),
-            Ok(_) => {}
-            Err(e) => problems.push((c, e)),
+        if !given && REQUIRED.contains(&c) {
+            problems.push((c, "missing".into()));
         }
     }
     raw
