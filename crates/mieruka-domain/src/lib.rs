@@ -5,6 +5,7 @@
 //! organisation/unit facts. It performs no IO: no database, network, filesystem or clock. Time and
 //! text come in as parameters, so everything here is deterministic and unit-testable.
 
+pub mod benchmark;
 pub mod catalogue;
 pub mod date;
 pub mod demo;

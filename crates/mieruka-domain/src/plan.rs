@@ -123,7 +123,18 @@ pub fn month_end(month: &str) -> Result<Date, String> {
     Ok(Date::new(y, m, 1).map_err(|_| bad())?.end_of_month())
 }
 
-fn check_number(
+/// Whether a KPI's readings are percentages: ratios, progress, compound KPIs, and any KPI whose
+/// target is stated in percent.
+pub(crate) fn reads_in_percent(kpi: &KpiDefinition) -> bool {
+    kpi.targets.first().is_some_and(|t| t.unit == Unit::Percent)
+        || matches!(
+            kpi.formula,
+            Formula::Ratio { .. } | Formula::Progress { .. } | Formula::Compound { .. }
+        )
+}
+
+/// A reading or target: finite, not negative, and at most 100% when the KPI says so.
+pub(crate) fn check_number(
     field: &str,
     v: f64,
     percent: bool,
@@ -151,11 +162,7 @@ impl PlanContent {
         kpi: &KpiDefinition,
         period: &Period,
     ) -> Result<PlanContent, FieldError> {
-        let percent = kpi.targets.first().is_some_and(|t| t.unit == Unit::Percent)
-            || matches!(
-                kpi.formula,
-                Formula::Ratio { .. } | Formula::Progress { .. } | Formula::Compound { .. }
-            );
+        let percent = reads_in_percent(kpi);
         match &kpi.formula {
             Formula::Compound { parts } => {
                 for p in parts {

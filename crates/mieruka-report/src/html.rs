@@ -162,7 +162,15 @@ pub fn html(r: &BoardReport) -> String {
             .iter()
             .map(|p| vec![p.measure.clone(), p.ours.clone(), p.peers.clone()])
             .collect();
-        table(&mut o, &["", "", ""], &rows);
+        table(
+            &mut o,
+            &[
+                r.label("peers_measure"),
+                r.label("peers_ours"),
+                r.label("peers_theirs"),
+            ],
+            &rows,
+        );
     }
     sections(&mut o, r, &charts);
     o.push_str("</body></html>\n");

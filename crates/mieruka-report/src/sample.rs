@@ -120,7 +120,11 @@ pub fn sample(extra_kpis: usize) -> BoardReport {
                     text: format!("{}億円", 141 - 4 * i),
                 })
                 .collect(),
-            peers: None,
+            peers: Some(vec![PeerView {
+                measure: "個人情報等の匿名化プロジェクト進捗率".into(),
+                ours: "72%".into(),
+                peers: "中央値 60%（中位の半数 40%〜80%）・52社（製造業）・出典: 業界団体の会員調査、2026年3月31日時点 — 中央値より良い".into(),
+            }]),
             headlines: vec![
                 "サイバー事故1件で起こりうる最大の損失は現状 141億円。KPIをすべて達成すると 97億円 に下がります（44億円 減）。".into(),
             ],

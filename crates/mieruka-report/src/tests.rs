@@ -28,6 +28,11 @@ fn the_html_is_self_contained_and_escaped() {
     );
     assert!(!h.contains("<link") && !h.contains("src=\"http"));
     assert!(h.contains("<svg"), "charts inline");
+    assert!(
+        h.contains("<th>指標</th><th>当社</th><th>他社</th>"),
+        "the peers' table has its heading"
+    );
+    assert!(h.contains("中央値 60%"));
 }
 
 #[test]
@@ -72,4 +77,26 @@ fn the_workbook_holds_every_measurement_marked_when_superseded() {
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1][0].to_string(), "7");
     assert_eq!(rows[1][12].to_string(), "9");
+}
+
+#[test]
+fn the_lint_reads_the_comparison_with_peers() {
+    use mieruka_domain::report::glossary::Glossary;
+    use mieruka_domain::report::lint::lint_report;
+    let mut r = sample::sample(0);
+    let g = Glossary::builtin();
+    assert!(
+        lint_report(&g, &r)
+            .iter()
+            .all(|f| !f.location.starts_with("peers")),
+        "the sample's peer row is in business words"
+    );
+    r.summary.peers.as_mut().unwrap()[0].peers = "中央値 60%・52社・出典: SOC 運用調査".into();
+    let findings = lint_report(&g, &r);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.location == "peers[1]" && f.term.as_deref() == Some("SOC")),
+        "{findings:?}"
+    );
 }

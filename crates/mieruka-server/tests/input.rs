@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::Method;
-use common::seed::{self, OWNER, sqlite_url, today};
+use common::seed::{self, ADMIN, OWNER, sqlite_url, today};
 use common::{Client, Reply, Server, expect, settings};
 use mieruka_store::Store;
 use serde_json::json;
@@ -349,5 +349,86 @@ async fn imports_are_all_or_nothing_and_idempotent() {
             .iter()
             .any(|m| m["id"] == target && m["superseded_by"].is_i64())
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn benchmark_items_are_named_by_index_and_field_and_written_all_or_none() {
+    let (_dir, store, _seeded, server, owner) = started().await;
+    let admin = Client::signed_in(server.addr, ADMIN.0, ADMIN.1).await;
+    let path = "/api/v1/benchmarks";
+    let good = json!({"kpi": "1.2.2", "as_of": "2026-03-31", "median": 60, "lower": 40,
+        "upper": 80, "peers": 52, "source": "JCIC 会員調査 2026", "industry": "製造業"});
+    let with = |change: serde_json::Value| {
+        let mut item = good.clone();
+        for (k, v) in change.as_object().unwrap() {
+            item[k] = v.clone();
+        }
+        json!([{"kpi": "1.1.1", "as_of": "2026-03-31", "median": 90, "peers": 30, "source": "調査"}, item])
+    };
+    for (body, field, what) in [
+        (with(json!({"median": "x"})), "[1].median", "a wrong type"),
+        (with(json!({"colour": 1})), "[1].colour", "an unknown field"),
+        (
+            with(json!({"lower": 70})),
+            "[1].lower",
+            "a quartile above the median",
+        ),
+        (
+            with(json!({"upper": 120})),
+            "[1].upper",
+            "a percentage above 100%",
+        ),
+        (with(json!({"peers": 0})), "[1].peers", "no peers"),
+        (with(json!({"source": " "})), "[1].source", "no source"),
+        (
+            with(json!({"as_of": "2026-02-30"})),
+            "[1].as_of",
+            "a day that does not exist",
+        ),
+        (with(json!({"kpi": "9.9.9"})), "[1].kpi", "an unknown KPI"),
+        (with(json!({"kpi": "1.4.1"})), "[1].kpi", "a compound KPI"),
+        (
+            with(json!({"kpi": "1.1.1"})),
+            "[1].as_of",
+            "a KPI and date twice",
+        ),
+    ] {
+        let r = admin.put(path, body).await;
+        invalid(&r, Some(field), what);
+    }
+    let mut missing = good.clone();
+    missing.as_object_mut().unwrap().remove("source");
+    invalid(
+        &admin.put(path, json!([missing])).await,
+        Some("[0].source"),
+        "a missing field",
+    );
+    invalid(
+        &admin.put(path, good.clone()).await,
+        None,
+        "an object, not a list",
+    );
+    assert!(
+        store.benchmarks().await.unwrap().is_empty(),
+        "nothing written"
+    );
+
+    let r = owner.put(path, json!([good.clone()])).await;
+    expect(&r, 403, "only administrators set benchmark figures");
+    let r = admin.put(path, with(json!({}))).await;
+    expect(&r, 200, "two good items");
+    assert_eq!(
+        (&r.json["added"], &r.json["replaced"]),
+        (&json!(2), &json!(0))
+    );
+    let r = admin.put(path, json!([good])).await;
+    assert_eq!(r.json["unchanged"], 1, "{}", r.text);
+    let r = owner.get(&format!("{path}?limit=1&offset=1")).await;
+    expect(&r, 200, "a page of benchmarks");
+    assert_eq!(r.json["total"], 2);
+    assert_eq!(r.json["items"][0]["kpi"], "1.2.2");
+    assert_eq!(r.json["items"][0]["lower"], 40.0);
+    assert_eq!(r.json["items"][0]["industry"], "製造業");
     server.stop().await;
 }

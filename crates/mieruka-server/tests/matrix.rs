@@ -388,6 +388,20 @@ async fn run_role(run: &mut Run<'_>, s: &Seeded, store: &Store) {
     )
     .await;
 
+    // Benchmark figures are the server's, not an organisation's: anyone signed in reads them,
+    // administrators set them.
+    run.get("/api/v1/benchmarks", anyone(200)).await;
+    run.check(
+        Method::PUT,
+        "/api/v1/benchmarks",
+        Some(
+            json!([{"kpi": "1.2.2", "as_of": "2026-03-31", "median": 60, "peers": 52,
+            "source": format!("調査 ({me})")}]),
+        ),
+        admin_only(200),
+    )
+    .await;
+
     // The audit log, accounts, tokens.
     run.get("/api/v1/orgs/demo/audit?limit=5", AUDIT).await;
     run.get("/api/v1/audit/verify", admin_only(200)).await;

@@ -13,6 +13,7 @@ mod url;
 
 pub mod access;
 pub mod audit;
+pub mod benchmarks;
 pub mod catalogue;
 pub mod loss;
 pub mod measurements;

@@ -49,6 +49,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0005_config_version.sql"),
         postgres: include_str!("../migrations/postgres/0005_config_version.sql"),
     },
+    Step {
+        version: 6,
+        description: "benchmarks",
+        sqlite: include_str!("../migrations/sqlite/0006_benchmarks.sql"),
+        postgres: include_str!("../migrations/postgres/0006_benchmarks.sql"),
+    },
 ];
 
 /// An arbitrary constant naming mieruka's migration lock on PostgreSQL.

@@ -98,6 +98,11 @@ pub enum Command {
     Risks(RisksArgs),
     /// The board report (経営層への報告): PDF, HTML or Excel; its lint, schedule and narrative
     Report(crate::commands::report::ReportArgs),
+    /// Benchmark (peer) figures for the board report (他社比較): import, list, remove
+    Benchmark {
+        #[command(subcommand)]
+        command: BenchmarkCommand,
+    },
     /// Figures computed from files exported by other tools (vulnerability findings)
     Collect(crate::commands::collect::CollectArgs),
     /// The audit log: every change, who made it and when, hash-chained
@@ -227,6 +232,35 @@ pub enum RiskCommand {
         #[command(flatten)]
         org: OrgArg,
         code: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchmarkCommand {
+    /// Import peer figures from CSV (UTF-8 or Shift_JIS) or Excel: all rows or none. Columns:
+    /// kpi, as_of, median, lower, upper, peers, source, industry (or their Japanese names)
+    Import {
+        /// A .csv, .xlsx or .xls file
+        file: std::path::PathBuf,
+        /// Check and preview only; write nothing (fails when a row is bad, as the import would)
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The stored figures, by KPI and date
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove the figures for a KPI and date
+    Remove {
+        /// The KPI's id, e.g. 1.2.2
+        #[arg(long)]
+        kpi: String,
+        /// The date the figures are as of (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        as_of: String,
     },
 }
 

@@ -1,7 +1,6 @@
 //! The KPI section (Fig. 9: purpose, target, deadline, plan against actual per unit), the
 //! appendix of definitions, and the numbers behind the report for the workbook.
 
-use mieruka_domain::Lang;
 use mieruka_domain::evaluation::Assessment;
 use mieruka_domain::loss::LossReport;
 use mieruka_domain::plan::MeasuredValue;
@@ -9,10 +8,28 @@ use mieruka_domain::report::model::{
     Definition, KpiView, LossDataRow, MeasurementRow, PlanRow, ReportData, UnitBar,
 };
 use mieruka_domain::report::words::{board_yen, percent};
+use mieruka_domain::{KpiDefinition, Lang};
 
 use super::sections::Context;
 use crate::Result;
 use crate::status::{PlanStatus, unit_of};
+
+/// A KPI value written with its unit, as the report writes targets: `95%`, `3 人・件`, `12 時間`.
+fn with_unit(kpi: &KpiDefinition, number: &str, lang: Lang) -> String {
+    match unit_of(kpi) {
+        "percent" => format!("{number}%"),
+        "count" => l(lang, &format!("{number} 人・件"), number),
+        "hours" => l(lang, &format!("{number} 時間"), &format!("{number} hours")),
+        _ => number.to_string(),
+    }
+}
+
+/// A measured or surveyed KPI value for the board: at most one decimal, with its unit.
+pub(super) fn value_text(kpi: &KpiDefinition, v: f64, lang: Lang) -> String {
+    let s = format!("{v:.1}");
+    let number = s.strip_suffix(".0").unwrap_or(&s);
+    with_unit(kpi, number, lang)
+}
 
 /// A share of the target (actual ÷ target), for the bars.
 fn share(a: &Assessment, value: Option<f64>) -> Option<f64> {
@@ -56,20 +73,7 @@ pub(super) fn kpis(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<KpiView>
             let target_text = e
                 .parts
                 .iter()
-                .map(|a| match unit_of(&s.ctx.kpi) {
-                    "percent" => format!("{}%", a.target),
-                    "count" => l(
-                        lang,
-                        &format!("{} 人・件", a.target),
-                        &format!("{}", a.target),
-                    ),
-                    "hours" => l(
-                        lang,
-                        &format!("{} 時間", a.target),
-                        &format!("{} hours", a.target),
-                    ),
-                    _ => format!("{}", a.target),
-                })
+                .map(|a| with_unit(&s.ctx.kpi, &a.target.to_string(), lang))
                 .collect::<Vec<_>>()
                 .join(" / ");
             let units = e

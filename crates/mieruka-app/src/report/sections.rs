@@ -2,19 +2,20 @@
 //! curve, the risk matrix, the checklist; the KPIs, the appendix and the workbook's data are in
 //! `kpis`.
 
+use mieruka_domain::benchmark::{Benchmark, PeerPlacement, latest, place};
 use mieruka_domain::evaluation::Status;
 use mieruka_domain::i18n::tr;
 use mieruka_domain::loss::LossReport;
 use mieruka_domain::period::Period;
 use mieruka_domain::plan::LossCategory;
 use mieruka_domain::report::model::{
-    AskView, BoardReport, Exceedance, LossRow, LossView, MoneyView, PreviousReport, RiskPoint,
-    RiskView, StatusCount, StepView, StoryView, Summary, TrendPoint,
+    AskView, BoardReport, Exceedance, LossRow, LossView, MoneyView, PeerView, PreviousReport,
+    RiskPoint, RiskView, StatusCount, StepView, StoryView, Summary, TrendPoint,
 };
 use mieruka_domain::report::narrative::KpiWording;
 use mieruka_domain::report::words::{board_change, board_yen};
 use mieruka_domain::risk::Impact;
-use mieruka_domain::{Date, Lang};
+use mieruka_domain::{Date, Formula, KpiDefinition, Lang};
 use mieruka_store::Store;
 use mieruka_store::orgs::StoredOrg;
 
@@ -154,7 +155,103 @@ pub(super) async fn fill(ctx: &Context<'_>, r: &mut BoardReport) -> Result<()> {
         })
         .collect();
     r.summary.headlines = headlines(r, checklist.done());
+    r.summary.peers = peers(ctx).await?;
     Ok(())
+}
+
+/// Where the organisation stands against its peers: one row per KPI of the report that has
+/// benchmark figures dated on or before the report's date (the latest such), in the report's
+/// order; `None` when no KPI has any, so the section is left out. Ours is the KPI's latest
+/// actual among the report's plans for it; a compound KPI has no single value to compare.
+async fn peers(ctx: &Context<'_>) -> Result<Option<Vec<PeerView>>> {
+    let all: Vec<Benchmark> = ctx
+        .store
+        .benchmarks()
+        .await?
+        .into_iter()
+        .map(|s| s.benchmark)
+        .collect();
+    let lang = ctx.lang;
+    let mut rows = Vec::new();
+    let mut done: Vec<&str> = Vec::new();
+    for s in ctx.plans {
+        let kpi = &s.ctx.kpi;
+        if done.contains(&kpi.id.as_str()) || matches!(kpi.formula, Formula::Compound { .. }) {
+            continue;
+        }
+        done.push(kpi.id.as_str());
+        let Some(b) = latest(&all, kpi.id.as_str(), ctx.as_of) else {
+            continue;
+        };
+        let actual = ctx
+            .plans
+            .iter()
+            .filter(|p| p.ctx.kpi.id == kpi.id)
+            .filter_map(|p| {
+                let a = p.evaluation.parts.first()?;
+                Some((a.as_of, p.ctx.plan.id.0, a.actual?))
+            })
+            .max_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)))
+            .map(|(.., v)| v);
+        let (ours, placement) = match actual {
+            Some(v) => (kpis::value_text(kpi, v, lang), place(v, b, kpi.direction)),
+            None => (Status::NoData.label(lang).to_string(), None),
+        };
+        rows.push(PeerView {
+            measure: ctx.kpi_name(s),
+            ours,
+            peers: peer_figures(kpi, b, placement, lang),
+        });
+    }
+    Ok((!rows.is_empty()).then_some(rows))
+}
+
+/// The peers' figures in words: the median (and quartiles), how many organisations (and their
+/// industry), the source and its date, and where ours stands.
+fn peer_figures(
+    kpi: &KpiDefinition,
+    b: &Benchmark,
+    placement: Option<PeerPlacement>,
+    lang: Lang,
+) -> String {
+    let v = |x: f64| kpis::value_text(kpi, x, lang);
+    let mut median = tr(lang, "report_peers_median", &[("value", &v(b.median))]);
+    median.push_str(&match (b.lower, b.upper) {
+        (Some(l), Some(u)) => tr(
+            lang,
+            "report_peers_middle_half",
+            &[("lower", &v(l)), ("upper", &v(u))],
+        ),
+        (Some(l), None) => tr(lang, "report_peers_lower_quartile", &[("value", &v(l))]),
+        (None, Some(u)) => tr(lang, "report_peers_upper_quartile", &[("value", &v(u))]),
+        (None, None) => String::new(),
+    });
+    let mut organisations = match b.peers {
+        1 => tr(lang, "report_peers_organisation", &[]),
+        n => tr(lang, "report_peers_organisations", &[("count", &n)]),
+    };
+    if let Some(i) = &b.industry {
+        organisations.push_str(&tr(lang, "report_peers_industry", &[("industry", i)]));
+    }
+    let source = tr(
+        lang,
+        "report_peers_source",
+        &[("source", &b.source), ("date", &b.as_of.for_people(lang))],
+    );
+    let args: [(&str, &dyn std::fmt::Display); 3] = [
+        ("median", &median),
+        ("organisations", &organisations),
+        ("source", &source),
+    ];
+    match placement {
+        Some(p) => {
+            let mut with = args.to_vec();
+            let label = p.label(lang);
+            with.push(("placement", &label));
+            tr(lang, "report_peers_row", &with)
+        }
+        None => tr(lang, "report_peers_row_unplaced", &args),
+    }
 }
 
 /// The summary's sentences.

@@ -119,6 +119,9 @@ pub struct TrendPoint {
     pub text: String,
 }
 
+/// One KPI against its peers: the board's name of it, our latest value, and the peers' figures
+/// in words (median and quartiles, how many organisations, the source and its date, and where
+/// ours stands).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeerView {
     pub measure: String,
@@ -312,6 +315,9 @@ impl BoardReport {
         }
         for (i, h) in self.summary.headlines.iter().enumerate() {
             out.push((format!("summary[{}]", i + 1), h));
+        }
+        for (i, p) in self.summary.peers.iter().flatten().enumerate() {
+            out.push((format!("peers[{}]", i + 1), &p.peers));
         }
         if let Some(s) = &self.story {
             out.push(("story.strategy".into(), &s.strategy));

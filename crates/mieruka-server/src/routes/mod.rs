@@ -5,6 +5,7 @@
 //! `crate::openapi` builds the OpenAPI document from it.
 
 mod audit;
+mod benchmarks;
 mod catalog;
 pub(crate) mod collect;
 mod kpis;
@@ -57,6 +58,7 @@ pub fn table() -> Vec<Route> {
         simulate::routes,
         risks::routes,
         reports::routes,
+        benchmarks::routes,
         audit::routes,
     ] {
         routes.extend(module());

@@ -27,8 +27,9 @@ const PAGE: u32 = 50;
 
 /// The kinds of thing the log records changes to, with a name in the catalogue
 /// (`web_audit_entity_*`); any other is shown by its code.
-pub const ENTITIES: [&str; 14] = [
+pub const ENTITIES: [&str; 15] = [
     "api_token",
+    "benchmark",
     "kpi_definition",
     "loss_inputs",
     "measurement",

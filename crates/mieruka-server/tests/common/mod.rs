@@ -99,6 +99,24 @@ const LEAKS: &[&str] = &[
     "SQL", "sqlx", "panicked", ".rs:", "/tmp/", "/home/", "/work/", "crates/",
 ];
 
+/// The text with the payloads of base64 data URLs left out: an HTML report embeds its font
+/// that way, and encoded bytes spell `SQL` or `.rs:` by chance, which is no leak.
+fn without_base64(text: &str) -> String {
+    const MARK: &str = ";base64,";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(MARK) {
+        let after = &rest[i + MARK.len()..];
+        out.push_str(&rest[..i + MARK.len()]);
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')))
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A client: anonymous, signed in with a session (cookie + CSRF token), or with an API token.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -241,8 +259,7 @@ impl Client {
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("font/"));
-        // Nor is a font embedded in a page as a data URL (its base64 may spell anything).
-        let readable = without_data_urls(&text);
+        let readable = without_base64(&text);
         for leak in LEAKS.iter().filter(|_| !binary) {
             assert!(
                 !readable.contains(leak),
@@ -257,18 +274,6 @@ impl Client {
             json,
         }
     }
-}
-
-/// The text with every `url(data:…)` cut out.
-fn without_data_urls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("url(data:") {
-        out.push_str(&rest[..at]);
-        rest = rest[at..].find(')').map_or("", |end| &rest[at + end + 1..]);
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Asserts a status, showing the body when it differs.

@@ -2,6 +2,7 @@
 //! and the store, and prints; the clock is read here and passed down.
 
 mod audit;
+mod benchmark;
 mod catalog;
 pub mod collect;
 mod collect_input;
@@ -129,6 +130,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Risks(args) => risks::run(&ctx, args).await,
         Command::Report(args) => report::run(&ctx, args).await,
+        Command::Benchmark { command } => benchmark::run(&ctx, command).await,
         Command::Audit { command } => audit::run(&ctx, command).await,
         Command::Collect(args) => collect::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, args).await,

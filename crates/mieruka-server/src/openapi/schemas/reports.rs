@@ -1,8 +1,12 @@
-//! Schemas of the board report's answers and bodies: the lint, issued reports, the schedule.
+//! Schemas of the board report's answers and bodies: the lint, issued reports, the schedule, and
+//! the benchmark (peer) figures its summary compares with.
 
 use serde_json::{Value, json};
 
-use super::{answer, arr, body, boolean, date, described, int, one_of, or_null, r, s, s_or_null};
+use super::{
+    answer, arr, body, boolean, date, described, int, num, num_or_null, one_of, or_null, r, s,
+    s_or_null,
+};
 
 const CADENCES: &[&str] = &["quarterly", "half_yearly"];
 
@@ -75,6 +79,52 @@ pub(super) fn reports(add: &mut impl FnMut(&str, Value)) {
                 "cadence": described(one_of(CADENCES), "At least half-yearly: a yearly cadence is refused."),
                 "due_days": described(int(), "Days after the period's end the report is due, 0–90 (default 30)."),
             }),
+        ),
+    );
+    let figures = json!({
+        "kpi": described(s(), "A catalogue KPI id (`1.2.2`) or an organisation's own KPI id."),
+        "as_of": described(date(), "The date the figures are as of."),
+        "median": described(num(), "In the KPI's reading unit: percent for ratio and progress KPIs, a count, mean hours, a score."),
+        "lower": described(num_or_null(), "The lower quartile, at most the median."),
+        "upper": described(num_or_null(), "The upper quartile, at least the median."),
+        "peers": described(int(), "How many organisations the figures are from, at least 1."),
+        "source": described(s(), "Where the figures come from, up to 200 characters."),
+        "industry": s_or_null(),
+    });
+    let mut listed = figures.clone();
+    listed["updated_at"] = s();
+    add(
+        "Benchmark",
+        answer(
+            &[
+                "kpi",
+                "as_of",
+                "median",
+                "lower",
+                "upper",
+                "peers",
+                "source",
+                "industry",
+                "updated_at",
+            ],
+            listed,
+        ),
+    );
+    add(
+        "BenchmarkInput",
+        described(
+            arr(body(
+                &["kpi", "as_of", "median", "peers", "source"],
+                figures,
+            )),
+            "Benchmark figures to add, or to replace those with the same KPI and date. A KPI and date may appear once; an error names the item and field (`[2].median`).",
+        ),
+    );
+    add(
+        "BenchmarkChanges",
+        answer(
+            &["added", "replaced", "unchanged"],
+            json!({ "added": int(), "replaced": int(), "unchanged": int() }),
         ),
     );
 }

@@ -1,0 +1,502 @@
+//! Benchmark (peer) figures: checking them before they are stored — from a file
+//! (`mieruka benchmark import`) or a JSON body (`PUT /api/v1/benchmarks`) — and their public
+//! JSON. The board report reads them in `report/sections.rs`.
+//!
+//! Beyond the domain's checks (`RawBenchmark::validate`), a benchmark must name a KPI this server
+//! knows — a catalogue KPI or an organisation's own — and fit it
+//! (`Benchmark::check_against`: one number, percentages within 100% unless the KPI allows more),
+//! and a KPI and date may be given once per batch. A batch is judged whole before anything is
+//! written, so a bad row leaves the stored figures as they were.
+
+use std::collections::HashMap;
+
+use mieruka_domain::benchmark::{Benchmark, RawBenchmark};
+use mieruka_domain::plan::FieldError;
+use mieruka_domain::text::normalise;
+use mieruka_domain::{Date, KpiDefinition, KpiId};
+use mieruka_store::Store;
+use mieruka_store::benchmarks::StoredBenchmark;
+use serde_json::{Value, json};
+
+use crate::measure_file::Problem;
+use crate::measure_file::columns;
+use crate::measure_file::read::{Cell, Sheet};
+use crate::{AppError, Result};
+
+/// Every KPI definition on the server by id: the catalogue's, then each organisation's own
+/// (the first one found when several organisations use the same id).
+pub struct KnownKpis(HashMap<String, KpiDefinition>);
+
+impl KnownKpis {
+    pub async fn load(store: &Store) -> Result<KnownKpis> {
+        let mut all = HashMap::new();
+        for k in store.kpi_definitions(None).await? {
+            all.insert(k.definition.id.to_string(), k.definition);
+        }
+        for org in store.organisations().await? {
+            for k in store.kpi_definitions(Some(org.id)).await? {
+                all.entry(k.definition.id.to_string())
+                    .or_insert(k.definition);
+            }
+        }
+        Ok(KnownKpis(all))
+    }
+
+    /// Whether the benchmark names a known KPI and fits it.
+    pub fn check(&self, b: &Benchmark) -> Result<(), FieldError> {
+        match self.0.get(b.kpi.as_str()) {
+            Some(kpi) => b.check_against(kpi),
+            None => Err(FieldError {
+                field: "kpi".into(),
+                reason: format!(
+                    "KPI {} is neither in the catalogue nor one of an organisation's own KPIs",
+                    b.kpi
+                ),
+            }),
+        }
+    }
+}
+
+/// Validates a batch given as JSON items: every item, or the first failure as
+/// `AppError::Invalid` naming the item and field (`[2].median`).
+pub async fn validate_items(store: &Store, items: &[RawBenchmark]) -> Result<Vec<Benchmark>> {
+    let known = KnownKpis::load(store).await?;
+    let at = |i: usize, e: FieldError| AppError::Invalid {
+        field: format!("[{i}].{}", e.field),
+        reason: e.reason,
+    };
+    let mut out: Vec<Benchmark> = Vec::new();
+    for (i, raw) in items.iter().enumerate() {
+        let b = raw.validate().map_err(|e| at(i, e))?;
+        known.check(&b).map_err(|e| at(i, e))?;
+        if let Some(j) = out
+            .iter()
+            .position(|a| a.kpi == b.kpi && a.as_of == b.as_of)
+        {
+            return Err(at(
+                i,
+                FieldError {
+                    field: "as_of".into(),
+                    reason: format!("KPI {} on {} is also given at [{j}]", b.kpi, b.as_of),
+                },
+            ));
+        }
+        out.push(b);
+    }
+    Ok(out)
+}
+
+/// A benchmark as JSON (the API's items and `mieruka benchmark list --json`).
+pub fn benchmark_json(s: &StoredBenchmark) -> Value {
+    let b = &s.benchmark;
+    json!({
+        "kpi": b.kpi,
+        "as_of": b.as_of,
+        "median": b.median,
+        "lower": b.lower,
+        "upper": b.upper,
+        "peers": b.peers,
+        "source": b.source,
+        "industry": b.industry,
+        "updated_at": s.updated_at,
+    })
+}
+
+/// A column of a benchmark file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    Kpi,
+    AsOf,
+    Median,
+    Lower,
+    Upper,
+    Peers,
+    Source,
+    Industry,
+}
+
+/// Every column with its name (the field it fills) and its Japanese aliases, in file order.
+pub const COLUMNS: [(Column, &str, &[&str]); 8] = [
+    (Column::Kpi, "kpi", &["kpi_id", "指標"]),
+    (Column::AsOf, "as_of", &["基準日", "調査日", "時点"]),
+    (Column::Median, "median", &["中央値"]),
+    (
+        Column::Lower,
+        "lower",
+        &["lower_quartile", "第1四分位", "第1四分位数", "下位四分位"],
+    ),
+    (
+        Column::Upper,
+        "upper",
+        &["upper_quartile", "第3四分位", "第3四分位数", "上位四分位"],
+    ),
+    (Column::Peers, "peers", &["社数", "回答社数", "組織数"]),
+    (Column::Source, "source", &["出典", "出所"]),
+    (Column::Industry, "industry", &["業種"]),
+];
+
+/// Columns every file must have.
+const REQUIRED: [Column; 5] = [
+    Column::Kpi,
+    Column::AsOf,
+    Column::Median,
+    Column::Peers,
+    Column::Source,
+];
+
+impl Column {
+    pub fn name(self) -> &'static str {
+        COLUMNS
+            .iter()
+            .find(|(c, ..)| *c == self)
+            .map_or("", |(_, n, _)| n)
+    }
+
+    /// The column a domain error's field names (the fields are named as the columns are).
+    fn of_field(field: &str) -> Option<Column> {
+        COLUMNS
+            .iter()
+            .find(|(_, n, _)| *n == field)
+            .map(|(c, ..)| *c)
+    }
+}
+
+/// A header folded for comparison: NFKC, trimmed, lower case, spaces and hyphens as `_`.
+fn fold(header: &str) -> String {
+    normalise(header).to_lowercase().replace([' ', '-'], "_")
+}
+
+fn accepted() -> String {
+    COLUMNS
+        .iter()
+        .map(|(_, name, aliases)| format!("{name} ({})", aliases.join("/")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Where each column is in a file, and its header as written there.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    at: HashMap<Column, (usize, String)>,
+    /// Positions of columns with a blank header; any data under them is an error.
+    blank: Vec<usize>,
+    width: usize,
+}
+
+impl Columns {
+    /// Maps the header row; an unknown or repeated name, or a missing required column, refuses
+    /// the whole file.
+    pub fn from_header(header: &[String]) -> Result<Columns, String> {
+        let mut at: HashMap<Column, (usize, String)> = HashMap::new();
+        let mut blank = Vec::new();
+        for (i, h) in header.iter().enumerate() {
+            if h.is_empty() {
+                blank.push(i);
+                continue;
+            }
+            let folded = fold(h);
+            let Some((column, ..)) = COLUMNS
+                .iter()
+                .find(|(_, name, aliases)| *name == folded || aliases.contains(&folded.as_str()))
+            else {
+                return Err(format!(
+                    "unknown column `{h}` (column {}); accepted: {}",
+                    i + 1,
+                    accepted()
+                ));
+            };
+            if let Some((_, first)) = at.insert(*column, (i, h.clone())) {
+                return Err(format!(
+                    "columns `{first}` and `{h}` (column {}) say the same thing; keep one",
+                    i + 1
+                ));
+            }
+        }
+        if let Some(missing) = REQUIRED.iter().find(|c| !at.contains_key(c)) {
+            return Err(format!(
+                "there is no `{}` column (required: kpi, as_of, median, peers, source; accepted: {})",
+                missing.name(),
+                accepted()
+            ));
+        }
+        Ok(Columns {
+            at,
+            blank,
+            width: header.len(),
+        })
+    }
+
+    /// The column's header as written in the file, or its name when the file has none.
+    pub fn header(&self, c: Column) -> String {
+        self.at
+            .get(&c)
+            .map_or_else(|| c.name().to_string(), |(_, h)| h.clone())
+    }
+
+    fn cell<'a>(&self, c: Column, cells: &'a [Cell]) -> &'a Cell {
+        self.at
+            .get(&c)
+            .and_then(|(i, _)| cells.get(*i))
+            .unwrap_or(&Cell::Empty)
+    }
+
+    /// The number of a column that holds data but has no header, if any.
+    fn stray(&self, cells: &[Cell]) -> Option<usize> {
+        cells
+            .iter()
+            .enumerate()
+            .find(|(i, c)| (*i >= self.width || self.blank.contains(i)) && !c.is_empty())
+            .map(|(i, _)| i + 1)
+    }
+}
+
+/// A row that passed every check.
+#[derive(Debug, Clone)]
+pub struct Good {
+    pub row: usize,
+    pub benchmark: Benchmark,
+}
+
+/// What the rows of a file are.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub rows: usize,
+    pub good: Vec<Good>,
+    pub problems: Vec<Problem>,
+}
+
+impl Checked {
+    /// How many distinct rows have problems.
+    pub fn invalid_rows(&self) -> usize {
+        let mut rows: Vec<usize> = self.problems.iter().map(|p| p.row).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.len()
+    }
+}
+
+/// A number cell; text may end in `%` (`85%` is 85, in the KPI's percent).
+fn number(cell: &Cell) -> Result<Option<f64>, String> {
+    if let Cell::Text(s) = cell {
+        let t = normalise(s);
+        if let Some(n) = t.strip_suffix('%') {
+            return columns::number(&Cell::Text(n.trim().to_string()));
+        }
+    }
+    columns::number(cell)
+}
+
+/// A whole number of organisations.
+fn count(cell: &Cell) -> Result<Option<i64>, String> {
+    match number(cell)? {
+        None => Ok(None),
+        Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => Ok(Some(n as i64)),
+        Some(n) => Err(format!("{n} is not a whole number of organisations")),
+    }
+}
+
+/// Reads one row's cells, in the file's column order, noting every unreadable or missing
+/// required cell; an id or a date that cannot be one is noted here too, so a row's every bad
+/// cell is listed at once.
+fn read_row(
+    columns: &Columns,
+    cells: &[Cell],
+    problems: &mut Vec<(Column, String)>,
+) -> RawBenchmark {
+    let mut raw = RawBenchmark {
+        median: f64::NAN,
+        ..RawBenchmark::default()
+    };
+    for (c, ..) in COLUMNS {
+        let cell = columns.cell(c, cells);
+        let given = match c {
+            Column::Kpi | Column::AsOf | Column::Source | Column::Industry => {
+                let read = match c {
+                    Column::AsOf => columns::date(cell),
+                    _ => columns::text(cell),
+                };
+                match read {
+                    Err(e) => {
+                        problems.push((c, e));
+                        continue;
+                    }
+                    Ok(None) => false,
+                    Ok(Some(t)) => {
+                        let wrong = match c {
+                            Column::Kpi => KpiId::parse(&t).err(),
+                            Column::AsOf => Date::parse(&t).err(),
+                            _ => None,
+                        };
+                        problems.extend(wrong.map(|e| (c, e)));
+                        match c {
+                            Column::Kpi => raw.kpi = t,
+                            Column::AsOf => raw.as_of = t,
+                            Column::Source => raw.source = t,
+                            _ => raw.industry = Some(t),
+                        }
+                        true
+                    }
+                }
+            }
+            Column::Peers => match count(cell) {
+                Err(e) => {
+                    problems.push((c, e));
+                    continue;
+                }
+                Ok(n) => {
+                    raw.peers = n.unwrap_or(0);
+                    n.is_some()
+                }
+            },
+            Column::Median | Column::Lower | Column::Upper => match number(cell) {
+                Err(e) => {
+                    problems.push((c, e));
+                    continue;
+                }
+                Ok(v) => {
+                    match c {
+                        Column::Median => raw.median = v.unwrap_or(f64::NAN),
+                        Column::Lower => raw.lower = v,
+                        _ => raw.upper = v,
+                    }
+                    v.is_some()
+                }
+            },
+        };
+        if !given && REQUIRED.contains(&c) {
+            problems.push((c, "missing".into()));
+        }
+    }
+    raw
+}
+
+/// Checks every row of a file; writes nothing. Only a storage failure stops the check.
+pub async fn check_file(store: &Store, sheet: &Sheet, columns: &Columns) -> Result<Checked> {
+    let known = KnownKpis::load(store).await?;
+    let mut out = Checked {
+        rows: sheet.rows.len(),
+        ..Checked::default()
+    };
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for row in &sheet.rows {
+        let n = row.number;
+        let problem = |c: Column, reason: String| Problem {
+            row: n,
+            column: columns.header(c),
+            field: c.name().to_string(),
+            reason,
+        };
+        let stray = columns.stray(&row.cells).map(|col| Problem {
+            row: n,
+            column: col.to_string(),
+            field: String::new(),
+            reason: "holds a value but the column has no header".into(),
+        });
+        let mut cell_problems = Vec::new();
+        let raw = read_row(columns, &row.cells, &mut cell_problems);
+        if stray.is_some() || !cell_problems.is_empty() {
+            out.problems.extend(stray);
+            out.problems
+                .extend(cell_problems.into_iter().map(|(c, r)| problem(c, r)));
+            continue;
+        }
+        let checked = raw.validate().and_then(|b| known.check(&b).map(|()| b));
+        let b = match checked {
+            Ok(b) => b,
+            Err(e) => {
+                out.problems.push(match Column::of_field(&e.field) {
+                    Some(c) => problem(c, e.reason),
+                    None => Problem {
+                        row: n,
+                        column: e.field.clone(),
+                        field: e.field,
+                        reason: e.reason,
+                    },
+                });
+                continue;
+            }
+        };
+        let key = (b.kpi.to_string(), b.as_of.to_string());
+        if let Some(first) = seen.get(&key) {
+            out.problems.push(problem(
+                Column::AsOf,
+                format!("KPI {} on {} is also on line {first}", b.kpi, b.as_of),
+            ));
+            continue;
+        }
+        seen.insert(key, n);
+        out.good.push(Good {
+            row: n,
+            benchmark: b,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn headers_map_in_both_languages() {
+        let c = Columns::from_header(&header(&[
+            "KPI",
+            "基準日",
+            "中央値",
+            "第１四分位",
+            "第3四分位",
+            "社数",
+            "出典",
+            "業種",
+        ]))
+        .unwrap();
+        assert_eq!(c.header(Column::Lower), "第１四分位");
+        assert_eq!(c.header(Column::Industry), "業種");
+        let minimal = Columns::from_header(&header(&["kpi", "as of", "median", "peers", "source"]));
+        assert_eq!(minimal.unwrap().header(Column::Upper), "upper");
+        let e = Columns::from_header(&header(&["kpi", "as_of", "median", "source"])).unwrap_err();
+        assert!(e.contains("no `peers` column"), "{e}");
+        let e = Columns::from_header(&header(&["kpi", "指標"])).unwrap_err();
+        assert!(e.contains("`kpi` and `指標`"), "{e}");
+        let e = Columns::from_header(&header(&["kpi", "mean"])).unwrap_err();
+        assert!(e.contains("unknown column `mean` (column 2)"), "{e}");
+    }
+
+    #[test]
+    fn cells_are_read_with_percent_signs_and_whole_counts() {
+        assert_eq!(number(&Cell::Text("85%".into())).unwrap(), Some(85.0));
+        assert_eq!(
+            number(&Cell::Text("８５．５％".into())).unwrap(),
+            Some(85.5)
+        );
+        assert!(number(&Cell::Text("high".into())).is_err());
+        assert_eq!(count(&Cell::Number(52.0)).unwrap(), Some(52));
+        assert!(
+            count(&Cell::Text("52.5".into()))
+                .unwrap_err()
+                .contains("whole")
+        );
+        let c =
+            Columns::from_header(&header(&["kpi", "as_of", "median", "peers", "source"])).unwrap();
+        let mut problems = Vec::new();
+        let cells = [
+            Cell::Text("1.2.2".into()),
+            Cell::Empty,
+            Cell::Text("many".into()),
+            Cell::Number(3.0),
+            Cell::Text("調査".into()),
+        ];
+        read_row(&c, &cells, &mut problems);
+        assert_eq!(
+            problems,
+            vec![
+                (Column::AsOf, "missing".to_string()),
+                (Column::Median, "`many` is not a number".to_string()),
+            ]
+        );
+    }
+}
