@@ -64,7 +64,7 @@ pub fn grouped_hours(h: f64, lang: Lang) -> String {
     }
 }
 
-/// A term of the loss model with its unit as people read it: `1,000.0億円`, `5日`, `1,333,334人`,
+/// A term of the loss model with its unit as people read it: `1,000億円`, `5日`, `1,333,334人`,
 /// `21.0%` for shares.
 pub fn term(v: f64, unit: &str, lang: Lang) -> String {
     let n = number(v);
@@ -163,7 +163,7 @@ mod tests {
         assert_eq!(term(5.0, "days", Lang::Ja), "5日");
         assert_eq!(term(1_333_334.0, "people", Lang::Ja), "1,333,334人");
         assert_eq!(term(0.21, "share", Lang::Ja), "21.0%");
-        assert_eq!(term(100_000_000_000.0, "yen", Lang::Ja), "1000.0億円");
+        assert_eq!(term(100_000_000_000.0, "yen", Lang::Ja), "1,000億円");
         assert_eq!(term(5.0, "days", Lang::En), "5 days");
     }
 
