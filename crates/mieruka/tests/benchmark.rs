@@ -9,9 +9,32 @@ use common::Env;
 use serde_json::Value;
 
 /// The demo company, whose report shows KPIs 1.1.1, 1.2.2 and 1.10.2 among others.
+/// The demo, without the invented peer figures it ships with (checked, then removed), so each
+/// test starts from a server that has none.
 fn demo() -> Env {
     let env = Env::new();
     env.ok(&["demo", "--no-serve"]);
+    let shipped = listed(&env);
+    assert_eq!(
+        shipped
+            .iter()
+            .map(|(k, _, _)| k.as_str())
+            .collect::<Vec<_>>(),
+        ["1.1.1", "1.2.2"],
+        "the demo's own figures"
+    );
+    let html = env.home().join("demo-report.html");
+    let path = html.display().to_string();
+    env.ok(&["report", "--org", "demo", "--format", "html", "-o", &path]);
+    let report = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        report.contains("デモ用の架空の数値"),
+        "the demo's report compares with peers"
+    );
+    for (kpi, as_of, _) in shipped {
+        env.ok(&["benchmark", "remove", "--kpi", &kpi, "--as-of", &as_of]);
+    }
+    assert!(listed(&env).is_empty());
     env
 }
 

@@ -200,3 +200,26 @@ mod tests {
         }
     }
 }
+
+/// Peer figures for two of the demo's KPIs, so its report shows the comparison with peers. They
+/// are invented for the demo and say so in their source; a real server loads a survey's figures
+/// with `mieruka benchmark import`.
+pub fn benchmarks(today: crate::date::Date) -> Vec<crate::benchmark::RawBenchmark> {
+    let as_of = today.first_of_month_plus(-2).to_string();
+    let row = |kpi: &str, median: f64, lower: f64, upper: f64, peers: i64| {
+        crate::benchmark::RawBenchmark {
+            kpi: kpi.into(),
+            as_of: as_of.clone(),
+            median,
+            lower: Some(lower),
+            upper: Some(upper),
+            peers,
+            source: "デモ用の架空の数値（実在の調査ではありません）".into(),
+            industry: Some("製造業".into()),
+        }
+    };
+    vec![
+        row("1.1.1", 85.0, 70.0, 95.0, 48),
+        row("1.2.2", 40.0, 20.0, 65.0, 36),
+    ]
+}
