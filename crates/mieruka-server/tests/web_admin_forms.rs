@@ -157,6 +157,109 @@ async fn units_and_organisations_through_the_forms() {
 }
 
 #[tokio::test]
+async fn a_unit_is_edited_through_its_form_and_the_api() {
+    let (_dir, server, url) = demo_server().await;
+    let owner = Browser::sign_in(server.addr, OWNER).await;
+    let settings = owner.get("/orgs/demo/settings").await;
+    assert!(
+        settings.text.contains("/orgs/demo/units/hq/edit"),
+        "an edit link per unit"
+    );
+    let form = owner.get("/orgs/demo/units/hq/edit").await;
+    expect(&form, 200, "the unit's form");
+    assert!(form.text.contains("id=\"edit-unit-form\""));
+    assert!(form.text.contains("readonly"), "the code stays");
+    let saved = owner
+        .post(
+            "/orgs/demo/units/hq/edit",
+            &[
+                ("code", "ignored"),
+                ("name", "サンプル空調本社"),
+                ("maturity", ""),
+                ("employees", "3,400"),
+                ("annual_revenue_yen", "52,000,000,000"),
+                ("industry", "製造業"),
+            ],
+        )
+        .await;
+    expect(&saved, 303, "saving the unit");
+    let store = mieruka_store::Store::open(&url).await.unwrap();
+    let org = store.organisation("demo").await.unwrap();
+    let units = store.units(org.id).await.unwrap();
+    let hq = units.iter().find(|u| u.unit.code.as_str() == "hq").unwrap();
+    assert_eq!(hq.unit.name, "サンプル空調本社");
+    assert_eq!(hq.unit.facts.employees, Some(3_400));
+    assert_eq!(hq.unit.facts.annual_revenue_yen, Some(52_000_000_000));
+    assert_eq!(hq.unit.facts.it_staff, None, "a blank figure is unknown");
+    let page = owner.get("/orgs/demo/settings").await;
+    assert!(page.text.contains("サンプル空調本社") && page.text.contains("3,400"));
+
+    // Refused with the field named; nothing changes.
+    let bad = owner
+        .post(
+            "/orgs/demo/units/hq/edit",
+            &[("name", "本社"), ("employees", "-3")],
+        )
+        .await;
+    expect(&bad, 400, "a negative count");
+    assert!(bad.text.contains("従業員数"), "{}", bad.text);
+    let again = store.units(org.id).await.unwrap();
+    assert_eq!(
+        again
+            .iter()
+            .find(|u| u.unit.code.as_str() == "hq")
+            .unwrap()
+            .unit
+            .name,
+        "サンプル空調本社"
+    );
+    expect(
+        &owner.get("/orgs/demo/units/nowhere/edit").await,
+        404,
+        "an unknown unit",
+    );
+    // A viewer may not edit.
+    let viewer = Browser::sign_in(server.addr, VIEWER).await;
+    let r = viewer
+        .post("/orgs/demo/units/hq/edit", &[("name", "乗っ取り")])
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+
+    // The API changes one part and keeps the rest.
+    let api = Client::signed_in(server.addr, OWNER.0, OWNER.1).await;
+    let r = api
+        .patch(
+            "/api/v1/orgs/demo/units/hq",
+            serde_json::json!({"facts": {"employees": 3500, "annual_revenue_yen": 53000000000_i64}}),
+        )
+        .await;
+    expect(&r, 200, "facts through the API");
+    assert_eq!(r.json["name"], "サンプル空調本社", "the name stays");
+    let r = api
+        .patch(
+            "/api/v1/orgs/demo/units/hq",
+            serde_json::json!({"name": "本社"}),
+        )
+        .await;
+    expect(&r, 200, "a new name");
+    let units = store.units(org.id).await.unwrap();
+    let hq = units.iter().find(|u| u.unit.code.as_str() == "hq").unwrap();
+    assert_eq!(
+        (hq.unit.name.as_str(), hq.unit.facts.employees),
+        ("本社", Some(3_500))
+    );
+    let r = api
+        .patch(
+            "/api/v1/orgs/demo/units/hq",
+            serde_json::json!({"facts": {"employees": -1}}),
+        )
+        .await;
+    expect(&r, 400, "a negative count through the API");
+    assert_eq!(r.field(), Some("employees"), "{}", r.text);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_forged_post_changes_nothing() {
     let (_dir, server, _) = demo_server().await;
     let admin = Browser::sign_in(server.addr, ADMIN).await;

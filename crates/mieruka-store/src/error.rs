@@ -35,7 +35,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> StoreError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> StoreError {
         StoreError::Invalid {
             field: field.into(),
             reason: reason.into(),

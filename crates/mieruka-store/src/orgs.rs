@@ -178,6 +178,23 @@ impl Store {
 
     /// Sets a unit's own maturity stage (a group company's), or clears it with `None`.
     pub async fn set_unit_maturity(&self, unit: UnitId, maturity: Option<Maturity>) -> Result<()> {
+        self.edit_unit(unit, |u| {
+            Ok(Unit {
+                maturity,
+                ..u.clone()
+            })
+        })
+        .await
+    }
+
+    /// Changes a unit's name, own stage and facts (its code, kind and place in the tree stay).
+    /// `edit` gets the unit as stored and returns it as it should be, validated; a code or kind
+    /// it changes is refused.
+    pub async fn edit_unit(
+        &self,
+        unit: UnitId,
+        edit: impl FnOnce(&Unit) -> std::result::Result<Unit, StoreError>,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let sql = format!("SELECT * FROM units WHERE id = $1{}", self.for_update());
         let before = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -189,15 +206,31 @@ impl Store {
                 key: unit.to_string(),
             })?;
         let before = unit_from_row(&before)?;
-        sqlx::query("UPDATE units SET maturity = $1 WHERE id = $2")
-            .bind(maturity.map(|m| m.code()))
-            .bind(unit.0)
-            .execute(&mut *tx)
-            .await?;
-        let after = Unit {
-            maturity,
-            ..before.unit.clone()
-        };
+        let after = edit(&before.unit)?;
+        if after.code != before.unit.code || after.kind != before.unit.kind {
+            return Err(StoreError::invalid(
+                "code",
+                "a unit's code and kind stay as they were created",
+            ));
+        }
+        let f = &after.facts;
+        sqlx::query(
+            "UPDATE units SET name = $1, maturity = $2, employees = $3, it_staff = $4, \
+             security_staff = $5, annual_revenue_yen = $6, it_budget_yen = $7, \
+             security_budget_yen = $8, industry = $9 WHERE id = $10",
+        )
+        .bind(after.name.as_str())
+        .bind(after.maturity.map(|m| m.code()))
+        .bind(f.employees)
+        .bind(f.it_staff)
+        .bind(f.security_staff)
+        .bind(f.annual_revenue_yen)
+        .bind(f.it_budget_yen)
+        .bind(f.security_budget_yen)
+        .bind(f.industry.as_deref())
+        .bind(unit.0)
+        .execute(&mut *tx)
+        .await?;
         let key = format!(
             "{}/{}",
             org_slug(&mut tx, before.org_id).await?,

@@ -164,6 +164,29 @@ pub fn checklist() -> Checklist {
     }
 }
 
+/// Peer figures for two of the demo's KPIs, so its report shows the comparison with peers. They
+/// are invented for the demo and say so in their source; a real server loads a survey's figures
+/// with `mieruka benchmark import`.
+pub fn benchmarks(today: crate::date::Date) -> Vec<crate::benchmark::RawBenchmark> {
+    let as_of = today.first_of_month_plus(-2).to_string();
+    let row = |kpi: &str, median: f64, lower: f64, upper: f64, peers: i64| {
+        crate::benchmark::RawBenchmark {
+            kpi: kpi.into(),
+            as_of: as_of.clone(),
+            median,
+            lower: Some(lower),
+            upper: Some(upper),
+            peers,
+            source: "デモ用の架空の数値（実在の調査ではありません）".into(),
+            industry: Some("製造業".into()),
+        }
+    };
+    vec![
+        row("1.1.1", 85.0, 70.0, 95.0, 48),
+        row("1.2.2", 40.0, 20.0, 65.0, 36),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,27 +222,14 @@ mod tests {
             assert!(lint_text(&g, &text, Lang::Ja).is_empty(), "{text}");
         }
     }
-}
 
-/// Peer figures for two of the demo's KPIs, so its report shows the comparison with peers. They
-/// are invented for the demo and say so in their source; a real server loads a survey's figures
-/// with `mieruka benchmark import`.
-pub fn benchmarks(today: crate::date::Date) -> Vec<crate::benchmark::RawBenchmark> {
-    let as_of = today.first_of_month_plus(-2).to_string();
-    let row = |kpi: &str, median: f64, lower: f64, upper: f64, peers: i64| {
-        crate::benchmark::RawBenchmark {
-            kpi: kpi.into(),
-            as_of: as_of.clone(),
-            median,
-            lower: Some(lower),
-            upper: Some(upper),
-            peers,
-            source: "デモ用の架空の数値（実在の調査ではありません）".into(),
-            industry: Some("製造業".into()),
+    #[test]
+    fn the_demo_peer_figures_are_valid_and_say_they_are_invented() {
+        let today = crate::date::Date::parse("2026-11-26").unwrap();
+        for b in benchmarks(today) {
+            let v = b.validate().unwrap();
+            assert!(v.as_of < today, "as of a date before today");
+            assert!(v.source.contains("架空"), "{}", v.source);
         }
-    };
-    vec![
-        row("1.1.1", 85.0, 70.0, 95.0, 48),
-        row("1.2.2", 40.0, 20.0, 65.0, 36),
-    ]
+    }
 }

@@ -55,7 +55,7 @@ pub fn routes() -> Vec<Route> {
         Route::patch("/api/v1/orgs/{org}/units/{unit}", update_unit)
             .doc(
                 "organisations",
-                "Set a unit's own maturity stage (a group company's), or clear it with null",
+                "Change a unit: its name, its own maturity stage (a group company's; null clears it) or its facts (all of them, as sent)",
             )
             .who(who::OWNER)
             .body("UnitChange")
@@ -215,8 +215,43 @@ async fn add_unit(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct UnitChange {
-    /// The unit's own stage; `null` clears it (the organisation's applies).
-    maturity: Option<Maturity>,
+    /// The unit's own stage; `null` clears it (the organisation's applies); absent keeps it.
+    #[serde(default, deserialize_with = "present")]
+    maturity: Option<Option<Maturity>>,
+    #[serde(default)]
+    name: Option<String>,
+    /// The unit's facts, all of them: a fact left out or `null` is cleared.
+    #[serde(default)]
+    facts: Option<FactsBody>,
+}
+
+/// A unit's facts as sent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FactsBody {
+    #[serde(default)]
+    employees: Option<i64>,
+    #[serde(default)]
+    it_staff: Option<i64>,
+    #[serde(default)]
+    security_staff: Option<i64>,
+    #[serde(default)]
+    annual_revenue_yen: Option<i64>,
+    #[serde(default)]
+    it_budget_yen: Option<i64>,
+    #[serde(default)]
+    security_budget_yen: Option<i64>,
+    #[serde(default)]
+    industry: Option<String>,
+}
+
+/// A field that is there, even as `null` (`Some(None)`), against one left out (`None`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 async fn update_unit(
@@ -228,6 +263,19 @@ async fn update_unit(
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
-    let updated = orgs::set_unit_maturity(&store, &org, &unit, body.maturity).await?;
+    let change = orgs::UnitEdit {
+        name: body.name,
+        maturity: body.maturity,
+        facts: body.facts.map(|f| UnitFacts {
+            employees: f.employees,
+            it_staff: f.it_staff,
+            security_staff: f.security_staff,
+            annual_revenue_yen: f.annual_revenue_yen,
+            it_budget_yen: f.it_budget_yen,
+            security_budget_yen: f.security_budget_yen,
+            industry: f.industry,
+        }),
+    };
+    let updated = orgs::edit_unit(&store, &org, &unit, change).await?;
     Ok(Json(json!(unit_json(&updated))))
 }

@@ -122,6 +122,50 @@ pub async fn set_unit_maturity(
         .ok_or(ApiError::NotFound)
 }
 
+/// A change to a unit: each part given replaces what is stored, the rest stays.
+#[derive(Debug, Clone, Default)]
+pub struct UnitEdit {
+    pub name: Option<String>,
+    /// `Some(None)` clears the unit's own stage (the organisation's applies).
+    pub maturity: Option<Option<Maturity>>,
+    pub facts: Option<UnitFacts>,
+}
+
+/// Changes a unit's name, own stage or facts; 404 when the organisation has no such unit, 400
+/// naming the field when the result is not a valid unit.
+pub async fn edit_unit(
+    store: &Store,
+    org: &StoredOrg,
+    code: &str,
+    change: UnitEdit,
+) -> Result<StoredUnit, ApiError> {
+    let units = store.units(org.id).await?;
+    let id = find_unit(&units, code).ok_or(ApiError::NotFound)?;
+    let mut refused = None;
+    let result = store
+        .edit_unit(id, |u| {
+            let name = change.name.clone().unwrap_or_else(|| u.name.clone());
+            let maturity = change.maturity.unwrap_or(u.maturity);
+            let facts = change.facts.clone().unwrap_or_else(|| u.facts.clone());
+            Unit::new(u.code.as_str(), &name, u.kind, maturity, facts).map_err(|reason| {
+                refused = Some(unit_error(reason.clone()));
+                mieruka_store::StoreError::invalid("unit", reason)
+            })
+        })
+        .await;
+    match (result, refused) {
+        (Ok(()), _) => {}
+        (Err(_), Some(e)) => return Err(e),
+        (Err(e), None) => return Err(e.into()),
+    }
+    store
+        .units(org.id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or(ApiError::NotFound)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

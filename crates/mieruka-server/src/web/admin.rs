@@ -23,6 +23,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/orgs/{org}/units", post(admin_orgs::add_unit))
         .route("/orgs/{org}/units/{unit}", post(admin_orgs::save_unit))
+        .route(
+            "/orgs/{org}/units/{unit}/edit",
+            get(admin_orgs::edit_page).post(admin_orgs::save_edit),
+        )
         .route("/orgs/{org}/audit", get(admin_audit::org_page))
         .route(
             "/admin/orgs",

@@ -92,6 +92,8 @@ struct OrgPage {
     /// The unit facts' number fields of the form, as typed.
     fact_inputs: Vec<FactInput>,
     problem: Option<Problem>,
+    /// The code of the unit the form edits; `None`: the form adds a unit.
+    editing: Option<String>,
 }
 
 /// A number field of the add-a-unit form.
@@ -208,7 +210,96 @@ async fn org_page(
         fact_inputs: fact_inputs(viewer, &form),
         form,
         problem,
+        editing: None,
     })
+}
+
+/// The form filled with a unit as stored.
+fn form_of(u: &StoredUnit) -> UnitForm {
+    let n = |v: Option<i64>| v.map_or_else(String::new, |n| n.to_string());
+    let f = &u.unit.facts;
+    UnitForm {
+        code: u.unit.code.as_str().to_string(),
+        name: u.unit.name.clone(),
+        kind: u.unit.kind.code().to_string(),
+        parent: String::new(),
+        maturity: u.unit.maturity.map_or("", |m| m.code()).to_string(),
+        employees: n(f.employees),
+        it_staff: n(f.it_staff),
+        security_staff: n(f.security_staff),
+        annual_revenue_yen: n(f.annual_revenue_yen),
+        it_budget_yen: n(f.it_budget_yen),
+        security_budget_yen: n(f.security_budget_yen),
+        industry: f.industry.clone().unwrap_or_default(),
+    }
+}
+
+/// The settings page with its form editing unit `unit` (as typed when `typed` is given).
+async fn edit_view(
+    state: &AppState,
+    viewer: &Viewer,
+    org: &StoredOrg,
+    unit: &str,
+    typed: Option<UnitForm>,
+    problem: Option<Problem>,
+) -> Result<OrgPage, WebError> {
+    let units = state.store.units(org.id).await?;
+    let stored = units
+        .iter()
+        .find(|u| u.unit.code.as_str() == unit)
+        .ok_or(ApiError::NotFound)?;
+    let mut form = typed.unwrap_or_else(|| form_of(stored));
+    form.code = stored.unit.code.as_str().to_string();
+    form.kind = stored.unit.kind.code().to_string();
+    let mut page = org_page(state, viewer, org, form, problem).await?;
+    page.editing = Some(stored.unit.code.as_str().to_string());
+    Ok(page)
+}
+
+/// `GET /orgs/{org}/units/{unit}/edit`: the settings page with the unit in its form (owners,
+/// administrators).
+pub async fn edit_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((code, unit)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let org = managed_org(&state, &viewer, &code).await?;
+    render(&edit_view(&state, &viewer, &org, &unit, None, None).await?)
+}
+
+/// `POST /orgs/{org}/units/{unit}/edit`: saves the unit's name, own stage and facts.
+pub async fn save_edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((code, unit)): Path<(String, String)>,
+    Form(form): Form<UnitForm>,
+) -> Result<Response, WebError> {
+    let org = managed_org(&state, &viewer, &code).await?;
+    let store = state.store.with_actor(&viewer.who.actor());
+    let result = match new_unit(&UnitForm {
+        code: unit.clone(),
+        kind: "department".into(),
+        ..form.clone()
+    }) {
+        Ok(u) => {
+            let change = orgs::UnitEdit {
+                name: Some(u.name),
+                maturity: Some(u.maturity),
+                facts: Some(u.facts),
+            };
+            orgs::edit_unit(&store, &org, &unit, change).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(viewer.htmx, &format!("/orgs/{code}/settings"))),
+        Err(ApiError::NotFound) => Err(ApiError::NotFound.into()),
+        Err(e) => {
+            let p = problem(viewer.lang, e)?;
+            let page = edit_view(&state, &viewer, &org, &unit, Some(form), Some(p)).await?;
+            Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
+        }
+    }
 }
 
 /// `GET /orgs/{org}/settings`: every member reads it; owners and administrators edit.

@@ -66,7 +66,22 @@ pub(super) fn organisations(add: &mut impl FnMut(&str, Value)) {
     );
     add(
         "UnitChange",
-        body(&[], json!({ "maturity": or_null(one_of(MATURITY)) })),
+        body(
+            &[],
+            json!({
+                "maturity": or_null(one_of(MATURITY)),
+                "name": s(),
+                "facts": json!({
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "employees": count, "it_staff": count, "security_staff": count,
+                        "annual_revenue_yen": count, "it_budget_yen": count,
+                        "security_budget_yen": count, "industry": s_or_null(),
+                    },
+                }),
+            }),
+        ),
     );
     add(
         "KpiDefinition",
