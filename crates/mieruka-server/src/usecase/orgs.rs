@@ -114,6 +114,15 @@ pub async fn set_unit_maturity(
     let units = store.units(org.id).await?;
     let id = find_unit(&units, code).ok_or(ApiError::NotFound)?;
     store.set_unit_maturity(id, maturity).await?;
+    unit_as_stored(store, org, id).await
+}
+
+/// A unit as stored now (after a change).
+async fn unit_as_stored(
+    store: &Store,
+    org: &StoredOrg,
+    id: mieruka_store::UnitId,
+) -> Result<StoredUnit, ApiError> {
     store
         .units(org.id)
         .await?
@@ -158,12 +167,7 @@ pub async fn edit_unit(
         (Err(_), Some(e)) => return Err(e),
         (Err(e), None) => return Err(e.into()),
     }
-    store
-        .units(org.id)
-        .await?
-        .into_iter()
-        .find(|x| x.id == id)
-        .ok_or(ApiError::NotFound)
+    unit_as_stored(store, org, id).await
 }
 
 #[cfg(test)]
