@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use crate::scale::finite;
-use crate::svg::{ems, num, open, palette, text, wrap};
+use crate::svg::{Swatch, legend, num, open, palette, text, wrap};
 
 /// The loss breakdown of Fig. 2. Amounts come as numbers (for the bars' lengths) and as text
 /// already formatted by the caller (`80億円`, `¥8.0bn`).
@@ -113,29 +113,20 @@ pub fn loss_breakdown_svg(b: &LossBreakdown) -> String {
         &b.title,
     );
 
-    // Legend.
-    let y = 52.0;
-    let mut lx = BAR_L;
-    for (label, fill) in [
-        (&b.now_label, NOW_FILL),
-        (&b.after_label, "url(#mieruka-loss-after)"),
-    ] {
-        let _ = writeln!(
-            svg,
-            "<rect x=\"{}\" y=\"{}\" width=\"24\" height=\"14\" fill=\"{fill}\" stroke=\"{}\"/>",
-            num(lx),
-            num(y - 11.0),
-            palette::LINE
-        );
-        text(
-            &mut svg,
-            lx + 30.0,
-            y,
-            " class=\"legend\" font-size=\"12\"",
-            label,
-        );
-        lx += 30.0 + ems(label) * 12.0 + 24.0;
-    }
+    legend(
+        &mut svg,
+        (BAR_L, 52.0),
+        &Swatch {
+            w: 24.0,
+            h: 14.0,
+            rise: 11.0,
+        },
+        24.0,
+        &[
+            (&b.now_label, NOW_FILL),
+            (&b.after_label, "url(#mieruka-loss-after)"),
+        ],
+    );
     let _ = writeln!(
         svg,
         "<line class=\"axis\" x1=\"{BAR_L}\" y1=\"{}\" x2=\"{BAR_L}\" y2=\"{}\" stroke=\"{}\"/>",

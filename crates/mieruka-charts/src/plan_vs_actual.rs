@@ -12,7 +12,7 @@ use mieruka_domain::evaluation::Status;
 use mieruka_domain::kpi::Direction;
 
 use crate::scale::{TickFormat, finite, nice_ticks};
-use crate::svg::{ems, num, open, palette, text, wrap};
+use crate::svg::{self, Swatch, ems, num, open, palette, text, wrap};
 
 /// One KPI across units, as Fig. 9 draws it. Every text comes from the caller, already
 /// translated and formatted.
@@ -229,34 +229,19 @@ pub fn plan_vs_actual_svg(c: &PlanVsActual) -> String {
 
 fn legend(svg: &mut String, c: &PlanVsActual) {
     let y = 48.0;
-    let _ = writeln!(
+    svg::legend(
         svg,
-        "<rect x=\"16\" y=\"{}\" width=\"22\" height=\"{BAR_H}\" fill=\"url(#mieruka-pva-plan)\" stroke=\"{}\"/>",
-        num(y - 10.0),
-        palette::LINE
-    );
-    text(
-        svg,
-        44.0,
-        y,
-        " class=\"legend\" font-size=\"12\"",
-        &c.plan_label,
-    );
-    let ax = 44.0 + ems(&c.plan_label) * 12.0 + 20.0;
-    let _ = writeln!(
-        svg,
-        "<rect x=\"{}\" y=\"{}\" width=\"22\" height=\"{BAR_H}\" fill=\"{}\" stroke=\"{}\"/>",
-        num(ax),
-        num(y - 10.0),
-        palette::BLUE,
-        palette::LINE
-    );
-    text(
-        svg,
-        ax + 28.0,
-        y,
-        " class=\"legend\" font-size=\"12\"",
-        &c.actual_label,
+        (16.0, y),
+        &Swatch {
+            w: 22.0,
+            h: BAR_H,
+            rise: 10.0,
+        },
+        20.0,
+        &[
+            (&c.plan_label, "url(#mieruka-pva-plan)"),
+            (&c.actual_label, palette::BLUE),
+        ],
     );
     if !c.direction_text.is_empty() {
         let words = match c.direction {

@@ -66,6 +66,40 @@ pub(crate) fn text(svg: &mut String, x: f64, y: f64, attrs: &str, s: &str) {
     );
 }
 
+/// The size of a legend's swatches: `w` × `h`, the top `rise` above the words' baseline.
+pub(crate) struct Swatch {
+    pub w: f64,
+    pub h: f64,
+    pub rise: f64,
+}
+
+/// A legend in a row from `x` on the baseline `y`: for each entry, its swatch filled with `fill`
+/// and its words (12 px) beside it, entries `gap` apart. Returns where the row ends.
+pub(crate) fn legend(
+    svg: &mut String,
+    (x, y): (f64, f64),
+    swatch: &Swatch,
+    gap: f64,
+    entries: &[(&str, &str)],
+) -> f64 {
+    let mut at = x;
+    for (label, fill) in entries {
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" stroke=\"{}\"/>",
+            num(at),
+            num(y - swatch.rise),
+            num(swatch.w),
+            num(swatch.h),
+            palette::LINE
+        );
+        let words = at + swatch.w + 6.0;
+        text(svg, words, y, " class=\"legend\" font-size=\"12\"", label);
+        at = words + ems(label) * 12.0 + gap;
+    }
+    at
+}
+
 /// Escapes text for XML content and attribute values (`&<>"'`).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
