@@ -157,6 +157,39 @@ fn as_of(common: &Common) -> Result<i64> {
 }
 
 /// Computes, prints, and with `--write` records.
+/// The KPIs both vulnerability readers (the generic CSV and DefectDojo's JSON) compute.
+const VULN_KPIS: [&str; 2] = ["1.12.1", "1.12.2"];
+
+/// The options of both vulnerability readers.
+fn vuln_options(
+    common: &Common,
+    sla: &[String],
+    connector: &str,
+    fields: &[mieruka_connectors::mapping::Field],
+) -> Result<vulns::Options> {
+    Ok(vulns::Options {
+        sla: sla_policy(sla)?,
+        strict: common.strict,
+        columns: columns(common, connector, fields)?,
+        ..vulns::Options::default()
+    })
+}
+
+/// What both vulnerability readers print and record: the groups as JSON, as a table, the
+/// counts, and the KPI figures at severity `sev` and above.
+fn vuln_answer(
+    lang: mieruka_domain::Lang,
+    r: &vulns::Report,
+    sev: Severity,
+) -> Result<(String, String, String, Vec<KpiFigure>)> {
+    Ok((
+        serde_json::to_string_pretty(&r.groups)?,
+        render::vulns(lang, r),
+        render::vuln_counts(lang, r),
+        r.figures(sev),
+    ))
+}
+
 async fn finish(
     ctx: &Ctx,
     common: &Common,
@@ -202,21 +235,10 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
             severity: sev,
         } => {
             let file = one_file(&common)?;
-            let options = vulns::Options {
-                sla: sla_policy(&sla)?,
-                strict: common.strict,
-                columns: columns(&common, "vulnerabilities", &vulns::FIELDS)?,
-                ..vulns::Options::default()
-            };
+            let options = vuln_options(&common, &sla, "vulnerabilities", &vulns::FIELDS)?;
             let sev = severity(&sev)?;
-            finish(ctx, &common, vec![file], &["1.12.1", "1.12.2"], || {
-                let r = with_progress(file, options)?;
-                Ok((
-                    serde_json::to_string_pretty(&r.groups)?,
-                    render::vulns(lang, &r),
-                    render::vuln_counts(lang, &r),
-                    r.figures(sev),
-                ))
+            finish(ctx, &common, vec![file], &VULN_KPIS, || {
+                vuln_answer(lang, &with_progress(file, options)?, sev)
             })
             .await
         }
@@ -226,21 +248,11 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
             severity: sev,
         } => {
             let file = one_file(&common)?;
-            let options = vulns::Options {
-                sla: sla_policy(&sla)?,
-                strict: common.strict,
-                columns: columns(&common, "defectdojo", &defectdojo::FIELDS)?,
-                ..vulns::Options::default()
-            };
+            let options = vuln_options(&common, &sla, "defectdojo", &defectdojo::FIELDS)?;
             let sev = severity(&sev)?;
-            finish(ctx, &common, vec![file], &["1.12.1", "1.12.2"], || {
+            finish(ctx, &common, vec![file], &VULN_KPIS, || {
                 let r = defectdojo::analyse(open(file)?, &name(file), &options)?;
-                Ok((
-                    serde_json::to_string_pretty(&r.groups)?,
-                    render::vulns(lang, &r),
-                    render::vuln_counts(lang, &r),
-                    r.figures(sev),
-                ))
+                vuln_answer(lang, &r, sev)
             })
             .await
         }
