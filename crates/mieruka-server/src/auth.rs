@@ -18,6 +18,7 @@ use axum::http::{HeaderMap, Method, header};
 use mieruka_domain::Timestamp;
 use mieruka_store::access::{ApiToken, Membership};
 use mieruka_store::audit::Versions;
+use mieruka_store::orgs::StoredUnit;
 use mieruka_store::{OrgId, Store, UnitId, UserId};
 use sha2::{Digest, Sha256};
 
@@ -154,7 +155,30 @@ impl Principal {
     }
 
     /// Checks a need in an organisation: 404 for outsiders, 403 for members without the right.
+    /// A contributor's right to measure a unit needs the organisation's units, read here; with a
+    /// plan's context at hand, [`Principal::require_with`] uses its units instead.
     pub async fn require(&self, store: &Store, org: OrgId, need: Need) -> Result<(), ApiError> {
+        let contributor = !self.is_admin
+            && matches!(need, Need::Measure(_))
+            && self
+                .membership(org)
+                .is_some_and(|m| m.role == "contributor" && m.unit.is_some());
+        let units = if contributor {
+            store.units(org).await?
+        } else {
+            Vec::new()
+        };
+        self.require_with(org, need, &units)
+    }
+
+    /// [`Principal::require`] with the organisation's units already read (a plan's context holds
+    /// them), so checking every row of a file costs no query.
+    pub fn require_with(
+        &self,
+        org: OrgId,
+        need: Need,
+        units: &[StoredUnit],
+    ) -> Result<(), ApiError> {
         if need != Need::Read
             && let Some(scopes) = &self.token_scopes
             && !scopes.iter().any(|s| s == "write")
@@ -169,10 +193,9 @@ impl Principal {
             ("owner", _) => true,
             (_, Need::Read) => true,
             ("auditor", Need::Audit) => true,
-            ("contributor", Need::Measure(unit)) => match m.unit {
-                Some(root) => in_subtree(store, org, root, unit).await?,
-                None => false,
-            },
+            ("contributor", Need::Measure(unit)) => {
+                m.unit.is_some_and(|root| in_subtree(units, root, unit))
+            }
             _ => false,
         };
         if allowed {
@@ -183,22 +206,18 @@ impl Principal {
     }
 }
 
-/// Whether `unit` is `root` or below it.
-async fn in_subtree(
-    store: &Store,
-    org: OrgId,
-    root: UnitId,
-    unit: UnitId,
-) -> Result<bool, ApiError> {
-    let units = store.units(org).await?;
+/// Whether `unit` is `root` or below it, among `units`.
+fn in_subtree(units: &[StoredUnit], root: UnitId, unit: UnitId) -> bool {
     let mut at = Some(unit);
-    while let Some(u) = at {
+    // A tree has no cycles; the bound keeps a damaged one from looping.
+    for _ in 0..=units.len() {
+        let Some(u) = at else { break };
         if u == root {
-            return Ok(true);
+            return true;
         }
         at = units.iter().find(|x| x.id == u).and_then(|x| x.parent_id);
     }
-    Ok(false)
+    false
 }
 
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -363,4 +382,49 @@ pub async fn ensure_admin(store: &Store) -> Result<Option<String>, ApiError> {
         .await?;
     store.set_admin(id, true).await?;
     Ok(Some(password))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mieruka_domain::org::{Unit, UnitFacts, UnitKind};
+
+    fn unit(id: i64, parent: Option<i64>) -> StoredUnit {
+        StoredUnit {
+            id: UnitId(id),
+            org_id: OrgId(1),
+            parent_id: parent.map(UnitId),
+            unit: Unit::new(
+                &format!("u{id}"),
+                "部門",
+                UnitKind::Department,
+                None,
+                UnitFacts::default(),
+            )
+            .unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_subtree_holds_its_root_and_what_is_below_and_nothing_else() {
+        // 1 ─ 2 ─ 3, and 4 beside 2.
+        let units = [
+            unit(1, None),
+            unit(2, Some(1)),
+            unit(3, Some(2)),
+            unit(4, Some(1)),
+        ];
+        assert!(in_subtree(&units, UnitId(2), UnitId(2)));
+        assert!(in_subtree(&units, UnitId(2), UnitId(3)));
+        assert!(in_subtree(&units, UnitId(1), UnitId(4)));
+        assert!(!in_subtree(&units, UnitId(2), UnitId(4)));
+        assert!(!in_subtree(&units, UnitId(3), UnitId(2)), "not upwards");
+        assert!(
+            !in_subtree(&units, UnitId(2), UnitId(99)),
+            "an unknown unit"
+        );
+        // A damaged tree with a cycle ends instead of looping.
+        let cycle = [unit(5, Some(6)), unit(6, Some(5))];
+        assert!(!in_subtree(&cycle, UnitId(1), UnitId(5)));
+    }
 }

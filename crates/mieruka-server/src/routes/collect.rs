@@ -202,8 +202,9 @@ pub async fn run(
             default_unit: u.query.unit.as_deref(),
         };
         let (batch, unmatched) = collect::measurements(&plans, &computed.figures, &recording)?;
+        let units = store.units(org.id).await?;
         for m in &batch {
-            who.require(store, org.id, Need::Measure(m.unit)).await?;
+            who.require_with(org.id, Need::Measure(m.unit), &units)?;
         }
         let store = store.with_actor(&actor);
         let done = collect::write(&store, &period, &batch, unmatched, &evidence, now()).await?;

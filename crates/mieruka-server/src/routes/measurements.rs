@@ -108,8 +108,7 @@ async fn add(
     let unit = ctx
         .unit(input.unit.trim())
         .ok_or_else(|| ApiError::invalid("unit", format!("there is no unit `{}`", input.unit)))?;
-    who.require(&state.store, ctx.org.id, Need::Measure(unit.id))
-        .await?;
+    who.require_with(ctx.org.id, Need::Measure(unit.id), &ctx.units)?;
     let store = state.store.with_actor(&who.actor());
     let source = use_measurements::source(who.token_scopes.is_some());
     let stored = use_measurements::add(&store, &ctx, &input, source).await?;
@@ -124,8 +123,7 @@ async fn correct(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let old = use_measurements::find(&state.store, MeasurementId(id)).await?;
     let ctx = visible_plan(&state, &who, old.plan.0).await?;
-    who.require(&state.store, ctx.org.id, Need::Measure(old.unit))
-        .await?;
+    who.require_with(ctx.org.id, Need::Measure(old.unit), &ctx.units)?;
     let store = state.store.with_actor(&who.actor());
     let source = use_measurements::source(who.token_scopes.is_some());
     let stored = use_measurements::correct(&store, &ctx, &old, body, source).await?;
@@ -153,8 +151,7 @@ async fn import(
     let source = use_measurements::source(who.token_scopes.is_some());
     let checked = use_measurements::check(&store, &ctx, &rows, source).await?;
     for unit in &checked.units {
-        who.require(&state.store, ctx.org.id, Need::Measure(*unit))
-            .await?;
+        who.require_with(ctx.org.id, Need::Measure(*unit), &ctx.units)?;
     }
     let report = use_measurements::apply(&store, checked, q.skip_invalid, q.dry_run).await?;
     Ok(Json(json!(report)))

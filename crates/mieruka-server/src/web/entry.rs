@@ -130,18 +130,13 @@ async fn plan_of(
 }
 
 /// The plan's units the viewer may measure: (code, name).
-async fn measurable_units(
-    state: &AppState,
-    viewer: &Viewer,
-    ctx: &PlanContext,
-) -> Vec<(String, String)> {
+fn measurable_units(viewer: &Viewer, ctx: &PlanContext) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for code in &ctx.plan.content.units {
         if let Some(u) = ctx.unit(code)
             && viewer
                 .who
-                .require(&state.store, ctx.org.id, Need::Measure(u.id))
-                .await
+                .require_with(ctx.org.id, Need::Measure(u.id), &ctx.units)
                 .is_ok()
         {
             out.push((code.clone(), u.unit.name.clone()));
@@ -152,8 +147,8 @@ async fn measurable_units(
 
 /// Whether the viewer may enter measurements for at least one of the plan's units (for showing
 /// the link to the form).
-pub async fn may_measure(state: &AppState, viewer: &Viewer, ctx: &PlanContext) -> bool {
-    !measurable_units(state, viewer, ctx).await.is_empty()
+pub fn may_measure(viewer: &Viewer, ctx: &PlanContext) -> bool {
+    !measurable_units(viewer, ctx).is_empty()
 }
 
 /// A typed number: empty is absent; commas between thousands are allowed.
@@ -282,7 +277,7 @@ async fn build(
 ) -> Result<EntryPage, WebError> {
     let lang = viewer.lang;
     let kpi = &ctx.kpi;
-    let units = measurable_units(state, viewer, ctx).await;
+    let units = measurable_units(viewer, ctx);
     if units.is_empty() {
         return Err(
             ApiError::Forbidden("no unit of this plan may be measured by you".into()).into(),
@@ -493,8 +488,7 @@ pub async fn save(
     };
     viewer
         .who
-        .require(&state.store, ctx.org.id, Need::Measure(unit.id))
-        .await?;
+        .require_with(ctx.org.id, Need::Measure(unit.id), &ctx.units)?;
     let store = state.store.with_actor(&viewer.who.actor());
     let result = match correct {
         None => use_measurements::add(&store, &ctx, &input, MeasurementSource::Manual).await,
@@ -505,8 +499,7 @@ pub async fn save(
             }
             viewer
                 .who
-                .require(&state.store, ctx.org.id, Need::Measure(old.unit))
-                .await?;
+                .require_with(ctx.org.id, Need::Measure(old.unit), &ctx.units)?;
             let c = Correction {
                 date: Some(input.date.clone()),
                 part: input.part.clone(),

@@ -174,7 +174,7 @@ async fn plan_of(
     if ctx.org.id != org.id {
         return Err(ApiError::NotFound.into());
     }
-    if !super::entry::may_measure(state, viewer, &ctx).await {
+    if !super::entry::may_measure(viewer, &ctx) {
         return Err(
             ApiError::Forbidden("you may not enter measurements for this plan".into()).into(),
         );
@@ -263,8 +263,7 @@ async fn checked(
         let m = g.measurement;
         let allowed = viewer
             .who
-            .require(&state.store, ctx.org.id, Need::Measure(m.unit))
-            .await
+            .require_with(ctx.org.id, Need::Measure(m.unit), &ctx.units)
             .is_ok();
         if !allowed {
             let reason = viewer.t("web_import_err_unit_right");

@@ -116,7 +116,7 @@ pub async fn page(
         card,
         revisions,
         measurements,
-        can_measure: super::entry::may_measure(&state, &viewer, &ctx).await,
+        can_measure: super::entry::may_measure(&viewer, &ctx),
     })
 }
 
