@@ -75,6 +75,7 @@ async fn the_wizard_saves_the_story_and_the_checklist_and_the_agreement_ticks_st
     assert_eq!(story.challenge.ja, "海外工場の稼働停止が受注に響く");
     assert_eq!(story.solution.ja, "工場を止めない備えで停止損失を減らす");
     assert_eq!(story.investment.ja, "3年間で1.2億円");
+    assert!(story.investment.en.is_empty(), "no English was written");
 
     let ctx = store.plan_context(PlanId(made[0])).await.unwrap();
     let period = ctx.period.id.clone();

@@ -105,7 +105,8 @@ fn story_of(
     saved: Option<&Story>,
     lang: Lang,
 ) -> Result<Story, mieruka_domain::plan::FieldError> {
-    let pending = mieruka_domain::i18n::tr(lang, "web_wizard_investment_pending", &[]);
+    // Not written yet: said in both languages, whichever the viewer reads.
+    let pending = |l: Lang| mieruka_domain::i18n::tr(l, "web_wizard_investment_pending", &[]);
     let text = |field: &str, typed: &str, old: Option<&BoardText>| {
         let old = old.cloned().unwrap_or_default();
         let typed = typed.trim();
@@ -117,7 +118,7 @@ fn story_of(
     };
     let investment = match (a.investment.trim(), saved) {
         ("", Some(s)) => s.investment.clone(),
-        ("", None) => BoardText::parse("investment", &pending, &pending)?,
+        ("", None) => BoardText::parse("investment", &pending(Lang::Ja), &pending(Lang::En))?,
         (typed, s) => text("investment", typed, s.map(|s| &s.investment))?,
     };
     Ok(Story {
@@ -611,4 +612,41 @@ pub async fn agreement(
             .await?;
     }
     Ok(see_other(viewer.htmx, &format!("/orgs/{code}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers(investment: &str) -> Answers {
+        Answers {
+            vision: "Lead Asia in air conditioning".into(),
+            challenges: "Outages at overseas plants".into(),
+            purpose: "Keep the plants running".into(),
+            investment: investment.into(),
+            ..Answers::default()
+        }
+    }
+
+    #[test]
+    fn the_story_is_written_in_the_readers_language_over_what_was_saved() {
+        // English, nothing saved: the English stands for both; the investment not yet known is
+        // said in each language.
+        let s = story_of(&answers(""), None, Lang::En).unwrap();
+        assert_eq!(s.strategy.ja, "Lead Asia in air conditioning");
+        assert_eq!(s.strategy.en, "Lead Asia in air conditioning");
+        assert_eq!(s.investment.ja, "投資額は検討中です。");
+        assert_eq!(s.investment.en, "The investment is still being worked out.");
+        // Japanese over that: the Japanese is replaced, the English kept; the investment stays.
+        let mut ja = answers("");
+        ja.vision = "アジアで選ばれる空調メーカーになる".into();
+        let t = story_of(&ja, Some(&s), Lang::Ja).unwrap();
+        assert_eq!(t.strategy.ja, "アジアで選ばれる空調メーカーになる");
+        assert_eq!(t.strategy.en, "Lead Asia in air conditioning");
+        assert_eq!(t.investment, s.investment);
+        // Too long: refused with the field.
+        let long = answers(&"x".repeat(2_001));
+        let e = story_of(&long, None, Lang::Ja).unwrap_err();
+        assert_eq!(e.field, "investment.ja");
+    }
 }
