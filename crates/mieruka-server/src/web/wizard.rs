@@ -588,6 +588,8 @@ pub async fn agreement(
         return Ok((StatusCode::BAD_REQUEST, resp).into_response());
     }
     let store = state.store.with_actor(&viewer.who.actor());
+    // Step 5 is complete once the KPIs are agreed: it is ticked in the periods of the plans.
+    let mut periods: Vec<String> = Vec::new();
     for id in &ids {
         let ctx = crate::routes::visible_plan(&state, &viewer.who, id.0).await?;
         if ctx.org.id != org.id {
@@ -595,11 +597,6 @@ pub async fn agreement(
         }
         let input = AgreementInput { by: by.clone(), on };
         plans::agree(&store, &ctx, input, &viewer.who.actor()).await?;
-    }
-    // Step 5 is complete once the KPIs are agreed: tick it in the period of the plans.
-    let mut periods: Vec<String> = Vec::new();
-    for id in &ids {
-        let ctx = state.store.plan_context(*id).await?;
         if !periods.contains(&ctx.period.id) {
             periods.push(ctx.period.id.clone());
         }
