@@ -43,13 +43,28 @@
 //! [`crate::StoreError`] so a caller cannot mistake a database failure for tampering or the
 //! reverse.
 //!
-//! # What verification cannot see
+//! # Seals, the head and anchors
 //!
-//! Removing the newest entries leaves a shorter chain that is still whole, and so does rewriting
-//! every entry from some point on with fresh hashes. Both change the last hash: an auditor who
-//! noted `entries` and `last_hash` from an earlier [`AuditReport`] detects them by comparing.
+//! A chain alone cannot show that its newest entries were removed, or that every entry from
+//! some point on was rewritten with fresh hashes: both leave a whole, shorter or different,
+//! chain. So (`audit/seal.rs`):
+//! - every entry carries a seal (`mac`): HMAC-SHA256 of its hash under a key kept in a file
+//!   outside the database. Someone who can write to the database but not read that file cannot
+//!   seal a rewritten entry; verification names the first entry whose seal does not match
+//!   ([`AuditProblem::BadSeal`]), or that lacks one though sealing had begun
+//!   ([`AuditProblem::Unsealed`]). Entries written before the key existed are counted as
+//!   unsealed, not failures; they are covered by the chain and the head.
+//! - after each commit, the newest entry (number and hash, sealed) is written to a head file
+//!   beside the key. Verification requires the log to still hold that entry with that hash
+//!   ([`AuditProblem::Deleted`], [`AuditProblem::Rewritten`]); the log may be longer (other
+//!   instances write to a shared PostgreSQL database).
+//! - [`Store::audit_anchor`] gives the newest entry as one line to keep elsewhere;
+//!   [`Store::verify_audit_with`] checks the log against kept anchors the same way. Against
+//!   someone who can also read the key file and rewrite the head, only an anchor kept out of
+//!   their reach still shows what was there (`docs/security.md`, "Audit log").
 
 mod read;
+mod seal;
 mod write;
 
 use serde::Serialize;
@@ -60,8 +75,9 @@ use crate::ids::OrgId;
 use crate::{Backend, Result, Store};
 
 pub use read::{
-    AuditBreak, AuditEntry, AuditFilter, AuditProblem, AuditReport, VerifyError, Versions,
+    Anchor, AuditBreak, AuditEntry, AuditFilter, AuditProblem, AuditReport, VerifyError, Versions,
 };
+pub(crate) use seal::Seal;
 pub(crate) use write::{Batcher, WriteTx};
 
 /// The previous hash of the first entry.
@@ -200,10 +216,17 @@ fn entry_hash(h: &Hashed<'_>) -> String {
         .collect()
 }
 
-/// Appends `changes` to the chain inside `tx` (see the module's notes on serialisation).
-async fn append(tx: &mut WriteTx, backend: Backend, actor: &str, changes: &[Change]) -> Result<()> {
+/// Appends `changes` to the chain inside `tx` (see the module's notes on serialisation),
+/// sealed when there is a key; returns the newest entry's number and hash.
+async fn append(
+    tx: &mut WriteTx,
+    backend: Backend,
+    actor: &str,
+    seal: Option<&Seal>,
+    changes: &[Change],
+) -> Result<Option<(i64, String)>> {
     if changes.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     if backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -233,10 +256,11 @@ async fn append(tx: &mut WriteTx, backend: Backend, actor: &str, changes: &[Chan
             before_json: c.before.as_deref(),
             after_json: c.after.as_deref(),
         });
+        let mac = seal.map(|s| s.entry_mac(&hash));
         sqlx::query(
             "INSERT INTO audit_log (seq, at, actor, action, entity, entity_key, org_id, \
-             before_json, after_json, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             before_json, after_json, prev_hash, hash, mac) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(seq)
         .bind(&at)
@@ -249,6 +273,7 @@ async fn append(tx: &mut WriteTx, backend: Backend, actor: &str, changes: &[Chan
         .bind(c.after.as_deref())
         .bind(&prev)
         .bind(&hash)
+        .bind(mac)
         .execute(&mut **tx)
         .await?;
         prev = hash;
@@ -259,7 +284,7 @@ async fn append(tx: &mut WriteTx, backend: Backend, actor: &str, changes: &[Chan
             .execute(&mut **tx)
             .await?;
     }
-    Ok(())
+    Ok(Some((seq, prev)))
 }
 
 /// The entity name of measurement changes: the only changes that leave the configuration
@@ -279,8 +304,56 @@ impl Store {
     /// Records `changes` as made by this handle's actor, then commits: returns once the
     /// change is committed (on SQLite, with the batch it joined — see `audit/write.rs`).
     pub(crate) async fn commit_audited(&self, mut tx: WriteTx, changes: &[Change]) -> Result<()> {
-        append(&mut tx, self.backend(), self.actor(), changes).await?;
-        tx.finish().await
+        let seal = self.seal.as_deref();
+        let newest = append(&mut tx, self.backend(), self.actor(), seal, changes).await?;
+        tx.finish().await?;
+        if let (Some(seal), Some((seq, hash))) = (seal, newest) {
+            // The change is committed, and saying otherwise would be wrong. The head is only a
+            // lower bound: one left behind is moved on by the next commit, and until then
+            // verification compares the log with the older head.
+            let _ = seal.record(seq, &hash);
+        }
+        Ok(())
+    }
+
+    /// Reads the audit key at `path`, or creates it (recording the log's newest entry as the
+    /// head) when it is missing and the log is not sealed yet. A missing key for a sealed log
+    /// is refused: a new key would seal entries no other holder of the log's key can check.
+    pub(crate) async fn open_seal(&self, path: &std::path::Path) -> Result<Seal> {
+        match std::fs::symlink_metadata(path) {
+            Ok(_) => return Seal::read(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(crate::StoreError::AuditSeal {
+                    file: format!("the audit key file {}", path.display()),
+                    reason: e.to_string(),
+                });
+            }
+        }
+        let sealed: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(seq) FROM audit_log WHERE mac IS NOT NULL")
+                .fetch_one(self.pool())
+                .await?;
+        if let Some(n) = sealed {
+            return Err(crate::StoreError::AuditSeal {
+                file: format!("the audit key file {}", path.display()),
+                reason: format!(
+                    "it does not exist, but the audit log is already sealed (up to entry {n}) \
+                     with a key: copy the key file from a machine that writes to this database"
+                ),
+            });
+        }
+        let newest = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(self.pool())
+            .await?
+            .map(|row| Ok::<_, sqlx::Error>((row.try_get("seq")?, row.try_get("hash")?)))
+            .transpose()?;
+        Seal::create(path, newest)
+    }
+
+    /// The audit key file and head file this store seals with, if any.
+    pub fn audit_seal_files(&self) -> Option<(&std::path::Path, &std::path::Path)> {
+        self.seal.as_deref().map(|s| (s.key_path(), s.head_path()))
     }
 
     /// ` FOR UPDATE` on PostgreSQL, to lock a row whose "before" is read for the log until the

@@ -27,6 +27,10 @@ pub enum StoreError {
     #[error("stored {what} is unreadable: {reason}")]
     Corrupt { what: String, reason: String },
 
+    /// The audit key or head file: `file` says which, and where.
+    #[error("{file}: {reason}")]
+    AuditSeal { file: String, reason: String },
+
     #[error("the change could not be committed: {0}")]
     Commit(String),
 

@@ -49,12 +49,27 @@ pub struct Store {
     batcher: std::sync::Arc<audit::Batcher>,
     /// Who the changes made through this handle are recorded as (in the audit log).
     actor: std::sync::Arc<str>,
+    /// The audit log's key and this machine's head (`audit/seal.rs`); none: entries are
+    /// written unsealed and seals are not checked.
+    seal: Option<std::sync::Arc<audit::Seal>>,
 }
 
 impl Store {
     /// Connects (creating a SQLite file and its folder when missing) and brings the schema up to
     /// date. Safe to call from several processes at once: migrations take the database's lock.
+    /// The audit log is sealed with the key at [`DatabaseUrl::default_audit_key_file`] (beside
+    /// a SQLite file, created on first use); a PostgreSQL database opened this way is unsealed.
     pub async fn open(url: &DatabaseUrl) -> Result<Store> {
+        Store::open_with(url, url.default_audit_key_file().as_deref()).await
+    }
+
+    /// Like [`Store::open`], sealing the audit log with the key file at `audit_key` (created
+    /// with permissions 0600 when missing; refused when others may read it, or when it is
+    /// missing while the log is already sealed), or unsealed with `None`.
+    pub async fn open_with(
+        url: &DatabaseUrl,
+        audit_key: Option<&std::path::Path>,
+    ) -> Result<Store> {
         install_default_drivers();
         url.prepare_location()?;
         let connect_error = |source| StoreError::Connect {
@@ -99,8 +114,16 @@ impl Store {
             url: url.clone(),
             batcher: std::sync::Arc::default(),
             actor: "system".into(),
+            seal: None,
         };
         store.migrate().await?;
+        if let Some(path) = audit_key {
+            let seal = store.open_seal(path).await?;
+            return Ok(Store {
+                seal: Some(std::sync::Arc::new(seal)),
+                ..store
+            });
+        }
         Ok(store)
     }
 
@@ -117,6 +140,7 @@ impl Store {
             url: self.url.clone(),
             batcher: self.batcher.clone(),
             actor: actor.into(),
+            seal: self.seal.clone(),
         }
     }
 

@@ -4,13 +4,17 @@
 //! PostgreSQL server, or a CLI command beside a running server). Each takes the lock first —
 //! `pg_advisory_xact_lock` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite — then reads which steps
 //! are applied and applies the rest in the same transaction, so exactly one of them migrates.
+//!
+//! The transaction is sqlx's own, whose drop rolls back: a migration cancelled half-way (its
+//! caller timed out or went away) hands its pooled connection back outside any transaction,
+//! not inside a `BEGIN` holding the lock.
 
-use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyPool, Row, raw_sql};
+use sqlx::{AnyConnection, AnyPool, Row, raw_sql};
 
 use crate::{Backend, Result, StoreError};
 
 /// One migration: its version, description and SQL for each backend.
+#[derive(Debug, Clone, Copy)]
 struct Step {
     version: i64,
     description: &'static str,
@@ -55,6 +59,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0006_benchmarks.sql"),
         postgres: include_str!("../migrations/postgres/0006_benchmarks.sql"),
     },
+    Step {
+        version: 8,
+        description: "audit seals",
+        sqlite: include_str!("../migrations/sqlite/0008_audit_seals.sql"),
+        postgres: include_str!("../migrations/postgres/0008_audit_seals.sql"),
+    },
 ];
 
 /// An arbitrary constant naming mieruka's migration lock on PostgreSQL.
@@ -76,41 +86,37 @@ fn checksum(sql: &str) -> String {
 }
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
-    let mut conn = pool.acquire().await?;
-    match backend {
-        Backend::Sqlite => {
-            raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-        }
-        Backend::Postgres => {
-            raw_sql("BEGIN").execute(&mut *conn).await?;
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(PG_LOCK_KEY)
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
-    match apply(&mut conn, backend).await {
-        Ok(()) => {
-            raw_sql("COMMIT").execute(&mut *conn).await?;
-            Ok(())
-        }
-        Err(e) => {
-            // The failure is what the user needs to see; a failed rollback closes the connection.
-            let _ = raw_sql("ROLLBACK").execute(&mut *conn).await;
-            Err(e)
-        }
-    }
+    run_steps(pool, backend, STEPS).await
 }
 
-async fn apply(conn: &mut PoolConnection<Any>, backend: Backend) -> Result<()> {
+async fn run_steps(pool: &AnyPool, backend: Backend, steps: &[Step]) -> Result<()> {
+    let mut tx = match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(PG_LOCK_KEY)
+                .execute(&mut *tx)
+                .await?;
+            tx
+        }
+    };
+    // On failure (or cancellation) the transaction rolls back when dropped; the failure is
+    // what the user needs to see.
+    apply(&mut tx, backend, steps).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn apply(conn: &mut AnyConnection, backend: Backend, steps: &[Step]) -> Result<()> {
     raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (\
          version BIGINT PRIMARY KEY, description TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
-    .execute(&mut **conn)
+    .execute(&mut *conn)
     .await?;
     let rows = sqlx::query("SELECT version, checksum FROM schema_migrations ORDER BY version")
-        .fetch_all(&mut **conn)
+        .fetch_all(&mut *conn)
         .await?;
     let mut applied = Vec::new();
     for row in &rows {
@@ -119,16 +125,16 @@ async fn apply(conn: &mut PoolConnection<Any>, backend: Backend) -> Result<()> {
             row.try_get::<String, _>("checksum")?,
         ));
     }
+    let known = steps.last().map_or(0, |s| s.version);
     if let Some((newest, _)) = applied.last()
-        && *newest > schema_version()
+        && *newest > known
     {
         return Err(StoreError::Schema(format!(
-            "the database is at schema version {newest}, newer than this build of mieruka knows ({}); \
+            "the database is at schema version {newest}, newer than this build of mieruka knows ({known}); \
              upgrade mieruka",
-            schema_version()
         )));
     }
-    for step in STEPS {
+    for step in steps {
         let sql = match backend {
             Backend::Sqlite => step.sqlite,
             Backend::Postgres => step.postgres,
@@ -145,7 +151,7 @@ async fn apply(conn: &mut PoolConnection<Any>, backend: Backend) -> Result<()> {
             None => {}
         }
         raw_sql(sqlx::AssertSqlSafe(sql))
-            .execute(&mut **conn)
+            .execute(&mut *conn)
             .await
             .map_err(|e| {
                 StoreError::Schema(format!(
@@ -160,8 +166,160 @@ async fn apply(conn: &mut PoolConnection<Any>, backend: Backend) -> Result<()> {
         .bind(step.description)
         .bind(sum)
         .bind(crate::now_for_bookkeeping())
-        .execute(&mut **conn)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! A migration cancelled half-way — its caller timed out, or went away — must hand its
+    //! pooled connection back outside any transaction: a connection left inside `BEGIN` keeps
+    //! the lock, and every later user of it works inside a transaction it did not open.
+
+    use std::time::Duration;
+
+    use sqlx::any::{AnyPoolOptions, install_default_drivers};
+    use sqlx::{AnyConnection, Connection};
+
+    use super::*;
+    use crate::DatabaseUrl;
+    use crate::testing::{FreshDatabase, postgres_server};
+
+    /// A pool of one connection, so the connection the migration used is the next one handed out.
+    async fn one_connection(url: &DatabaseUrl) -> AnyPool {
+        install_default_drivers();
+        AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&url.connect_string())
+            .await
+            .unwrap()
+    }
+
+    /// Every real step, then one that keeps SQLite busy for a while (counting rows).
+    fn with_a_slow_step() -> Vec<Step> {
+        let mut steps = STEPS.to_vec();
+        steps.push(Step {
+            version: 1000,
+            description: "slow",
+            sqlite: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) \
+                     SELECT count(*) FROM c;",
+            postgres: "SELECT 1;",
+        });
+        steps
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cancelled_migration_leaves_no_transaction_open_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::sqlite(dir.path().join("m.sqlite3"));
+        url.prepare_location().unwrap();
+        let pool = one_connection(&url).await;
+        let migrating = {
+            let pool = pool.clone();
+            tokio::spawn(
+                async move { run_steps(&pool, Backend::Sqlite, &with_a_slow_step()).await },
+            )
+        };
+        // Wait until the migration holds the write lock (another connection is refused it at
+        // once), then cancel it while its slow step runs.
+        let mut probe = AnyConnection::connect(&url.connect_string()).await.unwrap();
+        raw_sql("PRAGMA busy_timeout = 0")
+            .execute(&mut probe)
+            .await
+            .unwrap();
+        while raw_sql("BEGIN IMMEDIATE").execute(&mut probe).await.is_ok() {
+            raw_sql("ROLLBACK").execute(&mut probe).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        migrating.abort();
+        assert!(migrating.await.unwrap_err().is_cancelled());
+        probe.close().await.unwrap();
+
+        // The one pooled connection comes back outside a transaction: it may begin one.
+        let mut conn = pool.acquire().await.unwrap();
+        raw_sql("BEGIN")
+            .execute(&mut *conn)
+            .await
+            .expect("the pooled connection is not inside a transaction");
+        raw_sql("ROLLBACK").execute(&mut *conn).await.unwrap();
+        // The migration was cut half-way, and nothing of it stayed.
+        let tables: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(tables, 0, "the cancelled migration was rolled back");
+        drop(conn);
+        // And the next migration takes the lock and completes.
+        run(&pool, Backend::Sqlite).await.unwrap();
+        pool.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cancelled_migration_leaves_no_transaction_open_on_postgres() {
+        let Some(server) =
+            postgres_server("a_cancelled_migration_leaves_no_transaction_open_on_postgres")
+        else {
+            return;
+        };
+        let db = FreshDatabase::create(&server).await.unwrap();
+        let pool = one_connection(&db.url).await;
+        // Another process holds the migration lock, so the migration waits inside its
+        // transaction, after `BEGIN`.
+        let mut holder = AnyConnection::connect(&db.url.connect_string())
+            .await
+            .unwrap();
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(PG_LOCK_KEY)
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let migrating = {
+            let pool = pool.clone();
+            tokio::spawn(async move { run(&pool, Backend::Postgres).await })
+        };
+        loop {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            )
+            .fetch_one(&mut holder)
+            .await
+            .unwrap();
+            if waiting > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        migrating.abort();
+        assert!(migrating.await.unwrap_err().is_cancelled());
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(PG_LOCK_KEY)
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        holder.close().await.unwrap();
+
+        // Outside a transaction, PostgreSQL refuses a savepoint.
+        let mut conn = pool.acquire().await.unwrap();
+        assert!(
+            raw_sql("SAVEPOINT probe")
+                .execute(&mut *conn)
+                .await
+                .is_err(),
+            "the pooled connection is not inside a transaction"
+        );
+        drop(conn);
+        run(&pool, Backend::Postgres).await.unwrap();
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(applied, STEPS.len() as i64);
+        pool.close().await;
+        db.drop_now().await.unwrap();
+    }
 }

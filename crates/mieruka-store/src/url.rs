@@ -64,6 +64,19 @@ impl DatabaseUrl {
         }
     }
 
+    /// Where the audit log's key is kept when none is named: beside a SQLite file
+    /// (`<file>.audit-key`); a PostgreSQL database has no such place of its own.
+    pub fn default_audit_key_file(&self) -> Option<PathBuf> {
+        match self {
+            DatabaseUrl::Sqlite(p) => {
+                let mut name = p.as_os_str().to_owned();
+                name.push(".audit-key");
+                Some(PathBuf::from(name))
+            }
+            DatabaseUrl::Postgres(_) => None,
+        }
+    }
+
     /// The URL handed to the driver: SQLite files are created when missing.
     pub(crate) fn connect_string(&self) -> String {
         match self {

@@ -1,6 +1,7 @@
 //! The audit log's verification against someone editing the table behind mieruka's back (a
 //! second, raw connection): an edited, deleted, swapped or forged entry is named, and the hash
 //! is the one the audit module documents — on SQLite and, when a server is given, PostgreSQL.
+//! (`audit_seal.rs` cuts the log and rewrites it with the chain recomputed.)
 
 use mieruka_domain::org::Organisation;
 use mieruka_domain::{Maturity, Timestamp};
@@ -40,6 +41,7 @@ struct Stored {
     after_json: Option<String>,
     prev_hash: String,
     hash: String,
+    mac: Option<String>,
 }
 
 async fn read(raw: &mut AnyConnection, seq: i64) -> Stored {
@@ -59,6 +61,7 @@ async fn read(raw: &mut AnyConnection, seq: i64) -> Stored {
         after_json: r.get("after_json"),
         prev_hash: r.get("prev_hash"),
         hash: r.get("hash"),
+        mac: r.get("mac"),
     }
 }
 
@@ -71,7 +74,8 @@ async fn write(raw: &mut AnyConnection, seq: i64, s: &Stored) {
         .unwrap();
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, action, entity, entity_key, org_id, before_json, \
-         after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         after_json, prev_hash, hash, mac) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(seq)
     .bind(&s.at)
@@ -84,6 +88,7 @@ async fn write(raw: &mut AnyConnection, seq: i64, s: &Stored) {
     .bind(s.after_json.as_deref())
     .bind(&s.prev_hash)
     .bind(&s.hash)
+    .bind(s.mac.as_deref())
     .execute(&mut *raw)
     .await
     .unwrap();
@@ -118,7 +123,11 @@ async fn broken_at(store: &Store) -> AuditBreak {
 }
 
 async fn tampering(url: &DatabaseUrl) {
-    let store = Store::open(url).await.unwrap().with_actor("alice");
+    let keys = tempfile::tempdir().unwrap();
+    let store = Store::open_with(url, Some(&keys.path().join("audit.key")))
+        .await
+        .unwrap()
+        .with_actor("alice");
     for i in 1..=6 {
         store
             .create_organisation(&org(&format!("org{i}")), now(i))
@@ -172,31 +181,42 @@ async fn tampering(url: &DatabaseUrl) {
     write(&mut raw, 3, &third).await;
     assert_eq!(store.verify_audit().await.unwrap(), whole);
 
-    // A forged entry with a correct hash of its own breaks the link to the next one.
+    // A forged entry with a correct hash of its own keeps the original's seal, which does not
+    // match the new hash…
     let fifth = read(&mut raw, 5).await;
     let mut forged = fifth.clone();
     forged.actor = "mallory".into();
     forged.hash = documented_hash(5, &forged);
     write(&mut raw, 5, &forged).await;
     let b = broken_at(&store).await;
-    assert_eq!((b.seq, b.problem), (6, AuditProblem::OutOfOrder));
+    assert_eq!((b.seq, b.problem), (5, AuditProblem::BadSeal));
+    // …and without a seal it is refused too.
+    forged.mac = None;
+    write(&mut raw, 5, &forged).await;
+    let b = broken_at(&store).await;
+    assert_eq!((b.seq, b.problem), (5, AuditProblem::Unsealed));
     write(&mut raw, 5, &fifth).await;
 
-    // Removing the newest entry leaves a whole chain: only the noted last hash shows it.
+    // Removing the newest entry leaves a whole, shorter chain: the recorded head names it.
+    let sixth = read(&mut raw, 6).await;
     sqlx::query("DELETE FROM audit_log WHERE seq = 6")
         .execute(&mut raw)
         .await
         .unwrap();
-    let shorter = store.verify_audit().await.unwrap();
-    assert_eq!(shorter.entries, 5);
-    assert_ne!(shorter.last_hash, whole.last_hash);
+    let b = broken_at(&store).await;
+    assert_eq!(
+        (b.seq, b.problem, b.recorded),
+        (6, AuditProblem::Deleted, Some(6))
+    );
+    write(&mut raw, 6, &sixth).await;
+    assert_eq!(store.verify_audit().await.unwrap(), whole);
 
     // Appending continues the chain from what is there.
     store
         .create_organisation(&org("org7"), now(7))
         .await
         .unwrap();
-    assert_eq!(store.verify_audit().await.unwrap().entries, 6);
+    assert_eq!(store.verify_audit().await.unwrap().entries, 7);
     raw.close().await.unwrap();
     store.close().await;
 }

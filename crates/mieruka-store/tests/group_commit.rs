@@ -104,6 +104,11 @@ async fn a_failed_change_in_a_burst_takes_nothing_else_with_it() {
         report.entries, 101,
         "the organisation and the units, without gaps"
     );
+    assert_eq!(
+        (report.sealed, report.head),
+        (101, Some(101)),
+        "every entry sealed; the head moved to the newest committed"
+    );
     store.close().await;
 }
 

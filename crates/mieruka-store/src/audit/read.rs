@@ -1,17 +1,20 @@
-//! Reading the audit log: entries for auditors, newest first, and the verification that walks
-//! the whole chain and names the first entry that does not hold.
+//! Reading the audit log: entries for auditors, newest first, the verification that walks the
+//! whole chain and names the first entry that does not hold, and anchors to keep elsewhere.
 
-use mieruka_domain::Date;
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use mieruka_domain::{Date, Timestamp};
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::seal::same;
 use super::{GENESIS_HASH, Hashed, entry_hash};
 use crate::ids::OrgId;
 use crate::{Result, Store, StoreError};
 
 /// Rows read per query while verifying, so a long log is not held in memory at once.
-const VERIFY_PAGE: i64 = 1000;
+const VERIFY_PAGE: i64 = 2000;
 
 /// An entry as stored. `before`/`after` are the recorded JSON values (a stored text that is not
 /// JSON any more — only possible after tampering — comes back as a JSON string).
@@ -48,12 +51,63 @@ pub struct AuditFilter {
     pub before_seq: Option<i64>,
 }
 
-/// A whole chain: how many entries, and the hash of the last (note it to detect, later, that
-/// the newest entries were removed or rewritten).
+/// A whole chain: how many entries, the hash of the last, and what vouched for them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditReport {
     pub entries: i64,
     pub last_hash: String,
+    /// Entries whose seal was checked against the audit key.
+    pub sealed: i64,
+    /// Entries written before the log had a key (covered by the chain and the head only).
+    pub unsealed: i64,
+    /// Sealed entries whose seal could not be checked: this store has no key.
+    pub unchecked: i64,
+    /// The head this machine recorded (an entry number), which the log still holds.
+    pub head: Option<i64>,
+}
+
+/// The newest entry of the log, as one line to keep somewhere the database's writers cannot
+/// reach (printed by `mieruka audit anchor`); [`Store::verify_audit_with`] checks that the log
+/// still holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Anchor {
+    /// The entry's number (0: the log was empty).
+    pub seq: i64,
+    pub hash: String,
+    /// When the entry was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// When the anchor was taken.
+    pub taken: String,
+    /// HMAC-SHA256 under the audit key of `"mieruka audit anchor\n<seq>\n<hash>"`; absent
+    /// when the store had no key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
+}
+
+impl Anchor {
+    /// The anchor as one line of JSON.
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).expect("an anchor serialises")
+    }
+
+    /// Reads an anchor from one line of JSON, naming what is wrong.
+    pub fn parse(line: &str) -> Result<Anchor> {
+        let anchor: Anchor = serde_json::from_str(line.trim())
+            .map_err(|e| StoreError::invalid("anchor", format!("not an audit anchor: {e}")))?;
+        if anchor.seq < 0 {
+            return Err(StoreError::invalid("anchor.seq", "must not be negative"));
+        }
+        let hex64 = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
+        if !hex64(&anchor.hash) {
+            return Err(StoreError::invalid(
+                "anchor.hash",
+                "must be 64 hexadecimal digits",
+            ));
+        }
+        Ok(anchor)
+    }
 }
 
 /// How the chain is broken at an entry.
@@ -64,6 +118,16 @@ pub enum AuditProblem {
     Edited,
     /// No entry has this number, though later ones exist.
     Missing,
+    /// The newest entries are gone: the log ends before an entry the head or an anchor
+    /// recorded (`recorded`).
+    Deleted,
+    /// The entry is not the one the head or an anchor recorded at this number.
+    Rewritten,
+    /// The entry's seal does not match the audit key: it was rewritten (with the chain
+    /// after it recomputed), or sealed with another key.
+    BadSeal,
+    /// The entry has no seal, though sealing had begun before it was written.
+    Unsealed,
     /// The entry does not carry the previous entry's hash: entries were reordered, or one was
     /// replaced or inserted.
     OutOfOrder,
@@ -75,6 +139,9 @@ pub enum AuditProblem {
 pub struct AuditBreak {
     pub seq: i64,
     pub problem: AuditProblem,
+    /// For [`AuditProblem::Deleted`]: the entry the head or an anchor recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<i64>,
 }
 
 impl AuditBreak {
@@ -86,6 +153,30 @@ impl AuditBreak {
             AuditProblem::Missing => format!("entry {seq} is missing"),
             AuditProblem::OutOfOrder => {
                 format!("entry {seq} does not follow entry {}", seq - 1)
+            }
+            AuditProblem::Deleted => {
+                let recorded = self.recorded.unwrap_or(seq);
+                if seq <= 1 {
+                    format!(
+                        "every entry was deleted: the log is empty, but entry {recorded} was recorded"
+                    )
+                } else {
+                    format!(
+                        "the newest entries were deleted: the log ends at entry {}, but entry {recorded} was recorded",
+                        seq - 1
+                    )
+                }
+            }
+            AuditProblem::Rewritten => {
+                "it is not the entry that was recorded: the log was rewritten from here or before"
+                    .into()
+            }
+            AuditProblem::BadSeal => {
+                "its seal does not match the audit key: it was rewritten, or sealed with another key"
+                    .into()
+            }
+            AuditProblem::Unsealed => {
+                "it has no seal, though the log was sealed before it was written".into()
             }
         }
     }
@@ -119,10 +210,11 @@ struct RawEntry {
     after_json: Option<String>,
     prev_hash: String,
     hash: String,
+    mac: Option<String>,
 }
 
 const COLUMNS: &str = "seq, at, actor, action, entity, entity_key, org_id, before_json, \
-     after_json, prev_hash, hash";
+     after_json, prev_hash, hash, mac";
 
 fn read_row(row: &AnyRow) -> Result<RawEntry> {
     Ok(RawEntry {
@@ -137,6 +229,7 @@ fn read_row(row: &AnyRow) -> Result<RawEntry> {
         after_json: row.try_get("after_json")?,
         prev_hash: row.try_get("prev_hash")?,
         hash: row.try_get("hash")?,
+        mac: row.try_get("mac")?,
     })
 }
 
@@ -306,12 +399,55 @@ impl Store {
         Ok((actors, entities))
     }
 
-    /// Walks the whole log in order, recomputing every hash and checking every link and number,
-    /// and reports the first entry that does not hold (`VerifyError::Broken`). A missing number
-    /// is checked first, then the link to the previous entry, then the entry's own hash.
+    /// Walks the whole log in order, recomputing every hash and checking every link, number
+    /// and seal, and compares it with this machine's head; reports the first entry that does
+    /// not hold (`VerifyError::Broken`). Reads page by page: memory stays flat however long
+    /// the log.
     pub async fn verify_audit(&self) -> Result<AuditReport, VerifyError> {
+        self.verify_audit_with(&[]).await
+    }
+
+    /// [`Store::verify_audit`], also requiring the log to hold every anchor in `anchors` (an
+    /// anchor whose seal does not match this store's key is refused as such).
+    pub async fn verify_audit_with(&self, anchors: &[Anchor]) -> Result<AuditReport, VerifyError> {
+        let seal = self.seal.as_deref();
+        // Entries the log must hold, by number: the head, then the anchors.
+        let mut recorded: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        let head = match seal {
+            Some(s) => s.head()?,
+            None => None,
+        };
+        if let Some(h) = &head {
+            recorded.entry(h.seq).or_default().push(h.hash.clone());
+        }
+        for a in anchors {
+            if let (Some(s), Some(mac)) = (seal, &a.mac)
+                && !same(mac, &s.anchor_mac(a.seq, &a.hash))
+            {
+                return Err(VerifyError::Store(StoreError::invalid(
+                    "anchor",
+                    format!(
+                        "the anchor of entry {} does not carry this audit key's seal: it was \
+                         altered, or taken from another database",
+                        a.seq
+                    ),
+                )));
+            }
+            if a.seq > 0 {
+                recorded.entry(a.seq).or_default().push(a.hash.clone());
+            }
+        }
+        let must_seal_after = seal.map_or(i64::MAX, |s| s.since());
+        let mut report = AuditReport {
+            entries: 0,
+            last_hash: GENESIS_HASH.to_string(),
+            sealed: 0,
+            unsealed: 0,
+            unchecked: 0,
+            head: head.as_ref().map(|h| h.seq),
+        };
         let mut expected = 1;
-        let mut prev = GENESIS_HASH.to_string();
+        let mut sealing_began = false;
         loop {
             let sql =
                 format!("SELECT {COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2");
@@ -329,24 +465,79 @@ impl Store {
                     VerifyError::Broken(AuditBreak {
                         seq: expected,
                         problem,
+                        recorded: None,
                     })
                 };
                 if r.seq != expected {
                     return Err(broken(AuditProblem::Missing));
                 }
-                if r.prev_hash != prev {
+                if r.prev_hash != report.last_hash {
                     return Err(broken(AuditProblem::OutOfOrder));
                 }
                 if r.computed_hash() != r.hash {
                     return Err(broken(AuditProblem::Edited));
                 }
-                prev = r.hash;
+                match (&r.mac, seal) {
+                    (Some(mac), Some(s)) => {
+                        if !same(mac, &s.entry_mac(&r.hash)) {
+                            return Err(broken(AuditProblem::BadSeal));
+                        }
+                        sealing_began = true;
+                        report.sealed += 1;
+                    }
+                    (Some(_), None) => {
+                        sealing_began = true;
+                        report.unchecked += 1;
+                    }
+                    (None, _) => {
+                        if sealing_began || r.seq > must_seal_after {
+                            return Err(broken(AuditProblem::Unsealed));
+                        }
+                        report.unsealed += 1;
+                    }
+                }
+                if let Some(hashes) = recorded.get(&r.seq)
+                    && hashes.iter().any(|h| *h != r.hash)
+                {
+                    return Err(broken(AuditProblem::Rewritten));
+                }
+                report.last_hash = r.hash;
                 expected += 1;
             }
         }
-        Ok(AuditReport {
-            entries: expected - 1,
-            last_hash: prev,
+        report.entries = expected - 1;
+        if let Some((&furthest, _)) = recorded.last_key_value()
+            && furthest > report.entries
+        {
+            return Err(VerifyError::Broken(AuditBreak {
+                seq: report.entries + 1,
+                problem: AuditProblem::Deleted,
+                recorded: Some(furthest),
+            }));
+        }
+        Ok(report)
+    }
+
+    /// The newest entry as an anchor taken at `now`, sealed when this store has the key.
+    pub async fn audit_anchor(&self, now: Timestamp) -> Result<Anchor> {
+        let newest = sqlx::query("SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(self.pool())
+            .await?;
+        let (seq, hash, at) = match newest {
+            Some(row) => (
+                row.try_get::<i64, _>("seq")?,
+                row.try_get::<String, _>("hash")?,
+                Some(row.try_get::<String, _>("at")?),
+            ),
+            None => (0, GENESIS_HASH.to_string(), None),
+        };
+        let mac = self.seal.as_deref().map(|s| s.anchor_mac(seq, &hash));
+        Ok(Anchor {
+            seq,
+            hash,
+            at,
+            taken: now.to_string(),
+            mac,
         })
     }
 }
@@ -357,7 +548,14 @@ mod tests {
 
     #[test]
     fn breaks_read_as_one_line_naming_the_entry() {
-        let b = |problem| AuditBreak { seq: 17, problem }.to_string();
+        let b = |problem| {
+            AuditBreak {
+                seq: 17,
+                problem,
+                recorded: None,
+            }
+            .to_string()
+        };
         assert_eq!(
             b(AuditProblem::Edited),
             "audit log broken at entry 17: its contents were changed after it was written"
@@ -369,6 +567,21 @@ mod tests {
         assert_eq!(
             b(AuditProblem::OutOfOrder),
             "audit log broken at entry 17: entry 17 does not follow entry 16"
+        );
+        let deleted = |seq| AuditBreak {
+            seq,
+            problem: AuditProblem::Deleted,
+            recorded: Some(20),
+        };
+        assert_eq!(
+            deleted(17).to_string(),
+            "audit log broken at entry 17: the newest entries were deleted: the log ends at \
+             entry 16, but entry 20 was recorded"
+        );
+        assert_eq!(
+            deleted(1).to_string(),
+            "audit log broken at entry 1: every entry was deleted: the log is empty, but entry \
+             20 was recorded"
         );
     }
 }
