@@ -388,3 +388,50 @@ async fn a_tampered_log_is_named_on_the_audit_page() {
     assert!(bad.text.contains("開始日: "), "{}", bad.text);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_cut_log_is_named_on_the_audit_page_and_by_the_api() {
+    let (_dir, server, url) = demo_server().await;
+    let DatabaseUrl::Sqlite(path) = &url else {
+        unreachable!()
+    };
+    let admin = Browser::sign_in(server.addr, ADMIN).await;
+    let whole: serde_json::Value =
+        serde_json::from_str(&admin.get("/api/v1/audit/verify").await.text).unwrap();
+    assert_eq!(whole["ok"], true, "{whole}");
+    let newest = whole["entries"].as_i64().unwrap();
+    assert_eq!(whole["head"], newest, "{whole}");
+    assert_eq!(whole["sealed"], newest, "{whole}");
+
+    // The newest entries deleted behind the server's back leave a whole, shorter chain.
+    use sqlx::Connection;
+    let mut raw = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE seq > 5")
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    raw.close().await.unwrap();
+    let page = admin.get("/admin/audit").await;
+    expect(&page, 200, "the log after the cut");
+    assert!(
+        page.text.contains("記録 No. 6 で検証に失敗しました"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains("以降の記録が削除されています"),
+        "{}",
+        page.text
+    );
+    let verdict: serde_json::Value =
+        serde_json::from_str(&admin.get("/api/v1/audit/verify").await.text).unwrap();
+    assert_eq!(
+        (&verdict["ok"], &verdict["entry"], &verdict["problem"]),
+        (&false.into(), &6.into(), &"deleted".into()),
+        "{verdict}"
+    );
+    assert_eq!(verdict["recorded"], newest, "{verdict}");
+    server.stop().await;
+}

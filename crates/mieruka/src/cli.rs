@@ -14,6 +14,16 @@ pub struct Cli {
     #[arg(long, global = true, env = "MIERUKA_DATABASE_URL", value_name = "URL")]
     pub database: Option<String>,
 
+    /// The audit log's key file (secret, permissions 0600; created on first use)
+    /// [default: beside a SQLite file; for PostgreSQL in the user's data folder]
+    #[arg(
+        long,
+        global = true,
+        env = "MIERUKA_AUDIT_KEY_FILE",
+        value_name = "PATH"
+    )]
+    pub audit_key_file: Option<std::path::PathBuf>,
+
     /// Language of the output (出力の言語)
     #[arg(
         long,
@@ -114,11 +124,18 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the whole chain; name the first entry that was edited, deleted or reordered
+    /// Check the whole chain, its seals and this machine's recorded head; name the first entry
+    /// that was edited, deleted, rewritten or reordered
     Verify {
         #[arg(long)]
         json: bool,
+        /// Also check against a kept anchor: its line (from `mieruka audit anchor`), or a file
+        /// of such lines, each of which must hold
+        #[arg(long, value_name = "LINE|FILE")]
+        anchor: Option<String>,
     },
+    /// Print the newest entry as one line to keep elsewhere (for `audit verify --anchor`)
+    Anchor,
     /// List entries, newest first
     List {
         /// Only entries about this organisation

@@ -1,6 +1,7 @@
 //! `mieruka audit` as a user runs it: the demo's changes are all in the log under the login
 //! name, `verify` passes on an untouched log, and after a row is altered behind mieruka's back
-//! `verify` fails with one line naming the entry.
+//! `verify` fails with one line naming the entry; a log cut short is named too, against the
+//! head kept beside the key or an anchor kept elsewhere.
 
 use std::process::{Command, Output};
 
@@ -31,6 +32,7 @@ impl Env {
             .env("MIERUKA_HOME", self.home.path())
             .env("USER", "tester")
             .env_remove("MIERUKA_DATABASE_URL")
+            .env_remove("MIERUKA_AUDIT_KEY_FILE")
             .env_remove("MIERUKA_LANG")
             .env_remove("RUST_BACKTRACE")
             .output()
@@ -59,11 +61,14 @@ impl Env {
     }
 
     /// Runs SQL on the database file directly, as someone bypassing mieruka would.
-    async fn tamper(&self, sql: &'static str) {
+    async fn tamper(&self, sql: &str) {
         let url = format!("sqlite://{}", self.file().display());
         let mut conn = SqliteConnection::connect(&url).await.unwrap();
-        let done = sqlx::query(sql).execute(&mut conn).await.unwrap();
-        assert_eq!(done.rows_affected(), 1, "{sql}");
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        assert!(done.rows_affected() >= 1, "{sql}");
         conn.close().await.unwrap();
     }
 }
@@ -176,5 +181,90 @@ async fn the_demo_is_audited_and_tampering_is_named() {
     env.fails(
         "audit verify",
         "error: audit log broken at entry 20: entry 20 is missing",
+    );
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_cut_log_is_named_against_the_head_and_a_kept_anchor() {
+    let env = Env::new();
+    env.ok("org create acme --name Acme");
+    let key = env.home.path().join("m.sqlite3.audit-key");
+    assert_eq!(
+        mode(&key),
+        0o600,
+        "the key is made beside the file, private"
+    );
+    let v = env.json("audit verify --json");
+    let entries = v["entries"].as_i64().unwrap();
+    assert!(entries > 1);
+    assert_eq!(
+        (&v["sealed"], &v["unsealed"], &v["head"]),
+        (&entries.into(), &0.into(), &entries.into())
+    );
+
+    // An anchor, kept in a file of anchors.
+    let line = env.ok("audit anchor");
+    assert_eq!(line.lines().count(), 1, "{line}");
+    let anchor: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(anchor["seq"], entries);
+    let kept = env.home.path().join("anchors.txt");
+    std::fs::write(&kept, format!("# kept off the server\n{line}")).unwrap();
+    env.ok("org create beta --name Beta");
+    let en = env.ok(&format!(
+        "--lang en audit verify --anchor {}",
+        kept.display()
+    ));
+    assert!(en.contains("anchors: all 1 held"), "{en}");
+    assert!(en.contains("seals: "), "{en}");
+
+    env.ok("org create gamma --name Gamma");
+
+    // The newest entries deleted behind mieruka's back, from the anchored one on: named
+    // against the head…
+    let newest = entries + 2;
+    env.tamper(&format!("DELETE FROM audit_log WHERE seq >= {entries}"))
+        .await;
+    let kept_until = entries - 1;
+    env.fails(
+        "audit verify",
+        &format!(
+            "error: audit log broken at entry {entries}: the newest entries were deleted: the log \
+             ends at entry {kept_until}, but entry {newest} was recorded"
+        ),
+    );
+    // …and, with the head file gone as well, against the anchor.
+    std::fs::remove_file(env.home.path().join("m.sqlite3.audit-key.head")).unwrap();
+    env.ok("audit verify");
+    env.fails(
+        &format!("audit verify --anchor {}", kept.display()),
+        &format!(
+            "error: audit log broken at entry {entries}: the newest entries were deleted: the log \
+             ends at entry {kept_until}, but entry {entries} was recorded"
+        ),
+    );
+    env.fails(
+        "audit verify --anchor {\"seq\":1}",
+        "error: --anchor: anchor: not an audit anchor: missing field `hash` at line 1 column 9",
+    );
+
+    // A key others may read is refused, with the fix.
+    let shown = key.display();
+    std::process::Command::new("chmod")
+        .args(["644", &shown.to_string()])
+        .status()
+        .unwrap();
+    env.fails(
+        "audit verify",
+        &format!(
+            "error: the audit key file {shown}: other users may read or change it (permissions \
+             644); allow its owner only: chmod 600 {shown}"
+        ),
     );
 }

@@ -87,13 +87,26 @@ async fn verify(State(state): State<AppState>, who: Principal) -> Result<Json<Va
             "ok": true,
             "entries": report.entries,
             "last_hash": report.last_hash,
+            "sealed": report.sealed,
+            "unsealed": report.unsealed,
+            "unchecked": report.unchecked,
+            "head": report.head,
         }))),
         Err(VerifyError::Broken(b)) => Ok(Json(json!({
             "ok": false,
             "entry": b.seq,
             "problem": b.problem,
+            "recorded": b.recorded,
             "message": b.to_string(),
         }))),
+        // The key or head file cannot be used: the log is not vouched for.
+        Err(VerifyError::Store(e @ mieruka_store::StoreError::AuditSeal { .. })) => {
+            Ok(Json(json!({
+                "ok": false,
+                "problem": "seal_unusable",
+                "message": e.to_string(),
+            })))
+        }
         Err(VerifyError::Store(e)) => Err(e.into()),
     }
 }

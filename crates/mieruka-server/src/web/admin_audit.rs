@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mieruka_domain::{Date, Lang, i18n};
+use mieruka_store::StoreError;
 use mieruka_store::audit::{AuditEntry, AuditFilter, AuditProblem, VerifyError};
 use mieruka_store::orgs::StoredOrg;
 use serde::Deserialize;
@@ -238,6 +239,10 @@ async fn verdict(state: &AppState, lang: Lang) -> Result<Verdict, WebError> {
                 AuditProblem::Edited => "web_audit_broken_edited",
                 AuditProblem::Missing => "web_audit_broken_missing",
                 AuditProblem::OutOfOrder => "web_audit_broken_order",
+                AuditProblem::Deleted => "web_audit_broken_deleted",
+                AuditProblem::Rewritten => "web_audit_broken_rewritten",
+                AuditProblem::BadSeal => "web_audit_broken_bad_seal",
+                AuditProblem::Unsealed => "web_audit_broken_unsealed",
             };
             Verdict {
                 ok: false,
@@ -252,6 +257,12 @@ async fn verdict(state: &AppState, lang: Lang) -> Result<Verdict, WebError> {
                 )),
             }
         }
+        // The key or head file cannot be used: verification cannot vouch for the log.
+        Err(VerifyError::Store(e @ StoreError::AuditSeal { .. })) => Verdict {
+            ok: false,
+            message: i18n::tr(lang, "web_audit_seal_unusable", &[("reason", &e)]),
+            entry: None,
+        },
         Err(VerifyError::Store(e)) => return Err(e.into()),
     })
 }

@@ -39,6 +39,7 @@ use crate::settings;
 pub struct Ctx {
     pub lang: Lang,
     database: Option<String>,
+    audit_key_file: Option<std::path::PathBuf>,
 }
 
 impl Ctx {
@@ -60,7 +61,10 @@ impl Ctx {
     /// Like [`Ctx::store`], also saying what loading the catalogue changed.
     pub async fn open(&self) -> Result<(Store, SyncReport)> {
         let url = settings::database_url(self.database.as_deref())?;
-        let store = Store::open(&url).await?.with_actor(&who(None));
+        let key = settings::audit_key_file(self.audit_key_file.as_deref(), &url);
+        let store = Store::open_with(&url, Some(&key))
+            .await?
+            .with_actor(&who(None));
         let report = store.sync_catalogue(&builtin_catalogue()?, now()).await?;
         Ok((store, report))
     }
@@ -112,6 +116,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
         lang: cli.lang.into(),
         database: cli.database,
+        audit_key_file: cli.audit_key_file,
     };
     match cli.command {
         Command::Demo(args) => demo::run(&ctx, args).await,

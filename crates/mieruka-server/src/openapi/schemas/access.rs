@@ -132,7 +132,12 @@ pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
         "AuditVerdict",
         answer(
             &["ok"],
-            json!({ "ok": boolean(), "entries": int(), "last_hash": s(), "entry": int(), "problem": s(), "message": s() }),
+            json!({
+                "ok": boolean(), "entries": int(), "last_hash": s(), "entry": int(), "problem": s(), "message": s(),
+                "sealed": int(), "unsealed": int(), "unchecked": int(),
+                "head": json!({ "type": ["integer", "null"] }),
+                "recorded": json!({ "type": ["integer", "null"] }),
+            }),
         ),
     );
 }
