@@ -30,6 +30,13 @@ pub async fn info(ctx: &Ctx) -> Result<()> {
         )
     );
     debug_assert_eq!(version, schema_version());
+    if let Some((key, head)) = store.audit_seal_files() {
+        let (key, head) = (key.display(), head.display());
+        println!(
+            "{}",
+            tr(lang, "db_audit_key", &[("path", &key), ("head", &head)])
+        );
+    }
     let kpis = store.kpi_definitions(None).await?.len();
     println!("{}", tr(lang, "db_catalogue", &[("count", &kpis)]));
     let orgs = store.organisations().await?;
