@@ -216,15 +216,23 @@ fn entry_hash(h: &Hashed<'_>) -> String {
         .collect()
 }
 
+/// The newest entry an append wrote, and whether the log still held this machine's recorded
+/// head when it did (if not, entries were deleted or rewritten: the head must stay as it is).
+struct Appended {
+    seq: i64,
+    hash: String,
+    head_held: bool,
+}
+
 /// Appends `changes` to the chain inside `tx` (see the module's notes on serialisation),
-/// sealed when there is a key; returns the newest entry's number and hash.
+/// sealed when there is a key.
 async fn append(
     tx: &mut WriteTx,
     backend: Backend,
     actor: &str,
     seal: Option<&Seal>,
     changes: &[Change],
-) -> Result<Option<(i64, String)>> {
+) -> Result<Option<Appended>> {
     if changes.is_empty() {
         return Ok(None);
     }
@@ -240,6 +248,21 @@ async fn append(
     let (mut seq, mut prev) = match last {
         Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get("hash")?),
         None => (0, GENESIS_HASH.to_string()),
+    };
+    // Does the log still hold the head recorded on this machine? Usually it is the newest
+    // entry, read just above; a head further back takes one lookup.
+    let head_held = match seal.and_then(Seal::recorded) {
+        None => true,
+        Some((head_seq, head_hash)) if head_seq == seq => head_hash == prev,
+        Some((head_seq, _)) if head_seq > seq => false,
+        Some((head_seq, head_hash)) => {
+            let held: Option<String> =
+                sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                    .bind(head_seq)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            held.as_deref() == Some(head_hash.as_str())
+        }
     };
     let at = crate::now_for_bookkeeping();
     for c in changes {
@@ -284,7 +307,11 @@ async fn append(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(Some((seq, prev)))
+    Ok(Some(Appended {
+        seq,
+        hash: prev,
+        head_held,
+    }))
 }
 
 /// The entity name of measurement changes: the only changes that leave the configuration
@@ -307,11 +334,13 @@ impl Store {
         let seal = self.seal.as_deref();
         let newest = append(&mut tx, self.backend(), self.actor(), seal, changes).await?;
         tx.finish().await?;
-        if let (Some(seal), Some((seq, hash))) = (seal, newest) {
+        if let (Some(seal), Some(newest)) = (seal, newest)
+            && newest.head_held
+        {
             // The change is committed, and saying otherwise would be wrong. The head is only a
             // lower bound: one left behind is moved on by the next commit, and until then
             // verification compares the log with the older head.
-            let _ = seal.record(seq, &hash);
+            let _ = seal.record(newest.seq, &newest.hash);
         }
         Ok(())
     }

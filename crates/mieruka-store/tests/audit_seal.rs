@@ -152,6 +152,13 @@ async fn cuts_and_rewrites(case: &Case) {
          but entry 6 was recorded"
     );
 
+    // …and then written past the old head, new entries taking the numbers: the head stayed
+    // where it was, and the entry at its number is not the one recorded.
+    add_orgs(&store, 11, 13).await;
+    let b = broken_at(&store).await;
+    assert_eq!((b.seq, b.problem), (6, AuditProblem::Rewritten));
+    exec(&mut raw, "DELETE FROM audit_log WHERE seq >= 5").await;
+
     // Every entry deleted.
     exec(&mut raw, "DELETE FROM audit_log").await;
     let b = broken_at(&store).await;

@@ -9,7 +9,9 @@
 //!   when the key was made: every later entry must be sealed. A key file that other users may
 //!   read is refused. Servers sharing one PostgreSQL database must all hold the same key file.
 //! - The head file, `<key file>.head`: JSON `{"seq": N, "hash": "…", "mac": "…"}`, rewritten
-//!   (to a temporary file, then renamed) after each commit that moved the log past it. It is
+//!   (to a temporary file, then renamed) after each commit that moved the log past it — only
+//!   while the log still holds the head recorded before, so a log cut and then written past
+//!   its old head keeps showing the cut. It is
 //!   per machine: another instance writing to the same database makes the log longer than
 //!   this machine's head, which is allowed — verification requires that the log still holds
 //!   the recorded entry, with the recorded hash, at least.
@@ -88,8 +90,9 @@ pub(crate) struct Seal {
     since: i64,
     key_path: PathBuf,
     head_path: PathBuf,
-    /// The newest head written by this process (heads only move forward here).
-    recorded: Mutex<i64>,
+    /// The newest head this process read or wrote (number and hash; heads only move forward
+    /// here).
+    recorded: Mutex<(i64, String)>,
 }
 
 impl std::fmt::Debug for Seal {
@@ -185,7 +188,7 @@ impl Seal {
         let recorded = read_head_file(&head_path)
             .ok()
             .flatten()
-            .map_or(0, |h| h.seq);
+            .map_or((0, String::new()), |h| (h.seq, h.hash));
         Ok(Seal {
             key,
             since: file.since,
@@ -235,7 +238,7 @@ impl Seal {
             since,
             key_path: key_path.to_path_buf(),
             head_path: head_path(key_path),
-            recorded: Mutex::new(0),
+            recorded: Mutex::new((0, String::new())),
         };
         if let Some((seq, hash)) = newest {
             seal.record(seq, &hash)?;
@@ -273,10 +276,18 @@ impl Seal {
         self.labelled_mac("anchor", seq, hash)
     }
 
+    /// The head this process last read or wrote (`None` before any).
+    pub(crate) fn recorded(&self) -> Option<(i64, String)> {
+        let recorded = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
+        (recorded.0 > 0).then(|| recorded.clone())
+    }
+
     /// Records entry `seq` with `hash` as this machine's head, unless a newer one is recorded.
+    /// The caller has checked that the log still holds the head recorded before (otherwise the
+    /// head stays where it is, as evidence of the cut).
     pub(crate) fn record(&self, seq: i64, hash: &str) -> Result<()> {
         let mut recorded = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
-        if seq <= *recorded && self.head_path.exists() {
+        if seq <= recorded.0 && self.head_path.exists() {
             return Ok(());
         }
         let head = Head {
@@ -298,7 +309,7 @@ impl Seal {
             std::fs::rename(&temporary, &self.head_path)
         };
         write().map_err(|e| head_error(&self.head_path, e.to_string()))?;
-        *recorded = seq;
+        *recorded = (seq, hash.to_string());
         Ok(())
     }
 
