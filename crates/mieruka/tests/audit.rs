@@ -239,6 +239,18 @@ async fn a_cut_log_is_named_against_the_head_and_a_kept_anchor() {
              ends at entry {kept_until}, but entry {newest} was recorded"
         ),
     );
+    let out = env.run("audit verify --json");
+    assert!(!out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&v["ok"], &v["entry"], &v["problem"], &v["recorded"]),
+        (
+            &false.into(),
+            &entries.into(),
+            &"deleted".into(),
+            &newest.into()
+        )
+    );
     // …and, with the head file gone as well, against the anchor.
     std::fs::remove_file(env.home.path().join("m.sqlite3.audit-key.head")).unwrap();
     env.ok("audit verify");

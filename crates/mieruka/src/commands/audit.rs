@@ -127,6 +127,7 @@ async fn verify(ctx: &Ctx, as_json: bool, anchor: Option<&str>) -> Result<()> {
                     "ok": false,
                     "entry": b.seq,
                     "problem": b.problem,
+                    "recorded": b.recorded,
                     "message": b.to_string(),
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);
