@@ -210,10 +210,7 @@ fn entry_hash(h: &Hashed<'_>) -> String {
         h.before_json,
         h.after_json,
     ));
-    Sha256::digest(encoded.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    seal::hex(&Sha256::digest(encoded.as_bytes()))
 }
 
 /// The newest entry an append wrote, and whether the log still held this machine's recorded
