@@ -11,10 +11,10 @@
 //! - The head file, `<key file>.head`: JSON `{"seq": N, "hash": "…", "mac": "…"}`, rewritten
 //!   (to a temporary file, then renamed) after each commit that moved the log past it — only
 //!   while the log still holds the head recorded before, so a log cut and then written past
-//!   its old head keeps showing the cut. It is
-//!   per machine: another instance writing to the same database makes the log longer than
-//!   this machine's head, which is allowed — verification requires that the log still holds
-//!   the recorded entry, with the recorded hash, at least.
+//!   its old head keeps showing the cut. It is per machine: another instance writing to the
+//!   same database makes the log longer than this machine's head, which is allowed —
+//!   verification requires that the log still holds the recorded entry, with the recorded
+//!   hash, at least.
 //!
 //! # Seals
 //!
