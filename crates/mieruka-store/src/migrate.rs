@@ -55,6 +55,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0006_benchmarks.sql"),
         postgres: include_str!("../migrations/postgres/0006_benchmarks.sql"),
     },
+    Step {
+        version: 7,
+        description: "sign-in throttling and token expiry",
+        sqlite: include_str!("../migrations/sqlite/0007_sign_in.sql"),
+        postgres: include_str!("../migrations/postgres/0007_sign_in.sql"),
+    },
 ];
 
 /// An arbitrary constant naming mieruka's migration lock on PostgreSQL.
