@@ -54,6 +54,7 @@ pub async fn open(
 ) -> Result<Opened, ApiError> {
     let store = &state.store;
     let now = now();
+    let address = &throttled_address(address);
     if let Err(wait) = store
         .reserve_sign_in(username, address, &limits(&state.settings), now)
         .await?
@@ -92,6 +93,23 @@ pub async fn open(
         csrf,
         credentials,
     })
+}
+
+/// The address attempts are counted under: an IPv4 address as it is, an IPv6 address by its /64
+/// network — one computer is usually given a whole /64, and could otherwise change address at
+/// every attempt.
+pub fn throttled_address(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("{net}/64")
+        }
+        Ok(std::net::IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map_or_else(|| address.to_string(), |v4| v4.to_string()),
+        _ => address.to_string(),
+    }
 }
 
 /// Changes the signed-in person's own password (required after a one-time password): the
@@ -193,6 +211,16 @@ fn dummy_hash() -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn attempts_from_one_ipv6_network_count_together() {
+        use super::throttled_address as key;
+        assert_eq!(key("192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
+    }
+
     #[test]
     fn the_timing_equaliser_is_a_real_hash_that_matches_nothing_typed() {
         let h = super::dummy_hash();
