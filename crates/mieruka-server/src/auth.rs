@@ -72,6 +72,17 @@ pub fn sha256_hex(s: &str) -> String {
         .collect()
 }
 
+/// Whether two secrets are equal, in a time that does not depend on where they differ: their
+/// SHA-256 digests are compared with every byte visited, so the time tells nothing about how
+/// much of a guess was right (nor about the secret's length).
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    x.iter()
+        .zip(y.iter())
+        .fold(0u8, |acc, (p, q)| acc | (p ^ q))
+        == 0
+}
+
 /// Seconds since the epoch, read here only: time is a parameter everywhere below.
 #[allow(clippy::disallowed_methods)]
 pub fn now() -> Timestamp {
@@ -285,7 +296,7 @@ impl FromRequestParts<AppState> for Principal {
             if !is_safe(&parts.method) {
                 same_site(&parts.headers)?;
                 let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-                if sent != Some(session.csrf_token.as_str()) {
+                if !sent.is_some_and(|sent| same_secret(sent, &session.csrf_token)) {
                     return Err(ApiError::Csrf);
                 }
             }
@@ -331,9 +342,9 @@ impl FromRequestParts<AppState> for Principal {
 /// behind it.
 const TOUCH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// The live (unrevoked) API token whose secret hashes to `hash`, from the cache when it holds it
-/// at the configuration version `config` (a revocation changes that version), recording its use
-/// at most once a minute.
+/// The live (unrevoked, unexpired) API token whose secret hashes to `hash`, from the cache when
+/// it holds it at the configuration version `config` (a revocation changes that version; an
+/// expiry does not, so it is checked at every use), recording its use at most once a minute.
 async fn api_token(
     state: &AppState,
     hash: &str,
@@ -342,6 +353,9 @@ async fn api_token(
 ) -> Result<ApiToken, ApiError> {
     let key = hash.to_string();
     if let Some(mut cached) = state.caches.tokens.get(&key, config) {
+        if cached.token.expired(now) {
+            return Err(ApiError::Unauthenticated);
+        }
         if cached.touched.elapsed() >= TOUCH_EVERY {
             state.store.touch_api_token(cached.token.id, now).await?;
             cached.touched = std::time::Instant::now();
@@ -403,6 +417,14 @@ mod tests {
             )
             .unwrap(),
         }
+    }
+
+    #[test]
+    fn secrets_compare_by_value() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "ab"));
+        assert!(!same_secret("", "a"));
     }
 
     #[test]

@@ -25,8 +25,9 @@ pub enum ApiError {
     },
     #[error("{0}")]
     Conflict(String),
-    #[error("too many failed sign-ins; try again in a few minutes")]
-    Throttled,
+    /// Too many failed sign-ins: the seconds to wait (sent as `Retry-After`).
+    #[error("too many failed sign-ins; try again in {0} seconds")]
+    Throttled(u64),
     #[error("the request body is larger than this server accepts")]
     TooLarge,
     #[error("the request was refused as a possible cross-site request")]
@@ -73,7 +74,7 @@ impl ApiError {
             ApiError::NoRoute => (StatusCode::NOT_FOUND, "no_route"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            ApiError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
+            ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -95,7 +96,13 @@ impl IntoResponse for ApiError {
         if let ApiError::InvalidRows { problems, .. } = &self {
             body["problems"] = json!(problems);
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::Throttled(wait) = &self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, (*wait).into());
+        }
+        response
     }
 }
 

@@ -21,9 +21,11 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// How long a session lasts without signing in again, in hours.
     pub session_hours: i64,
-    /// Failed sign-ins allowed per account (and, times four, per address) in the window.
+    /// Failed sign-ins of one account from one address let through before attempts are spaced
+    /// out (four times as many from one address against any account, twenty times as many
+    /// against one account from everywhere).
     pub max_failed_logins: i64,
-    /// The throttling window, in minutes.
+    /// The longest wait between two sign-in attempts once they are spaced out, in minutes.
     pub login_window_minutes: i64,
     /// Collecting figures from files dropped in a folder.
     pub collect: CollectSettings,
@@ -124,7 +126,7 @@ impl Settings {
             s.database_url = v;
         }
         if let Some(v) = env("MIERUKA_SECURE_COOKIES") {
-            s.secure_cookies = matches!(v.trim(), "1" | "true" | "yes");
+            s.secure_cookies = parse_bool("MIERUKA_SECURE_COOKIES", &v)?;
         }
         if let Some(v) = env("MIERUKA_MAX_BODY_BYTES") {
             s.max_body_bytes = parse("MIERUKA_MAX_BODY_BYTES", v)?
@@ -153,9 +155,51 @@ impl Settings {
     }
 }
 
+/// A yes/no setting from the environment: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off` in any
+/// case; anything else is refused, naming the variable, rather than read as "no".
+fn parse_bool(name: &str, value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(format!(
+            "{name}: `{value}` is not a yes/no value (true, false, 1, 0, yes, no, on, off)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yes_no_variables_are_read_strictly() {
+        let with = |v: &'static str| {
+            Settings::load(None, move |k| {
+                (k == "MIERUKA_SECURE_COOKIES").then(|| v.to_string())
+            })
+        };
+        for yes in ["TRUE", "true", "True", "1", "yes", "YES", "on"] {
+            assert!(with(yes).unwrap().secure_cookies, "{yes}");
+        }
+        for no in ["FALSE", "false", "0", "no", "Off"] {
+            assert!(!with(no).unwrap().secure_cookies, "{no}");
+        }
+        for bad in ["", "ture", "2", "enabled", "y"] {
+            let e = with(bad).unwrap_err();
+            assert!(e.contains("MIERUKA_SECURE_COOKIES"), "{bad}: {e}");
+        }
+        // Numbers are as strict: a bad one names its variable.
+        for (k, v) in [
+            ("MIERUKA_PORT", "80a"),
+            ("MIERUKA_PORT", "70000"),
+            ("MIERUKA_MAX_BODY_BYTES", "-1"),
+            ("MIERUKA_COLLECT_POLL_SECONDS", "1.5"),
+            ("MIERUKA_BIND", "localhost"),
+        ] {
+            let e = Settings::load(None, |name| (name == k).then(|| v.to_string())).unwrap_err();
+            assert!(e.contains(k), "{k}={v}: {e}");
+        }
+    }
 
     #[test]
     fn file_then_environment() {

@@ -15,8 +15,8 @@ pub fn membership_json(m: &Membership) -> Value {
     json!({ "org": m.org_code, "role": m.role, "unit": m.unit })
 }
 
-/// An API token as listed: never its secret.
-pub fn token_json(t: &ApiToken) -> Value {
+/// An API token as listed at `now`: never its secret.
+pub fn token_json(t: &ApiToken, now: mieruka_domain::Timestamp) -> Value {
     json!({
         "id": t.id,
         "name": t.name,
@@ -25,6 +25,8 @@ pub fn token_json(t: &ApiToken) -> Value {
         "created_at": t.created_at,
         "last_used_at": t.last_used_at,
         "revoked": t.revoked,
+        "expires_at": t.expires_at,
+        "expired": t.expired(now),
     })
 }
 

@@ -582,6 +582,22 @@ async fn the_pages_in_a_real_browser() {
         "a cross-site post writes nothing"
     );
     stranger.quit().await;
+
+    // After signing in, `next` is followed only on this site: a path with a tab, which the
+    // browser drops (`/<TAB>/evil.example/` would become `//evil.example/`, another host), leads
+    // to the landing page instead.
+    let wary = driver.browser(&base, "wary").await;
+    wary.go("/sign-in?next=%2F%09%2Fevil.example%2F").await;
+    wary.fill("#username", VIEWER.0).await;
+    wary.fill("#password", VIEWER.1).await;
+    wary.click("main button[type=submit]").await;
+    wary.wait_for(".org-list, .masthead .user").await;
+    let landed = wary.url().await;
+    assert!(
+        landed.starts_with(&format!("{base}/")),
+        "signing in led to {landed}"
+    );
+    wary.quit().await;
     drop(driver);
     server.stop().await;
 }

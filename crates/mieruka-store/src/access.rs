@@ -3,6 +3,7 @@
 //! store keeps password hashes and SHA-256 digests of session and token secrets only.
 
 mod audited;
+mod throttle;
 
 use mieruka_domain::Timestamp;
 use serde_json::json;
@@ -13,6 +14,7 @@ use crate::audit::Change;
 use crate::ids::{OrgId, UnitId, UserId};
 use crate::{Result, Store, StoreError};
 use audited::{member_key, membership_record, set_flag, user_flag};
+pub use throttle::{FORGET_AFTER, ThrottleLimits, wait_after};
 
 /// What the server needs to check a sign-in.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +58,17 @@ pub struct ApiToken {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked: bool,
+    /// When the token stops working (RFC 3339, UTC); none: it works until revoked.
+    pub expires_at: Option<String>,
+}
+
+impl ApiToken {
+    /// Whether the token no longer works at `now`.
+    pub fn expired(&self, now: Timestamp) -> bool {
+        self.expires_at
+            .as_deref()
+            .is_some_and(|at| at <= now.to_string().as_str())
+    }
 }
 
 fn credentials(row: &AnyRow) -> Result<Credentials> {
@@ -91,6 +104,7 @@ fn token(row: &AnyRow) -> Result<ApiToken> {
         created_at: row.try_get("created_at")?,
         last_used_at: row.try_get("last_used_at")?,
         revoked: revoked.is_some(),
+        expires_at: row.try_get("expires_at")?,
     })
 }
 
@@ -115,12 +129,49 @@ impl Store {
         row.as_ref().map(credentials).transpose()
     }
 
-    /// Sets a password hash (PHC string) and whether it must be changed at next sign-in.
+    /// Sets a password hash (PHC string) and whether it must be changed at next sign-in, as an
+    /// administrator does: every session of the account ends with the change.
     pub async fn set_password_hash(
         &self,
         user: UserId,
         hash: &str,
         must_change: bool,
+    ) -> Result<()> {
+        self.set_password(user, hash, must_change, None).await
+    }
+
+    /// Sets a password hash as its owner does, from the session whose cookie digest is
+    /// `keep`: every other session of the account ends with the change.
+    pub async fn change_own_password_hash(
+        &self,
+        user: UserId,
+        hash: &str,
+        keep: &str,
+    ) -> Result<()> {
+        self.set_password(user, hash, false, Some(keep)).await
+    }
+
+    /// Ends the account's sessions (all, or all but the one whose cookie digest is `keep`);
+    /// returns how many ended. Recorded in the audit log when any did.
+    pub async fn end_sessions(&self, user: UserId, keep: Option<&str>) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let Some((name, _)) = user_flag(self, &mut tx, user, "disabled").await? else {
+            return Err(StoreError::NotFound {
+                what: "user",
+                key: user.to_string(),
+            });
+        };
+        let (ended, change) = end_sessions_in(&mut tx, user, &name, keep).await?;
+        self.commit_audited(tx, change.as_slice()).await?;
+        Ok(ended)
+    }
+
+    async fn set_password(
+        &self,
+        user: UserId,
+        hash: &str,
+        must_change: bool,
+        keep: Option<&str>,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let Some((name, before)) = user_flag(self, &mut tx, user, "must_change_password").await?
@@ -138,14 +189,16 @@ impl Store {
             .await?;
         // The hash never enters the log: only that a password was set, and whether it must be
         // changed at the next sign-in.
-        let change = Change::update(
+        let mut changes = vec![Change::update(
             "user_password",
-            name,
+            name.clone(),
             None,
             &json!({ "must_change_password": before }),
             &json!({ "must_change_password": must_change }),
-        );
-        self.commit_audited(tx, &[change]).await
+        )];
+        let (_, ended) = end_sessions_in(&mut tx, user, &name, keep).await?;
+        changes.extend(ended);
+        self.commit_audited(tx, &changes).await
     }
 
     pub async fn set_admin(&self, user: UserId, admin: bool) -> Result<()> {
@@ -156,14 +209,15 @@ impl Store {
 
     pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let change = set_flag(self, &mut tx, user, "disabled", disabled).await?;
-        if disabled {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user.0)
-                .execute(&mut *tx)
-                .await?;
+        let mut changes: Vec<Change> = set_flag(self, &mut tx, user, "disabled", disabled)
+            .await?
+            .into_iter()
+            .collect();
+        if disabled && let Some((name, _)) = user_flag(self, &mut tx, user, "disabled").await? {
+            let (_, ended) = end_sessions_in(&mut tx, user, &name, None).await?;
+            changes.extend(ended);
         }
-        self.commit_audited(tx, change.as_slice()).await
+        self.commit_audited(tx, &changes).await
     }
 
     /// How many administrators exist (the first start creates one when there is none).
@@ -330,21 +384,8 @@ impl Store {
             .bind(now_unix - 86_400)
             .execute(self.pool())
             .await?;
-        Ok(())
-    }
-
-    pub async fn record_login_attempt(
-        &self,
-        username: &str,
-        address: &str,
-        succeeded: bool,
-        now_unix: i64,
-    ) -> Result<()> {
-        sqlx::query("INSERT INTO login_attempts (username, address, succeeded, at_unix) VALUES ($1, $2, $3, $4)")
-            .bind(username)
-            .bind(address)
-            .bind(i64::from(succeeded))
-            .bind(now_unix)
+        sqlx::query("DELETE FROM login_throttle WHERE last_unix < $1")
+            .bind(now_unix - FORGET_AFTER)
             .execute(self.pool())
             .await?;
         Ok(())
@@ -379,9 +420,31 @@ impl Store {
         scopes: &[String],
         now: Timestamp,
     ) -> Result<i64> {
+        self.create_api_token_until(user, name, prefix, token_hash, scopes, None, now)
+            .await
+    }
+
+    /// [`Store::create_api_token`] with an expiry: from `expires_at` on, the token is refused.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_api_token_until(
+        &self,
+        user: UserId,
+        name: &str,
+        prefix: &str,
+        token_hash: &str,
+        scopes: &[String],
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<i64> {
+        if let Some(at) = expires_at
+            && at <= now
+        {
+            return Err(StoreError::invalid("expires_at", "must be in the future"));
+        }
+        let expires_at = expires_at.map(|t| t.to_string());
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_tokens (user_id, name, prefix, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO api_tokens (user_id, name, prefix, token_hash, scopes, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(user.0)
         .bind(name)
@@ -389,6 +452,7 @@ impl Store {
         .bind(token_hash)
         .bind(serde_json::to_string(scopes).expect("scopes serialise"))
         .bind(now.to_string())
+        .bind(expires_at.as_deref())
         .fetch_one(&mut *tx)
         .await?;
         let owner: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
@@ -396,13 +460,15 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         // The digest stays out of the log; the prefix is what people see to tell tokens apart.
-        let after = json!({ "user": owner, "name": name, "prefix": prefix, "scopes": scopes });
+        let after = json!({
+            "user": owner, "name": name, "prefix": prefix, "scopes": scopes, "expires_at": expires_at,
+        });
         let change = Change::create("api_token", format!("api token {id}"), None, &after);
         self.commit_audited(tx, &[change]).await?;
         Ok(id)
     }
 
-    /// The live token with this digest; marks it used.
+    /// The live (unrevoked, unexpired) token with this digest; marks it used.
     pub async fn api_token_by_hash(
         &self,
         token_hash: &str,
@@ -417,6 +483,9 @@ impl Store {
             return Ok(None);
         };
         let t = token(&row)?;
+        if t.expired(now) {
+            return Ok(None);
+        }
         // Record use at most once a minute: a write per request would queue every reader behind it.
         let stale = Timestamp::from_unix_seconds(now.unix_seconds() - 60).to_string();
         if t.last_used_at
@@ -469,4 +538,75 @@ impl Store {
         );
         self.commit_audited(tx, &[change]).await
     }
+
+    /// Revokes every live token of the user, each with its entry in the audit log; returns how
+    /// many were revoked.
+    pub async fn revoke_api_tokens(&self, user: UserId, now: Timestamp) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "SELECT id FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id{}",
+            self.for_update()
+        );
+        let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(user.0)
+            .fetch_all(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now.to_string())
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+        let changes: Vec<Change> = ids
+            .iter()
+            .map(|id| {
+                Change::update(
+                    "api_token",
+                    format!("api token {id}"),
+                    None,
+                    &json!({ "revoked": false }),
+                    &json!({ "revoked": true }),
+                )
+            })
+            .collect();
+        self.commit_audited(tx, &changes).await?;
+        Ok(ids.len() as u64)
+    }
+}
+
+/// Ends a user's sessions inside a change's transaction (all, or all but `keep`, a cookie
+/// digest): how many, and the audit entry saying so when any ended.
+async fn end_sessions_in(
+    tx: &mut crate::audit::WriteTx,
+    user: UserId,
+    username: &str,
+    keep: Option<&str>,
+) -> Result<(u64, Option<Change>)> {
+    let done = match keep {
+        Some(keep) => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+                .bind(user.0)
+                .bind(keep)
+                .execute(&mut **tx)
+                .await?
+        }
+        None => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.0)
+                .execute(&mut **tx)
+                .await?
+        }
+    };
+    let ended = done.rows_affected();
+    // Only how many: a session's digest stays out of the log.
+    let change = (ended > 0).then(|| {
+        Change::delete(
+            "user_sessions",
+            username.to_string(),
+            None,
+            &json!({ "sessions": ended, "kept_current": keep.is_some() }),
+        )
+    });
+    Ok((ended, change))
 }

@@ -60,6 +60,12 @@ const STEPS: &[Step] = &[
         postgres: include_str!("../migrations/postgres/0006_benchmarks.sql"),
     },
     Step {
+        version: 7,
+        description: "sign-in throttling and token expiry",
+        sqlite: include_str!("../migrations/sqlite/0007_sign_in.sql"),
+        postgres: include_str!("../migrations/postgres/0007_sign_in.sql"),
+    },
+    Step {
         version: 8,
         description: "audit seals",
         sqlite: include_str!("../migrations/sqlite/0008_audit_seals.sql"),

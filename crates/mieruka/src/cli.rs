@@ -651,7 +651,8 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Set a new one-time password (or read one from standard input)
+    /// Set a new one-time password (or read one from standard input); every session of the
+    /// account ends
     Passwd {
         username: String,
         #[arg(long)]
@@ -687,9 +688,16 @@ pub enum UserCommand {
         name: String,
         #[arg(long, default_value = "read")]
         scope: String,
+        /// Days until the token stops working (1–730); default: until revoked
+        #[arg(long, value_name = "DAYS")]
+        expires_in_days: Option<i64>,
     },
     /// Revoke an API token by its number
     RevokeToken { username: String, id: i64 },
+    /// Revoke every API token of an account
+    RevokeTokens { username: String },
+    /// End every session of an account (it must sign in again)
+    SignOut { username: String },
     /// List accounts with their roles
     List {
         #[arg(long)]

@@ -122,3 +122,41 @@ fn the_demo_completes_an_existing_account_without_replacing_its_password() {
         "the existing account is kept as it was"
     );
 }
+
+/// Tokens that expire, revoking every token of an account, and ending its sessions.
+#[test]
+fn tokens_expire_and_an_account_is_signed_out_everywhere() {
+    let env = Env::new();
+    env.ok(&["user", "add", "sato", "--name", "佐藤"]);
+    for bad in ["0", "731", "-1"] {
+        env.fails(
+            &[
+                "user",
+                "token",
+                "sato",
+                "--name",
+                "x",
+                &format!("--expires-in-days={bad}"),
+            ],
+            "--expires-in-days",
+        );
+    }
+    let out = env.ok(&[
+        "user",
+        "token",
+        "sato",
+        "--name",
+        "quarterly",
+        "--expires-in-days",
+        "90",
+    ]);
+    assert!(out.contains("90 days"), "{out}");
+    env.ok(&["user", "token", "sato", "--name", "forever"]);
+    let out = env.ok(&["user", "revoke-tokens", "sato"]);
+    assert!(out.starts_with("2 API tokens of sato revoked"), "{out}");
+    let out = env.ok(&["user", "revoke-tokens", "sato"]);
+    assert!(out.starts_with("0 API tokens"), "{out}");
+    let out = env.ok(&["user", "sign-out", "sato"]);
+    assert!(out.starts_with("0 sessions of sato ended"), "{out}");
+    env.fails(&["user", "sign-out", "nobody"], "there is no user `nobody`");
+}

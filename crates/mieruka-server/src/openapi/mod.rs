@@ -67,6 +67,11 @@ pub fn build(routes: &[Route]) -> Value {
                     "description": "An error: a stable code, a message a person can act on, and the field at fault.",
                     "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } },
                 },
+                "SignInThrottled": {
+                    "description": "Too many failed sign-ins for this account or from this address: try again after the seconds in Retry-After.",
+                    "headers": { "Retry-After": { "description": "Seconds to wait.", "schema": { "type": "integer", "minimum": 1 } } },
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } },
+                },
             },
         },
     })
@@ -183,7 +188,10 @@ fn operation(r: &Route) -> Value {
         responses.insert("413".into(), error.clone());
     }
     if r.path == "/api/v1/session" && r.method == Method::POST {
-        responses.insert("429".into(), error.clone());
+        responses.insert(
+            "429".into(),
+            json!({ "$ref": "#/components/responses/SignInThrottled" }),
+        );
     }
     responses.insert("500".into(), error);
     let mut op = json!({

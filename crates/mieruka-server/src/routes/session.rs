@@ -35,10 +35,17 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/v1/me/password", change_password)
             .doc(
                 "session",
-                "Change one's own password (required after a one-time password)",
+                "Change one's own password (required after a one-time password); every other session of the account ends, this one stays",
             )
             .who(who::SESSION)
             .body("PasswordChange"),
+        Route::delete("/api/v1/me/sessions", sign_out_everywhere)
+            .doc(
+                "session",
+                "Sign out everywhere: every session of the signed-in user ends, this one included (API tokens are not affected)",
+            )
+            .who(who::SIGNED_IN)
+            .answers(Answer::Object("SessionsEnded")),
     ]
 }
 
@@ -91,6 +98,20 @@ async fn sign_out(
     Ok(response)
 }
 
+async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Response, ApiError> {
+    let ended = session::close_everywhere(&state, &who).await?;
+    let mut response = Json(json!({ "ended": ended })).into_response();
+    if who.token_scopes.is_none() {
+        response
+            .headers_mut()
+            .insert(SET_COOKIE, session::cookie(&state, "", 0));
+    }
+    Ok(response)
+}
+
 async fn me(who: Principal) -> Json<serde_json::Value> {
     Json(json!({
         "username": who.username,
@@ -115,8 +136,9 @@ struct ChangePassword {
 async fn change_password(
     State(state): State<AppState>,
     who: Principal,
+    headers: HeaderMap,
     Body(body): Body<ChangePassword>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    session::change_password(&state, &who, body.current, body.new).await?;
+    session::change_password(&state, &who, &headers, body.current, body.new).await?;
     Ok(Json(json!({ "changed": true })))
 }

@@ -32,6 +32,13 @@ pub fn routes() -> Vec<Route> {
             .body("NewToken")
             .created()
             .answers(Answer::Object("NewApiToken")),
+        Route::delete("/api/v1/me/tokens", revoke_all)
+            .doc(
+                "tokens",
+                "Revoke every API token of the signed-in user (the one sending this request too)",
+            )
+            .who(who::SIGNED_IN)
+            .answers(Answer::Object("TokensRevoked")),
         Route::delete("/api/v1/me/tokens/{id}", revoke)
             .doc("tokens", "Revoke one of the signed-in user's API tokens")
             .who(who::SIGNED_IN)
@@ -49,7 +56,7 @@ async fn list(
         .api_tokens(who.user)
         .await?
         .iter()
-        .map(token_json)
+        .map(|t| token_json(t, now()))
         .collect();
     Ok(Json(page.of(tokens)?))
 }
@@ -68,7 +75,7 @@ async fn create(
         .into_iter()
         .find(|t| t.id == id)
         .ok_or_else(|| ApiError::Internal("a new token could not be read back".into()))?;
-    let mut v = token_json(&listed);
+    let mut v = token_json(&listed, now());
     v["scopes"] = json!(scopes);
     v["token"] = json!(token);
     Ok((StatusCode::CREATED, Json(v)))
@@ -87,5 +94,14 @@ async fn revoke(
         .into_iter()
         .find(|t| t.id == id)
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(token_json(&revoked)))
+    Ok(Json(token_json(&revoked, now())))
+}
+
+async fn revoke_all(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store.with_actor(&who.actor());
+    let revoked = store.revoke_api_tokens(who.user, now()).await?;
+    Ok(Json(json!({ "revoked": revoked })))
 }

@@ -55,6 +55,29 @@ pub struct NewToken {
     pub name: String,
     /// read (default) or write.
     pub scope: Option<String>,
+    /// Days until the token stops working, 1–[`MAX_TOKEN_DAYS`]; none: until revoked.
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
+/// The longest life a token can be given at creation, in days.
+pub const MAX_TOKEN_DAYS: i64 = 730;
+
+/// When a token made at `now` to last `days` days stops working (checked: 1–730 days).
+pub fn token_expiry(
+    days: Option<i64>,
+    now: mieruka_domain::Timestamp,
+) -> Result<Option<mieruka_domain::Timestamp>, ApiError> {
+    match days {
+        None => Ok(None),
+        Some(d) if (1..=MAX_TOKEN_DAYS).contains(&d) => Ok(Some(
+            mieruka_domain::Timestamp::from_unix_seconds(now.unix_seconds() + d * 86_400),
+        )),
+        Some(d) => Err(ApiError::invalid(
+            "expires_in_days",
+            format!("{d} is not a whole number of days from 1 to {MAX_TOKEN_DAYS}"),
+        )),
+    }
 }
 
 /// Hashes a password off the async threads (hashing is slow on purpose).
@@ -148,7 +171,8 @@ pub async fn change(
     Ok(())
 }
 
-/// Sets a new password (one-time unless given); returns the one-time password.
+/// Sets a new password (one-time unless given); returns the one-time password. Every session of
+/// the account ends with the change.
 pub async fn reset_password(
     store: &Store,
     username: &str,
@@ -219,10 +243,20 @@ pub async fn create_token(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid("name", "1–100 characters"));
     }
+    let now = now();
+    let expires_at = token_expiry(t.expires_in_days, now)?;
     let prefix = random_hex(4);
     let token = format!("mk_{prefix}_{}", random_hex(24));
     let id = store
-        .create_api_token(user, &name, &prefix, &sha256_hex(&token), &scopes, now())
+        .create_api_token_until(
+            user,
+            &name,
+            &prefix,
+            &sha256_hex(&token),
+            &scopes,
+            expires_at,
+            now,
+        )
         .await?;
     Ok((id, scopes, token))
 }

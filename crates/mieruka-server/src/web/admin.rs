@@ -53,6 +53,11 @@ pub fn routes() -> Router<AppState> {
             get(admin_tokens::page).post(admin_tokens::create),
         )
         .route("/account/tokens/{id}/revoke", post(admin_tokens::revoke))
+        .route("/account/tokens/revoke-all", post(admin_tokens::revoke_all))
+        .route(
+            "/account/sessions/end",
+            post(admin_account::sign_out_everywhere),
+        )
         .route(
             "/account/password",
             get(admin_account::page).post(admin_account::change),
@@ -86,7 +91,8 @@ pub fn admin_tabs(lang: Lang, active: &str) -> Vec<(String, &'static str, bool)>
 
 /// The form fields whose name and rule the catalogue has (`web_admin_field_*`,
 /// `web_admin_rule_*`).
-pub const FIELDS: [&str; 26] = [
+pub const FIELDS: [&str; 27] = [
+    "expires_in_days",
     "code",
     "name",
     "display_name",

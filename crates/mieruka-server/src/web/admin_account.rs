@@ -1,11 +1,14 @@
 //! One's own password: the page a one-time password leads to after signing in (nothing else
 //! opens until it is replaced), and where anyone changes theirs. The change goes through
-//! `usecase::session::change_password`, as `POST /api/v1/me/password` does.
+//! `usecase::session::change_password`, as `POST /api/v1/me/password` does, and ends one's other
+//! sessions. The page also signs one out everywhere (`usecase::session::close_everywhere`, as
+//! `DELETE /api/v1/me/sessions`).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -13,7 +16,7 @@ use super::admin::{Problem, problem};
 use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::usecase::session::change_password;
+use crate::usecase::session::{self, change_password};
 
 /// The form; passwords are never sent back to the browser.
 #[derive(Debug, Deserialize)]
@@ -60,12 +63,13 @@ pub async fn page(viewer: Viewer) -> Result<Response, WebError> {
 pub async fn change(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     let result = if form.new != form.confirm {
         Err(ApiError::invalid("confirm", "the two new passwords differ"))
     } else {
-        change_password(&state, &viewer.who, form.current, form.new).await
+        change_password(&state, &viewer.who, &headers, form.current, form.new).await
     };
     match result {
         Ok(()) => Ok(see_other(viewer.htmx, "/orgs")),
@@ -75,4 +79,18 @@ pub async fn change(
             Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
         }
     }
+}
+
+/// `POST /account/sessions/end`: signs out everywhere — every session of the account, this
+/// browser's included — and shows the sign-in page.
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, WebError> {
+    session::close_everywhere(&state, &viewer.who).await?;
+    let mut response = see_other(viewer.htmx, "/sign-in");
+    response
+        .headers_mut()
+        .append(SET_COOKIE, session::cookie(&state, "", 0));
+    Ok(response)
 }

@@ -28,7 +28,7 @@ const PAGE: u32 = 50;
 
 /// The kinds of thing the log records changes to, with a name in the catalogue
 /// (`web_audit_entity_*`); any other is shown by its code.
-pub const ENTITIES: [&str; 15] = [
+pub const ENTITIES: [&str; 16] = [
     "api_token",
     "benchmark",
     "kpi_definition",
@@ -44,6 +44,7 @@ pub const ENTITIES: [&str; 15] = [
     "unit",
     "user",
     "user_password",
+    "user_sessions",
 ];
 
 /// The filters, as the form sends them (empty fields are no filter).

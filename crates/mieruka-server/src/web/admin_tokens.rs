@@ -1,5 +1,5 @@
-//! One's own API tokens: the list (never their secrets), the form to make one with its scope,
-//! and revoking. The secret is shown once, in the answer to the form that made it, through the
+//! One's own API tokens: the list (never their secrets) with each one's expiry, the form to make
+//! one with its scope and optional life in days, and revoking one or all. The secret is shown once, in the answer to the form that made it, through the
 //! same workflow as `POST /api/v1/me/tokens` (`usecase::users::create_token`).
 
 use askama::Template;
@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::admin::{Problem, problem};
+use super::admin::{Problem, problem, whole};
 use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
 use crate::auth::now;
@@ -24,6 +24,9 @@ struct TokenLine {
     created_at: String,
     last_used_at: String,
     revoked: bool,
+    /// When it stops working, as people read it; empty: until revoked.
+    expires_at: String,
+    expired: bool,
 }
 
 /// The new-token form, as typed.
@@ -33,6 +36,9 @@ pub struct TokenForm {
     name: String,
     #[serde(default)]
     scope: String,
+    /// Days until it stops working; empty: until revoked.
+    #[serde(default)]
+    expires_in_days: String,
 }
 
 #[derive(Template)]
@@ -70,12 +76,14 @@ async fn tokens_page(
     secret: Option<String>,
 ) -> Result<TokensPage, WebError> {
     let scope_word = |s: &str| viewer.t(&format!("web_admin_scope_{s}"));
+    let now = now();
     let tokens = state
         .store
         .api_tokens(viewer.who.user)
         .await?
         .into_iter()
         .map(|t| TokenLine {
+            expired: t.expired(now),
             id: t.id,
             name: t.name,
             prefix: t.prefix,
@@ -92,6 +100,7 @@ async fn tokens_page(
                 .map(utc_minute)
                 .unwrap_or_default(),
             revoked: t.revoked,
+            expires_at: t.expires_at.as_deref().map(utc_minute).unwrap_or_default(),
         })
         .collect();
     Ok(TokensPage {
@@ -115,11 +124,18 @@ pub async fn create(
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
     let store = state.store.with_actor(&viewer.who.actor());
-    let asked = NewToken {
-        name: form.name.clone(),
-        scope: Some(form.scope.trim().to_string()).filter(|s| !s.is_empty()),
+    let made = match whole("expires_in_days", &form.expires_in_days) {
+        Ok(expires_in_days) => {
+            let asked = NewToken {
+                name: form.name.clone(),
+                scope: Some(form.scope.trim().to_string()).filter(|s| !s.is_empty()),
+                expires_in_days,
+            };
+            create_token(&store, viewer.who.user, asked).await
+        }
+        Err(e) => Err(e),
     };
-    match create_token(&store, viewer.who.user, asked).await {
+    match made {
         Ok((_, _, secret)) => {
             let page = tokens_page(&state, &viewer, TokenForm::default(), None, Some(secret));
             render(&page.await?)
@@ -140,6 +156,16 @@ pub async fn revoke(
 ) -> Result<Response, WebError> {
     let store = state.store.with_actor(&viewer.who.actor());
     store.revoke_api_token(viewer.who.user, id, now()).await?;
+    Ok(see_other(viewer.htmx, "/account/tokens"))
+}
+
+/// `POST /account/tokens/revoke-all`: revokes every one of one's own tokens.
+pub async fn revoke_all(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, WebError> {
+    let store = state.store.with_actor(&viewer.who.actor());
+    store.revoke_api_tokens(viewer.who.user, now()).await?;
     Ok(see_other(viewer.htmx, "/account/tokens"))
 }
 

@@ -138,13 +138,80 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// A local path to return to after signing in or switching language: only paths on this site
-/// (`/…`, never `//host` or a scheme), else the organisation list.
+/// Where to go after signing in (`next`) or switching language (`back`): the given path when it
+/// is one on this site, else `/`. See [`same_origin_path`].
 pub fn local_path(given: Option<&str>) -> String {
-    match given {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
-        _ => "/orgs".to_string(),
+    given
+        .and_then(same_origin_path)
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// `given` as a path on this site, or `None` when a browser could take it anywhere else.
+///
+/// Browsers forgive a great deal in a `Location`: they drop tabs and newlines, read `\` as `/`,
+/// and take `//host` as another host. So refused are: anything not starting with one `/`;
+/// control characters (below U+0020, U+007F and beyond) and backslashes, raw or percent-encoded
+/// (once or more); an encoded `/` or `.` that would make `//` or `/\` at the start once
+/// decoded. What is left is parsed as a URL relative to a stand-in origin and kept only when
+/// the origin is unchanged and the normalised path still starts with a single `/`; the
+/// normalised form (path and query) is returned.
+pub fn same_origin_path(given: &str) -> Option<String> {
+    let refused = |s: &str| {
+        !s.starts_with('/')
+            || s.starts_with("//")
+            || s.starts_with("/\\")
+            || s.chars().any(|c| c.is_control() || c == '\\')
+    };
+    if refused(given) {
+        return None;
     }
+    // The same checks on the text once decoded, and again while decoding changes it
+    // (`%252f` → `%2f` → `/`).
+    let mut text = given.to_string();
+    for _ in 0..4 {
+        let decoded = percent_decode(&text)?;
+        if decoded == text {
+            break;
+        }
+        if refused(&decoded) {
+            return None;
+        }
+        text = decoded;
+    }
+    let base = url::Url::parse("http://site.invalid/").expect("a valid base URL");
+    let joined = base.join(given).ok()?;
+    if joined.origin() != base.origin() {
+        return None;
+    }
+    let mut out = joined.path().to_string();
+    if let Some(q) = joined.query() {
+        out.push('?');
+        out.push_str(q);
+    }
+    (!refused(&out)).then_some(out)
+}
+
+/// `%XX` sequences decoded to bytes, read as UTF-8 (invalid: `None`, refused by the caller).
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -170,10 +237,37 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(local_path(Some("/orgs/demo")), "/orgs/demo");
-        assert_eq!(local_path(Some("//evil.example/")), "/orgs");
-        assert_eq!(local_path(Some("https://evil.example/")), "/orgs");
-        assert_eq!(local_path(Some("/\\evil.example")), "/orgs");
-        assert_eq!(local_path(None), "/orgs");
+        assert_eq!(
+            local_path(Some("/orgs/demo?period=FY2026-H2")),
+            "/orgs/demo?period=FY2026-H2"
+        );
+        assert_eq!(local_path(Some("/orgs/a/../b")), "/orgs/b", "normalised");
+        assert_eq!(local_path(Some("/orgs/%E6%97%A5")), "/orgs/%E6%97%A5");
+        for evil in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/%09/evil.example",
+            "/%0d%0a/evil.example",
+            "/%5cevil.example",
+            "/%5Cevil.example",
+            "/%2f%2fevil.example",
+            "/%2F/evil.example",
+            "/%252f%252fevil.example",
+            "/.//evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{85}/evil.example",
+            "javascript:alert(1)",
+            "/%ff",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(local_path(None), "/");
     }
 
     #[test]

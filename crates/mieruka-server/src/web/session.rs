@@ -111,15 +111,18 @@ pub async fn sign_in(
                     StatusCode::UNAUTHORIZED,
                 ));
             }
-            Err(ApiError::Throttled) => {
+            Err(ApiError::Throttled(wait)) => {
                 let problem = mieruka_domain::i18n::tr(lang, "web_error_throttled", &[]);
-                return Ok(sign_in_form(
+                let mut page = sign_in_form(
                     lang,
                     next,
                     username,
                     Some(problem),
                     StatusCode::TOO_MANY_REQUESTS,
-                ));
+                );
+                page.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, wait.into());
+                return Ok(page);
             }
             Err(e) => return Err(e.into()),
         };
@@ -128,10 +131,14 @@ pub async fn sign_in(
     let creds = &opened.credentials;
     let to = if creds.must_change_password {
         "/account/password".to_string()
-    } else if next == "/orgs" && !creds.is_admin {
-        match state.store.memberships(creds.user).await?.as_slice() {
-            [only] => format!("/orgs/{}", only.org_code),
-            _ => next,
+    } else if next == "/" || next == "/orgs" {
+        if creds.is_admin {
+            "/orgs".to_string()
+        } else {
+            match state.store.memberships(creds.user).await?.as_slice() {
+                [only] => format!("/orgs/{}", only.org_code),
+                _ => "/orgs".to_string(),
+            }
         }
     } else {
         next

@@ -126,6 +126,9 @@ pub struct Client {
     pub bearer: Option<String>,
     /// Extra headers sent with every request.
     pub headers: Vec<(String, String)>,
+    /// The address requests come from (another loopback address, say `127.0.0.2`, is another
+    /// computer to the server); none: the system's choice.
+    pub source: Option<std::net::IpAddr>,
 }
 
 impl Client {
@@ -136,6 +139,15 @@ impl Client {
             csrf: None,
             bearer: None,
             headers: Vec::new(),
+            source: None,
+        }
+    }
+
+    /// The same client, sending from `source`.
+    pub fn from(&self, source: &str) -> Client {
+        Client {
+            source: Some(source.parse().unwrap()),
+            ..self.clone()
         }
     }
 
@@ -157,7 +169,17 @@ impl Client {
 
     /// Signs in; returns the answer and, when it succeeded, a client holding the session.
     pub async fn sign_in(addr: SocketAddr, username: &str, password: &str) -> (Reply, Client) {
-        let anonymous = Client::new(addr);
+        Client::new(addr).sign_in_here(username, password).await
+    }
+
+    /// Signs in from this client's address ([`Client::from`]); as [`Client::sign_in`].
+    pub async fn sign_in_here(&self, username: &str, password: &str) -> (Reply, Client) {
+        let anonymous = Client {
+            cookie: None,
+            csrf: None,
+            bearer: None,
+            ..self.clone()
+        };
         let reply = anonymous
             .send(
                 Method::POST,
@@ -218,7 +240,14 @@ impl Client {
         body: Vec<u8>,
         extra: &[(&str, &str)],
     ) -> Reply {
-        let stream = TcpStream::connect(self.addr).await.unwrap();
+        let stream = match self.source {
+            None => TcpStream::connect(self.addr).await.unwrap(),
+            Some(ip) => {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.bind(std::net::SocketAddr::new(ip, 0)).unwrap();
+                socket.connect(self.addr).await.unwrap()
+            }
+        };
         let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
             .unwrap();

@@ -121,6 +121,7 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
             username,
             name,
             scope,
+            expires_in_days,
         } => {
             if !["read", "write"].contains(&scope.as_str()) {
                 bail!("--scope: `{scope}` is not read or write");
@@ -129,15 +130,37 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
             let request = accounts::NewToken {
                 name,
                 scope: Some(scope.clone()),
+                expires_in_days,
             };
-            let (n, _, token) = accounts::create_token(&store, id, request).await?;
+            let (n, _, token) = accounts::create_token(&store, id, request)
+                .await
+                .map_err(|e| match e {
+                    mieruka_server::ApiError::Invalid {
+                        field: Some(f),
+                        reason,
+                    } => anyhow!("--{}: {reason}", f.replace('_', "-")),
+                    other => anyhow!(other),
+                })?;
             println!("API token #{n} for {username} ({scope}): {token}");
+            if let Some(days) = expires_in_days {
+                println!("(it stops working in {days} days)");
+            }
             println!("(shown once; send it as `Authorization: Bearer …`)");
         }
         UserCommand::RevokeToken { username, id } => {
             let uid = user_id(&store, &username).await?;
             store.revoke_api_token(uid, id, now()).await?;
             println!("API token #{id} revoked");
+        }
+        UserCommand::RevokeTokens { username } => {
+            let uid = user_id(&store, &username).await?;
+            let n = store.revoke_api_tokens(uid, now()).await?;
+            println!("{n} API tokens of {username} revoked");
+        }
+        UserCommand::SignOut { username } => {
+            let uid = user_id(&store, &username).await?;
+            let n = store.end_sessions(uid, None).await?;
+            println!("{n} sessions of {username} ended");
         }
         UserCommand::List { json } => {
             let mut items = Vec::new();

@@ -53,6 +53,13 @@ pub(super) fn sessions(add: &mut impl FnMut(&str, Value)) {
             json!({ "current": s(), "new": described(s(), "At least 12 characters.") }),
         ),
     );
+    add(
+        "SessionsEnded",
+        answer(
+            &["ended"],
+            json!({ "ended": described(json!({ "type": "integer", "minimum": 0 }), "How many sessions ended.") }),
+        ),
+    );
 }
 
 pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
@@ -103,10 +110,21 @@ pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
     add(
         "ApiToken",
         answer(
-            &["id", "name", "prefix", "scopes", "created_at", "revoked"],
+            &[
+                "id",
+                "name",
+                "prefix",
+                "scopes",
+                "created_at",
+                "revoked",
+                "expires_at",
+                "expired",
+            ],
             json!({
                 "id": int(), "name": s(), "prefix": s(), "scopes": arr(one_of(&["read", "write"])),
                 "created_at": s(), "last_used_at": s_or_null(), "revoked": boolean(),
+                "expires_at": described(s_or_null(), "When the token stops working (RFC 3339, UTC); null: until revoked."),
+                "expired": described(boolean(), "The expiry has passed: the token is refused (401)."),
             }),
         ),
     );
@@ -114,7 +132,20 @@ pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
         "NewToken",
         body(
             &["name"],
-            json!({ "name": s(), "scope": one_of(&["read", "write"]) }),
+            json!({
+                "name": s(), "scope": one_of(&["read", "write"]),
+                "expires_in_days": described(
+                    json!({ "type": ["integer", "null"], "minimum": 1, "maximum": crate::usecase::users::MAX_TOKEN_DAYS }),
+                    "Days until the token stops working; omitted or null: until revoked.",
+                ),
+            }),
+        ),
+    );
+    add(
+        "TokensRevoked",
+        answer(
+            &["revoked"],
+            json!({ "revoked": described(json!({ "type": "integer", "minimum": 0 }), "How many tokens were revoked.") }),
         ),
     );
     add(
