@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
 use mieruka_connectors::figures::KpiFigure;
 use mieruka_connectors::vulns::{self, Severity, SlaPolicy};

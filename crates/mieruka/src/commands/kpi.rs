@@ -1,6 +1,6 @@
 //! `mieruka kpi`: an organisation's own KPIs, validated like the catalogue's.
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use mieruka_domain::Lang;
 use mieruka_domain::catalogue::RawKpi;
 

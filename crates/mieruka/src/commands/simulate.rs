@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use mieruka_app::simulation::{org_scenarios, portfolio_json, simulate_all};
 use mieruka_domain::Lang;
 use mieruka_domain::money::grouped;

@@ -215,7 +215,7 @@ fn csv_bytes(header: &[String], rows: &[Vec<Out>]) -> Result<Vec<u8>> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        w.write_record(header.iter().map(|h| formula_safe(h)))?;
+        w.write_record(header.iter().map(|h| formula_safe(h).into_owned()))?;
         for r in rows {
             w.write_record(r.iter().map(|c| formula_safe(&c.csv()).into_owned()))?;
         }
