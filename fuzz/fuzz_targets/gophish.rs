@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
             ..Default::default()
         };
         let before = gophish::failed_before(data, "before.csv", &o).ok();
-        if let Ok(r) = gophish::analyse(data, "fuzz.csv", &o, before.as_ref().map(|(s, _)| s)) {
+        if let Ok(r) = gophish::analyse(data, "fuzz.csv", &o, before) {
             let _ = r.figures();
         }
     }
