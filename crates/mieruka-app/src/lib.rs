@@ -7,6 +7,7 @@ pub mod benchmarks;
 pub mod catalog;
 pub mod collect;
 pub mod import_key;
+pub mod limits;
 pub mod loss;
 pub mod measure;
 pub mod measure_file;

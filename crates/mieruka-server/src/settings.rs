@@ -29,6 +29,8 @@ pub struct Settings {
     pub login_window_minutes: i64,
     /// Collecting figures from files dropped in a folder.
     pub collect: CollectSettings,
+    /// What a file someone uploads or drops in the inbox may cost to read (`[limits]`).
+    pub limits: mieruka_app::limits::Limits,
 }
 
 /// The inbox folder: `<inbox>/<org>/<connector>/<file>`, polled every `poll_seconds`.
@@ -61,6 +63,7 @@ impl Default for Settings {
             max_failed_logins: 5,
             login_window_minutes: 15,
             collect: CollectSettings::default(),
+            limits: mieruka_app::limits::Limits::default(),
         }
     }
 }
@@ -78,6 +81,7 @@ impl std::fmt::Debug for Settings {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("session_hours", &self.session_hours)
             .field("collect", &self.collect)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -141,6 +145,7 @@ impl Settings {
                 .parse()
                 .map_err(|e| format!("MIERUKA_COLLECT_POLL_SECONDS: {e}"))?;
         }
+        s.limits = s.limits.with_env(&env)?;
         if s.collect.poll_seconds == 0 {
             return Err("collect.poll_seconds must be positive".into());
         }
@@ -231,6 +236,33 @@ mod tests {
             Settings::load(None, |k| (k == "MIERUKA_PORT").then(|| "x".into()))
                 .unwrap_err()
                 .contains("MIERUKA_PORT")
+        );
+    }
+
+    #[test]
+    fn limits_from_the_file_then_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("m.toml");
+        std::fs::write(&file, "[limits]\nmax_rows = 500\nmax_cells = 9000\n").unwrap();
+        let s = Settings::load(Some(&file), |k| {
+            (k == "MIERUKA_LIMITS_MAX_CELLS").then(|| "7000".to_string())
+        })
+        .unwrap();
+        assert_eq!((s.limits.max_rows, s.limits.max_cells), (500, 7000));
+        assert_eq!(
+            s.limits.max_file_bytes,
+            mieruka_app::limits::Limits::default().max_file_bytes
+        );
+        std::fs::write(&file, "[limits]\nmax_file_bytes = 0\n").unwrap();
+        assert_eq!(
+            Settings::load(Some(&file), |_| None).unwrap_err(),
+            "limits.max_file_bytes must be positive"
+        );
+        std::fs::write(&file, "[limits]\nmax_lines = 3\n").unwrap();
+        assert!(
+            Settings::load(Some(&file), |_| None)
+                .unwrap_err()
+                .contains("max_lines")
         );
     }
 

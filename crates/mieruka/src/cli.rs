@@ -257,7 +257,7 @@ pub enum BenchmarkCommand {
     /// Import peer figures from CSV (UTF-8 or Shift_JIS) or Excel: all rows or none. Columns:
     /// kpi, as_of, median, lower, upper, peers, source, industry (or their Japanese names)
     Import {
-        /// A .csv, .xlsx or .xls file
+        /// A .csv or .xlsx file
         file: std::path::PathBuf,
         /// Check and preview only; write nothing (fails when a row is bad, as the import would)
         #[arg(long)]
@@ -575,7 +575,7 @@ pub enum MeasureCommand {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A .csv, .xlsx or .xls file
+    /// A .csv or .xlsx file
     pub file: std::path::PathBuf,
     /// The plan every row belongs to (otherwise each row names its plan in a `plan` column)
     #[arg(long)]

@@ -31,3 +31,21 @@ pub fn write_whole(path: &Path, bytes: &[u8], option: Option<&str>) -> Result<()
         .map_err(|e| anyhow!("{name}: cannot write: {}", e.error))?;
     Ok(())
 }
+
+/// The budget of a file read from disk: the defaults, overlaid by the `MIERUKA_LIMITS_*`
+/// variables (as the server reads them).
+pub fn limits() -> Result<mieruka_app::limits::Limits> {
+    mieruka_app::limits::Limits::default()
+        .with_env(|k| std::env::var(k).ok())
+        .map_err(|e| anyhow!(e))
+}
+
+/// Reads the file at `path` whole within the budget; `name` is how messages call it.
+pub fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>> {
+    limits()?.read_file(path, name).map_err(|e| anyhow!(e))
+}
+
+/// Reads the UTF-8 text file at `path` whole within the budget.
+pub fn read_text_limited(path: &Path, name: &str) -> Result<String> {
+    limits()?.read_text_file(path, name).map_err(|e| anyhow!(e))
+}

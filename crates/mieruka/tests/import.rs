@@ -531,3 +531,137 @@ fn export_names_what_is_missing() {
     assert!(stderr.contains("name it .csv or .xlsx"), "{stderr}");
     assert!(!Path::new(&out).exists() && !Path::new(&pdf).exists());
 }
+
+/// A workbook of about 5 KB with a header and one cell at the far corner (XFD1048576): it
+/// declares the whole sheet as its range, 17 billion cells when read as a range.
+fn corner_workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "unit").unwrap();
+    sheet.write_string(0, 1, "date").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_workbook_declaring_the_whole_sheet_is_refused_in_one_line_and_changes_nothing() {
+    let (env, plan) = Env::with_plan();
+    let bytes = corner_workbook();
+    assert!(bytes.len() < 8_000, "{} bytes", bytes.len());
+    let file = env.write("corner.xlsx", &bytes);
+    let stderr = env.fails(&["measure", "import", &file, "--plan", &plan.to_string()]);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "corner.xlsx: worksheet `Sheet1`: row 1048576 is past the 1000000 rows a file may have (limits.max_rows)"
+        ),
+        "{stderr}"
+    );
+    assert!(env.readings(plan).is_empty(), "nothing written");
+
+    // The budget is the user's to change: a smaller one refuses an ordinary file, by name.
+    let good = env.write("good.csv", good_csv(plan).as_bytes());
+    let out = Command::new(env!("CARGO_BIN_EXE_mieruka"))
+        .args(["measure", "import", &good, "--database", &env.url])
+        .env("MIERUKA_HOME", env.home.path())
+        .env("MIERUKA_LIMITS_MAX_FILE_BYTES", "100")
+        .env_remove("MIERUKA_LANG")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("more than the 100 allowed (limits.max_file_bytes)"),
+        "{stderr}"
+    );
+    assert!(env.readings(plan).is_empty(), "nothing written");
+}
+
+#[test]
+fn exported_csv_cells_never_start_a_formula_and_import_back_unchanged() {
+    let (env, plan) = Env::with_plan();
+    let evidence = [
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "+1+1",
+        "@SUM(A1)",
+        "-2+3",
+        "-12.5",
+    ];
+    let rows = [
+        ("security", "2026-10-31"),
+        ("manufacturing", "2026-10-31"),
+        ("security", "2026-11-30"),
+        ("manufacturing", "2026-11-30"),
+        ("security", "2026-12-31"),
+    ];
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "plan",
+        "unit",
+        "date",
+        "numerator",
+        "denominator",
+        "evidence",
+    ])
+    .unwrap();
+    for ((unit, date), e) in rows.iter().zip(evidence) {
+        w.write_record([&plan.to_string(), *unit, *date, "3", "4", e])
+            .unwrap();
+    }
+    let file = env.write("formulas.csv", &w.into_inner().unwrap());
+    let report = env.import(&file, &[]);
+    assert_eq!(report["added"], 5, "{report}");
+    let readings = env.readings(plan);
+    let mut stored: Vec<&str> = readings.iter().map(|r| r.4.as_str().unwrap()).collect();
+    stored.sort();
+    let mut given = evidence.to_vec();
+    given.sort();
+    assert_eq!(stored, given, "stored as given");
+
+    let out = env.path("out.csv").display().to_string();
+    env.ok(&[
+        "measure",
+        "export",
+        "-o",
+        &out,
+        "--org",
+        "demo",
+        "--period",
+        "FY2026-H2",
+    ]);
+    let bytes = std::fs::read(&out).unwrap();
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (plan_at, evidence_at, numerator_at) = (at("plan"), at("evidence"), at("numerator"));
+    let mut written = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        if record[plan_at] != plan.to_string() {
+            continue;
+        }
+        assert_eq!(&record[numerator_at], "3", "numbers stay numbers");
+        written.push(record[evidence_at].to_string());
+    }
+    written.sort();
+    let mut expected = vec![
+        "'=HYPERLINK(\"http://x\",\"y\")",
+        "'+1+1",
+        "'@SUM(A1)",
+        "'-2+3",
+        "-12.5",
+    ];
+    expected.sort();
+    assert_eq!(written, expected);
+    for cell in &written {
+        assert!(!cell.starts_with(['=', '+', '@']), "{cell}");
+    }
+
+    // Read back, the quote is gone: a fresh database holds the same evidence.
+    let (fresh, fresh_plan) = Env::with_plan();
+    assert_eq!(fresh_plan, plan);
+    let report = fresh.import(&out, &[]);
+    assert_eq!(report["invalid"], Value::Array(vec![]), "{report}");
+    assert_eq!(fresh.readings(plan), readings);
+}

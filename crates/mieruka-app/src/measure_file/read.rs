@@ -2,11 +2,22 @@
 //! BOM, UTF-16 with a BOM, or Shift_JIS/CP932 as Japanese Excel writes it) and Excel workbooks
 //! (the first worksheet). Rows keep the number a person sees in the file. The bytes come from
 //! the caller (a file on disk, an upload), so the command line and the server read files alike.
+//!
+//! Files come from anyone who may import, so reading them is held to [`Limits`]: a workbook is
+//! refused when it expands past `max_unpacked_bytes`, its cells are read one by one (the range a
+//! sheet declares is never trusted, nor materialised: only filled cells are kept, and each row only
+//! up to its last filled cell), and a file going past `max_rows` or `max_cells` is refused with
+//! the limit named. The Excel 97-2003 binary format is not read: its reader materialises every
+//! sheet's whole declared range before anything can be checked.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Reader, Xlsx, XlsxError, open_workbook_from_rs};
 use mieruka_domain::Date;
+use mieruka_domain::spreadsheet::from_formula_safe;
+
+use crate::limits::Limits;
 
 /// One cell as the file gave it.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,12 +57,14 @@ pub struct Sheet {
 enum Kind {
     Text,
     Xlsx,
-    Xls,
 }
 
-/// Reads a file's bytes; `name` is the file's name as the person knows it, whose extension
-/// says what the bytes are. Every error names the file.
-pub fn read(name: &str, bytes: &[u8]) -> Result<Sheet, String> {
+/// An OLE compound file (the Excel 97–2003 format, or a workbook encrypted with a password).
+const COMPOUND_FILE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Reads a file's bytes within `limits`; `name` is the file's name as the person knows it, whose
+/// extension says what the bytes are. Every error names the file.
+pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Sheet, String> {
     let ext = std::path::Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
@@ -60,19 +73,24 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Sheet, String> {
     let kind = match ext.as_str() {
         "csv" | "txt" | "tsv" => Kind::Text,
         "xlsx" | "xlsm" => Kind::Xlsx,
-        "xls" => Kind::Xls,
+        "xls" => {
+            return Err(format!(
+                "{name}: the Excel 97-2003 `.xls` format is not read; save the file as an Excel workbook (.xlsx) or as CSV"
+            ));
+        }
         _ => {
             return Err(format!(
-                "{name}: cannot import a `.{ext}` file; use a .csv (or .txt) or an Excel .xlsx, .xlsm or .xls file"
+                "{name}: cannot import a `.{ext}` file; use a .csv (or .txt) or an Excel .xlsx or .xlsm file"
             ));
         }
     };
+    limits.file_size(name, bytes.len() as u64)?;
     if bytes.is_empty() {
         return Err(format!("{name}: the file is empty"));
     }
     let (header, rows) = match kind {
-        Kind::Text => read_text(bytes),
-        Kind::Xlsx | Kind::Xls => read_workbook(bytes.to_vec(), matches!(kind, Kind::Xls)),
+        Kind::Text => read_text(bytes, limits),
+        Kind::Xlsx => read_workbook(bytes, limits),
     }
     .map_err(|e| format!("{name}: {e}"))?;
     let header = header.ok_or_else(|| format!("{name}: the file holds no rows at all"))?;
@@ -109,7 +127,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
         })
 }
 
-fn read_text(bytes: &[u8]) -> Result<Grid, String> {
+fn read_text(bytes: &[u8], limits: &Limits) -> Result<Grid, String> {
     let text = decode(bytes)?;
     let first_line = text.lines().next().unwrap_or("");
     // Excel's "Text (tab delimited)" and "Unicode text" save tab-separated rows.
@@ -125,12 +143,16 @@ fn read_text(bytes: &[u8]) -> Result<Grid, String> {
         .from_reader(text.as_bytes());
     let mut header = None;
     let mut rows = Vec::new();
+    let mut cells_read = 0;
     for record in reader.records() {
         let record = record.map_err(|e| match e.position() {
             Some(p) => format!("row {}: {}", p.line(), csv_reason(&e)),
             None => csv_reason(&e),
         })?;
         let number = record.position().map_or(0, |p| p.line() as usize);
+        limits.row(number)?;
+        cells_read += record.len();
+        limits.cells(cells_read)?;
         if header.is_none() {
             header = Some(record.iter().map(|s| s.trim().to_string()).collect());
             continue;
@@ -141,7 +163,8 @@ fn read_text(bytes: &[u8]) -> Result<Grid, String> {
                 if s.trim().is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(s.to_string())
+                    // A cell mieruka quoted on export so spreadsheets do not run it.
+                    Cell::Text(from_formula_safe(s).to_string())
                 }
             })
             .collect();
@@ -159,23 +182,61 @@ fn csv_reason(e: &csv::Error) -> String {
     }
 }
 
-fn read_workbook(bytes: Vec<u8>, xls: bool) -> Result<Grid, String> {
-    let not_workbook = |e: String| format!("not a readable Excel workbook ({e})");
-    let range = if xls {
-        let mut book = open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes))
-            .map_err(|e| not_workbook(e.to_string()))?;
-        first_sheet(&mut book)?
-    } else {
-        let mut book = open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes))
-            .map_err(|e| not_workbook(e.to_string()))?;
-        first_sheet(&mut book)?
+/// Reads the first worksheet of an Excel workbook cell by cell.
+fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Grid, String> {
+    if bytes.starts_with(COMPOUND_FILE) {
+        return Err(
+            "the workbook is protected by a password or in the Excel 97-2003 format; save it as an Excel workbook (.xlsx) without a password"
+                .into(),
+        );
+    }
+    unpacked_size(bytes, limits)?;
+    let not_workbook = |e: XlsxError| format!("not a readable Excel workbook ({e})");
+    let mut book = open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(not_workbook)?;
+    let Some(sheet) = book.sheet_names().first().cloned() else {
+        return Err("the workbook has no worksheet".into());
     };
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let mut reader = match book.worksheet_cells_reader(&sheet) {
+        Ok(r) => r,
+        Err(XlsxError::NotAWorksheet(_)) => return Ok((None, Vec::new())),
+        Err(e) => return Err(format!("cannot read the worksheet `{sheet}`: {e}")),
+    };
+    let in_sheet = |e: String| format!("worksheet `{sheet}`: {e}");
+    // Filled cells by row, then column (both from 0); the sheet's declared range is ignored.
+    let mut filled: BTreeMap<u32, BTreeMap<u32, Cell>> = BTreeMap::new();
+    let mut count = 0usize;
+    let mut first_column = u32::MAX;
+    while let Some(c) = reader
+        .next_cell()
+        .map_err(|e| format!("cannot read the worksheet `{sheet}`: {e}"))?
+    {
+        let value = cell(&Data::from(c.get_value().clone()));
+        if value == Cell::Empty {
+            continue;
+        }
+        let (row, column) = c.get_position();
+        limits.row(row as usize + 1).map_err(in_sheet)?;
+        count += 1;
+        limits.cells(count).map_err(in_sheet)?;
+        first_column = first_column.min(column);
+        filled.entry(row).or_default().insert(column, value);
+    }
+    // Each row runs from the sheet's first used column to its own last filled cell.
+    let mut materialised = 0usize;
     let mut header = None;
     let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let number = first_row + i + 1;
-        let cells: Vec<Cell> = row.iter().map(cell).collect();
+    for (row, by_column) in filled {
+        let last = by_column
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(first_column);
+        materialised += (last - first_column) as usize + 1;
+        limits.cells(materialised).map_err(in_sheet)?;
+        let mut cells = vec![Cell::Empty; (last - first_column) as usize + 1];
+        for (column, value) in by_column {
+            cells[(column - first_column) as usize] = value;
+        }
         if header.is_none() {
             if cells.iter().all(Cell::is_empty) {
                 continue;
@@ -184,22 +245,38 @@ fn read_workbook(bytes: Vec<u8>, xls: bool) -> Result<Grid, String> {
             continue;
         }
         if !cells.iter().all(Cell::is_empty) {
-            rows.push(SheetRow { number, cells });
+            rows.push(SheetRow {
+                number: row as usize + 1,
+                cells,
+            });
         }
     }
     Ok((header, rows))
 }
 
-fn first_sheet<R>(book: &mut R) -> Result<calamine::Range<Data>, String>
-where
-    R: Reader<Cursor<Vec<u8>>>,
-    R::Error: std::fmt::Display,
-{
-    match book.worksheet_range_at(0) {
-        None => Err("the workbook has no worksheet".into()),
-        Some(Err(e)) => Err(format!("cannot read the first worksheet: {e}")),
-        Some(Ok(range)) => Ok(range),
+/// Refuses a workbook whose parts expand past `max_unpacked_bytes` (counted while inflating,
+/// whatever sizes the archive declares).
+fn unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    let not_workbook = |e: &dyn std::fmt::Display| format!("not a readable Excel workbook ({e})");
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not_workbook(&e))?;
+    let budget = limits.max_unpacked_bytes;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| not_workbook(&e))?;
+        let left = budget.saturating_sub(total);
+        let n = std::io::copy(
+            &mut std::io::Read::take(part, left.saturating_add(1)),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| not_workbook(&e))?;
+        total = total.saturating_add(n);
+        if total > budget {
+            return Err(format!(
+                "the workbook expands to more than the {budget} bytes allowed (limits.max_unpacked_bytes)"
+            ));
+        }
     }
+    Ok(())
 }
 
 fn header_text(c: &Cell) -> String {
@@ -237,7 +314,204 @@ fn cell(d: &Data) -> Cell {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write as _;
+
     use super::*;
+
+    /// A workbook of one sheet with `cells` (reference, text) and the declared `dimension`, its
+    /// sheet padded with `padding` spaces (which deflate to almost nothing).
+    fn workbook(cells: &[(&str, &str)], dimension: &str, padding: usize) -> Vec<u8> {
+        let mut rows: BTreeMap<u32, String> = BTreeMap::new();
+        for (reference, text) in cells {
+            let row: u32 = reference
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .parse()
+                .unwrap();
+            rows.entry(row).or_default().push_str(&format!(
+                r#"<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>"#
+            ));
+        }
+        let rows: String = rows
+            .iter()
+            .map(|(r, c)| format!(r#"<row r="{r}">{c}</row>"#))
+            .collect();
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{rows}</sheetData>{}</worksheet>"#,
+            " ".repeat(padding)
+        );
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+            ),
+            ("xl/worksheets/sheet1.xml", sheet),
+        ];
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, text) in parts {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_sheet_declared_whole_with_a_cell_at_the_far_corner_is_refused_not_materialised() {
+        let bytes = workbook(
+            &[("A1", "unit"), ("B1", "date"), ("XFD1048576", "x")],
+            "A1:XFD1048576",
+            0,
+        );
+        assert!(bytes.len() < 5_000, "{} bytes", bytes.len());
+        let e = read("corner.xlsx", &bytes, &Limits::default()).unwrap_err();
+        assert_eq!(
+            e,
+            "corner.xlsx: worksheet `Sheet1`: row 1048576 is past the 1000000 rows a file may have (limits.max_rows)"
+        );
+    }
+
+    #[test]
+    fn only_filled_cells_are_kept_and_a_far_stray_cell_is_a_row_like_any_other() {
+        // Read as a range, these three cells span 999,999 rows × 16,384 columns.
+        let bytes = workbook(
+            &[
+                ("A1", "unit"),
+                ("B1", "date"),
+                ("A2", "hq"),
+                ("B2", "2026-10-01"),
+                ("XFD999999", "stray"),
+            ],
+            "A1:XFD1048576",
+            0,
+        );
+        let sheet = read("far.xlsx", &bytes, &Limits::default()).unwrap();
+        assert_eq!(sheet.header, ["unit", "date"]);
+        assert_eq!(sheet.rows.len(), 2);
+        assert_eq!(sheet.rows[0].number, 2);
+        assert_eq!(
+            sheet.rows[0].cells.len(),
+            2,
+            "a row ends at its last filled cell"
+        );
+        let far = &sheet.rows[1];
+        assert_eq!(far.number, 999_999);
+        assert_eq!(far.cells.len(), 16_384);
+        assert_eq!(far.cells[16_383], Cell::Text("stray".into()));
+    }
+
+    #[test]
+    fn cells_past_the_budget_are_refused() {
+        let limits = Limits {
+            max_cells: 5,
+            ..Limits::default()
+        };
+        let filled = workbook(
+            &[
+                ("A1", "unit"),
+                ("B1", "date"),
+                ("A2", "hq"),
+                ("B2", "d"),
+                ("A3", "x"),
+                ("B3", "y"),
+            ],
+            "A1:B3",
+            0,
+        );
+        let e = read("many.xlsx", &filled, &limits).unwrap_err();
+        assert_eq!(
+            e,
+            "many.xlsx: worksheet `Sheet1`: the sheet holds more than the 5 cells allowed (limits.max_cells)"
+        );
+        // Two filled cells, but the second row runs to column J: 1 + 10 cells once read.
+        let wide = workbook(&[("A1", "unit"), ("J2", "x")], "A1:J2", 0);
+        assert!(
+            read("wide.xlsx", &wide, &limits)
+                .unwrap_err()
+                .contains("limits.max_cells")
+        );
+        let e = read("many.csv", b"a,b\nc,d\ne,f\n", &limits).unwrap_err();
+        assert_eq!(
+            e,
+            "many.csv: the sheet holds more than the 5 cells allowed (limits.max_cells)"
+        );
+    }
+
+    #[test]
+    fn rows_and_bytes_past_the_budget_are_refused() {
+        let limits = Limits {
+            max_rows: 3,
+            max_file_bytes: 40,
+            ..Limits::default()
+        };
+        let e = read("long.csv", b"u\na\nb\nc\nd\n", &limits).unwrap_err();
+        assert_eq!(
+            e,
+            "long.csv: row 4 is past the 3 rows a file may have (limits.max_rows)"
+        );
+        assert!(read("ok.csv", b"u,d\na,b\nc,d\n", &limits).is_ok());
+        let e = read("big.csv", &[b'a'; 41], &limits).unwrap_err();
+        assert_eq!(
+            e,
+            "big.csv: the file is 41 bytes, more than the 40 allowed (limits.max_file_bytes)"
+        );
+    }
+
+    #[test]
+    fn a_workbook_expanding_past_the_budget_is_refused_before_it_is_opened() {
+        let bytes = workbook(&[("A1", "unit"), ("A2", "x")], "A1:A2", 4 << 20);
+        assert!(bytes.len() < 64 << 10, "{} bytes", bytes.len());
+        let limits = Limits {
+            max_unpacked_bytes: 1 << 20,
+            ..Limits::default()
+        };
+        let e = read("bomb.xlsx", &bytes, &limits).unwrap_err();
+        assert_eq!(
+            e,
+            "bomb.xlsx: the workbook expands to more than the 1048576 bytes allowed (limits.max_unpacked_bytes)"
+        );
+        assert!(read("bomb.xlsx", &bytes, &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn old_and_password_protected_workbooks_are_refused_unread() {
+        let mut compound = COMPOUND_FILE.to_vec();
+        compound.resize(4096, 0xFF);
+        let e = read("secret.xlsx", &compound, &Limits::default()).unwrap_err();
+        assert!(
+            e.starts_with("secret.xlsx: the workbook is protected by a password"),
+            "{e}"
+        );
+        let e = read("old.xls", &compound, &Limits::default()).unwrap_err();
+        assert!(e.contains("Excel 97-2003 `.xls` format is not read"), "{e}");
+    }
+
+    #[test]
+    fn cells_quoted_on_export_read_back_as_written() {
+        let sheet = read(
+            "m.csv",
+            b"unit,evidence\nhq,'=HYPERLINK(\"http://x\")\nus,-12.5\n",
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            sheet.rows[0].cells[1],
+            Cell::Text("=HYPERLINK(\"http://x\")".into())
+        );
+        assert_eq!(sheet.rows[1].cells[1], Cell::Text("-12.5".into()));
+    }
 
     #[test]
     fn decodes_utf8_with_and_without_bom_and_shift_jis() {
@@ -251,14 +525,18 @@ mod tests {
 
     #[test]
     fn text_rows_keep_their_line_numbers_and_skip_blank_rows() {
-        let (header, rows) = read_text(b"unit,date\nhq,2026-10-01\n,\nus,2026-10-02\n").unwrap();
+        let (header, rows) = read_text(
+            b"unit,date\nhq,2026-10-01\n,\nus,2026-10-02\n",
+            &Limits::default(),
+        )
+        .unwrap();
         assert_eq!(header.unwrap(), ["unit", "date"]);
         assert_eq!(
             rows.iter().map(|r| r.number).collect::<Vec<_>>(),
             [2, 4],
             "the blank row 3 is skipped but counted"
         );
-        let (_, tabbed) = read_text(b"unit\tdate\nhq\t2026-10-01\n").unwrap();
+        let (_, tabbed) = read_text(b"unit\tdate\nhq\t2026-10-01\n", &Limits::default()).unwrap();
         assert_eq!(tabbed[0].cells[1], Cell::Text("2026-10-01".into()));
     }
 }

@@ -219,7 +219,7 @@ async fn checked(
     bytes: &[u8],
 ) -> Result<Result<(Checked, Vec<BadRow>, Vec<PreviewRow>), String>, WebError> {
     let lang = viewer.lang;
-    let sheet = match measure_file::read(name, bytes) {
+    let sheet = match measure_file::read(name, bytes, &state.settings.limits) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };

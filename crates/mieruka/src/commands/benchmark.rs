@@ -73,8 +73,9 @@ fn number(v: Option<f64>) -> String {
 async fn import(ctx: &Ctx, path: &std::path::Path, dry_run: bool, json: bool) -> Result<()> {
     let lang = ctx.lang;
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| anyhow!("{file}: cannot read the file: {e}"))?;
-    let sheet = measure_file::read(&file, &bytes).map_err(|e| anyhow!(e))?;
+    let limits = crate::files::limits()?;
+    let bytes = limits.read_file(path, &file).map_err(|e| anyhow!(e))?;
+    let sheet = measure_file::read(&file, &bytes, &limits).map_err(|e| anyhow!(e))?;
     let columns = Columns::from_header(&sheet.header).map_err(|e| anyhow!("{file}: {e}"))?;
     let store = ctx.store().await?;
     let checked = benchmarks::check_file(&store, &sheet, &columns).await?;

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
 use mieruka_connectors::figures::KpiFigure;
 use mieruka_connectors::vulns::{self, Severity, SlaPolicy};
@@ -360,8 +360,8 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
             options.strict = common.strict;
             options.stale_days = stale_days;
             if let Some(path) = &common.map {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("--map: cannot read {}", path.display()))?;
+                let text =
+                    crate::files::read_text_limited(path, &format!("--map {}", path.display()))?;
                 options.columns = ColumnMap::from_toml(&text, "assets")
                     .and_then(|m| m.check(&assets::FIELDS).map(|()| m))
                     .map_err(|e| anyhow!("--map {} [assets]: {e}", path.display()))?;

@@ -19,8 +19,7 @@ use super::collect::Common;
 pub fn columns(common: &Common, connector: &str, fields: &[Field]) -> Result<ColumnMap> {
     let mut map = ColumnMap::default();
     if let Some(path) = &common.map {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("--map: cannot read {}", path.display()))?;
+        let text = crate::files::read_text_limited(path, &format!("--map {}", path.display()))?;
         map = ColumnMap::from_toml(&text, connector)
             .map_err(|e| anyhow!("--map {}: {e}", path.display()))?;
         map.check(fields)
@@ -56,9 +55,10 @@ pub fn open_table(path: &Path) -> Result<Box<dyn std::io::Read>> {
     if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls") {
         return Ok(Box::new(open(path)?));
     }
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let name = path.display().to_string();
-    let sheet = read(&name, &bytes).map_err(|e| anyhow!("{e}"))?;
+    let limits = crate::files::limits()?;
+    let bytes = limits.read_file(path, &name).map_err(|e| anyhow!(e))?;
+    let sheet = read(&name, &bytes, &limits).map_err(|e| anyhow!("{e}"))?;
     let text = |c: &Cell| match c {
         Cell::Empty => String::new(),
         Cell::Text(s) | Cell::Unusable(s) => s.clone(),

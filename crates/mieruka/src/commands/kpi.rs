@@ -1,6 +1,6 @@
 //! `mieruka kpi`: an organisation's own KPIs, validated like the catalogue's.
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use mieruka_domain::Lang;
 use mieruka_domain::catalogue::RawKpi;
 
@@ -10,8 +10,7 @@ use crate::render::table;
 
 /// Reads one own KPI from a TOML or JSON file (by extension; `.json` is JSON, anything else TOML).
 fn read_definition(path: &std::path::Path) -> Result<mieruka_domain::KpiDefinition> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::files::read_text_limited(path, &path.display().to_string())?;
     let name = path.display();
     let raw: RawKpi = if path
         .extension()

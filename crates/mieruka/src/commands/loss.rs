@@ -147,8 +147,7 @@ fn render(lang: Lang, org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> String {
 
 /// Reads loss inputs from a TOML file, validated.
 fn read_inputs(path: &std::path::Path) -> Result<mieruka_domain::loss::LossInputs> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::files::read_text_limited(path, &path.display().to_string())?;
     let inputs: mieruka_domain::loss::LossInputs = toml::from_str(&text).map_err(|e| {
         anyhow!(
             "{}: {}",

@@ -22,9 +22,11 @@ pub async fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
 
 pub async fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let file = args.file.display().to_string();
-    let bytes =
-        std::fs::read(&args.file).map_err(|e| anyhow!("{file}: cannot read the file: {e}"))?;
-    let sheet = file_io::read(&file, &bytes).map_err(|e| anyhow!(e))?;
+    let limits = crate::files::limits()?;
+    let bytes = limits
+        .read_file(&args.file, &file)
+        .map_err(|e| anyhow!(e))?;
+    let sheet = file_io::read(&file, &bytes, &limits).map_err(|e| anyhow!(e))?;
     let columns = Columns::from_header(&sheet.header).map_err(|e| anyhow!("{file}: {e}"))?;
     if !columns.has(Field::Plan) && args.plan.is_none() {
         bail!("{file}: there is no `plan` (目標) column; give --plan ID for a file about one plan");

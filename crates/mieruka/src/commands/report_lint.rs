@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use mieruka_domain::Lang;
 use mieruka_domain::report::glossary::Glossary;
@@ -76,8 +76,7 @@ fn print(ctx: &Ctx, findings: &[(Lang, Finding)], json: bool) -> Result<()> {
 
 pub async fn run(ctx: &Ctx, args: LintArgs) -> Result<()> {
     if let Some(file) = &args.file {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("--file: cannot read {} as UTF-8 text", file.display()))?;
+        let text = crate::files::read_text_limited(file, &format!("--file {}", file.display()))?;
         let glossary = match &args.org {
             Some(org) => {
                 let store = ctx.store().await?;

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use mieruka_domain::report::glossary::{Category, Term};
 use mieruka_domain::report::narrative::{
@@ -229,8 +229,7 @@ pub async fn story(ctx: &Ctx, command: StoryCommand) -> Result<()> {
             Ok(())
         }
         StoryCommand::Set { org, file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let text = crate::files::read_text_limited(&file, &file.display().to_string())?;
             let story: Story = toml::from_str(&text)
                 .map_err(|e| anyhow!("{}: {}", file.display(), e.to_string().trim()))?;
             let story = story

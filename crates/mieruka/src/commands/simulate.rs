@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use mieruka_app::simulation::{org_scenarios, portfolio_json, simulate_all};
 use mieruka_domain::Lang;
 use mieruka_domain::money::grouped;
@@ -113,7 +113,7 @@ pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
 /// Reads and checks a riskquant-format file; every bad row is named in the one-line error.
 fn read_scenarios(path: &Path) -> Result<Vec<Scenario>> {
     let name = path.display();
-    let bytes = std::fs::read(path).with_context(|| format!("--scenarios: cannot read {name}"))?;
+    let bytes = crate::files::read_limited(path, &format!("--scenarios {name}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow!("--scenarios: {name} is not UTF-8 text (save it as \"CSV UTF-8\")"))?;
     let scenarios = parse_riskquant_csv(&text).map_err(|errors| {

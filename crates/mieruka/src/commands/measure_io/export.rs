@@ -1,9 +1,12 @@
 //! `mieruka measure export`: an organisation's measurements for a period as CSV (UTF-8 with a BOM,
-//! for Excel) or XLSX, in the columns the importer reads, written whole or not at all.
+//! for Excel) or XLSX, in the columns the importer reads, written whole or not at all. A CSV
+//! text cell that spreadsheet software would run as a formula is written quoted
+//! (`mieruka_domain::spreadsheet`); the importer takes the quote off.
 
 use anyhow::{Result, anyhow, bail};
 use mieruka_domain::period::Period;
 use mieruka_domain::plan::MeasuredValue;
+use mieruka_domain::spreadsheet::formula_safe;
 use mieruka_domain::{Formula, Lang};
 use mieruka_store::PlanId;
 use mieruka_store::measurements::StoredMeasurement;
@@ -212,9 +215,9 @@ fn csv_bytes(header: &[String], rows: &[Vec<Out>]) -> Result<Vec<u8>> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        w.write_record(header)?;
+        w.write_record(header.iter().map(|h| formula_safe(h).into_owned()))?;
         for r in rows {
-            w.write_record(r.iter().map(Out::csv))?;
+            w.write_record(r.iter().map(|c| formula_safe(&c.csv()).into_owned()))?;
         }
         w.flush()?;
     }
