@@ -27,6 +27,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("too many failed sign-ins; try again in a few minutes")]
     Throttled,
+    /// The server is already doing as much of this work as it allows at once.
+    #[error("the server is busy with other simulations; try again in {retry_after} seconds")]
+    Busy { retry_after: u64 },
     #[error("the request body is larger than this server accepts")]
     TooLarge,
     #[error("the request was refused as a possible cross-site request")]
@@ -74,6 +77,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
+            ApiError::Busy { .. } => (StatusCode::TOO_MANY_REQUESTS, "busy"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -95,7 +99,14 @@ impl IntoResponse for ApiError {
         if let ApiError::InvalidRows { problems, .. } = &self {
             body["problems"] = json!(problems);
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::Busy { retry_after } = &self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after),
+            );
+        }
+        response
     }
 }
 

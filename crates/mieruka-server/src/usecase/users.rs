@@ -219,6 +219,7 @@ pub async fn create_token(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid("name", "1–100 characters"));
     }
+    mieruka_domain::text::check_name(&name).map_err(|e| ApiError::invalid("name", e))?;
     let prefix = random_hex(4);
     let token = format!("mk_{prefix}_{}", random_hex(24));
     let id = store
