@@ -216,6 +216,9 @@ async fn the_document_allows_only_what_the_server_accepts() {
         .await
         .json;
 
+    // A risk is added (201) or replaced (200) by the same PUT; both are documented.
+    let risk = &doc["paths"]["/api/v1/orgs/{org}/risks/{code}"]["put"]["responses"];
+    assert!(risk["200"].is_object() && risk["201"].is_object(), "{risk}");
     let sign_in = &doc["paths"]["/api/v1/session"]["post"]["responses"];
     for status in ["200", "400", "401", "429"] {
         assert!(sign_in[status].is_object(), "sign-in documents {status}");

@@ -8,7 +8,7 @@
 //! from `MIERUKA_SCHEMATHESIS`, that folder, or `PATH`; when none has it the test prints
 //! `SKIPPED: <reason>` and passes, unless `MIERUKA_REQUIRE_SCHEMATHESIS=1` (as in CI).
 //!
-//! Budget: `MIERUKA_SCHEMATHESIS_EXAMPLES` examples per operation and phase (default 10), a fixed
+//! Budget: `MIERUKA_SCHEMATHESIS_EXAMPLES` examples per operation and phase (default 40: both databases, run side by side, take about three minutes on two cores), a fixed
 //! seed (`MIERUKA_SCHEMATHESIS_SEED`, default 20261203) so a failure replays. Reports (JUnit and
 //! the failing requests as a pytest file) go to `<target>/tmp/schemathesis-<database>/`.
 //!
@@ -150,7 +150,7 @@ async fn run(url: &DatabaseUrl, database: &str, exe: PathBuf) {
         .args(["--phases", "examples,coverage,fuzzing,stateful"])
         .args([
             "--max-examples",
-            &env_number("MIERUKA_SCHEMATHESIS_EXAMPLES", 10).to_string(),
+            &env_number("MIERUKA_SCHEMATHESIS_EXAMPLES", 40).to_string(),
         ])
         .args([
             "--seed",

@@ -185,6 +185,9 @@ fn operation(r: &Route) -> Value {
     };
     let error = json!({ "$ref": "#/components/responses/Error" });
     let mut responses = Map::new();
+    if r.may_create {
+        responses.insert("201".into(), success.clone());
+    }
     responses.insert(r.status.as_u16().to_string(), success);
     responses.insert("400".into(), error.clone());
     let signs_in = r.path == "/api/v1/session" && r.method == Method::POST;

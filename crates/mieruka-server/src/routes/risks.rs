@@ -49,7 +49,8 @@ pub fn routes() -> Vec<Route> {
             )
             .who(who::OWNER)
             .body("RiskInput")
-            .answers(Answer::Object("Risk")),
+            .answers(Answer::Object("Risk"))
+            .or_created(),
         Route::delete("/api/v1/orgs/{org}/risks/{code}", remove)
             .doc("risks", "Remove a business risk")
             .who(who::OWNER)

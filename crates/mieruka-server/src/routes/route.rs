@@ -116,6 +116,8 @@ pub struct Route {
     /// The route runs a simulation: it may answer 429 with `Retry-After` when as many as the
     /// server allows are running.
     pub busy: bool,
+    /// A PUT that answers 201 when it added what it names and `status` when it replaced it.
+    pub may_create: bool,
     handler: MethodRouter<AppState>,
 }
 
@@ -137,6 +139,7 @@ impl Route {
             status: StatusCode::OK,
             answer: Answer::Object("Object"),
             busy: false,
+            may_create: false,
             handler: on(filter, handler),
         }
     }
@@ -182,6 +185,11 @@ impl Route {
     }
     pub fn answers(mut self, answer: Answer) -> Route {
         self.answer = answer;
+        self
+    }
+    /// Answers 201 when it adds, its own status when it replaces (see [`Route::may_create`]).
+    pub fn or_created(mut self) -> Route {
+        self.may_create = true;
         self
     }
     /// The route runs a simulation (see [`Route::busy`]).
