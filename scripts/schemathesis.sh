@@ -12,7 +12,13 @@ stamp="$venv/installed-requirements.txt"
 if [ ! -x "$venv/bin/schemathesis" ] || ! cmp -s "$requirements" "$stamp"; then
   echo "installing schemathesis into $venv" >&2
   rm -rf "$venv"
-  python3 -m venv "$venv"
+  if ! python3 -m venv "$venv" >&2; then
+    # Debian's python3 keeps venv in its own package.
+    echo "installing python3-venv" >&2
+    apt-get update -qq >&2 && apt-get install -y -qq python3-venv >&2
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+  fi
   "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
     -r "$requirements" >&2
   cp "$requirements" "$stamp"
