@@ -591,3 +591,35 @@ async fn control_characters_are_refused_on_postgres() {
     control_characters_are_refused(&db.url).await;
     db.drop_now().await.unwrap();
 }
+
+/// What schemathesis found, each answered as the document says: a date so early its fiscal
+/// period had no id (the status panicked), a struct sent as an array (read field by field), and a
+/// whole number written `42.0` (an integer by JSON Schema, refused as a float).
+#[tokio::test]
+async fn what_schemathesis_found_stays_fixed() {
+    let (_dir, _store, _seeded, server, owner) = started().await;
+    invalid(
+        &owner.get("/api/v1/orgs/demo/status?as_of=1000-01-01").await,
+        Some("as_of"),
+        "a year before any plan",
+    );
+    let admin = Client::signed_in(server.addr, ADMIN.0, ADMIN.1).await;
+    let r = admin.patch("/api/v1/users/ciso", json!([null, null])).await;
+    invalid(&r, None, "an object's fields sent as an array");
+    let r = owner
+        .put(
+            "/api/v1/orgs/demo/report-schedule",
+            json!({"cadence": "quarterly", "due_days": 42.0}),
+        )
+        .await;
+    expect(&r, 200, "a whole number written with a fraction");
+    assert_eq!(r.json["due_days"], 42);
+    let r = owner
+        .put(
+            "/api/v1/orgs/demo/report-schedule",
+            json!({"cadence": "quarterly", "due_days": 4.5}),
+        )
+        .await;
+    invalid(&r, Some("due_days"), "a fraction for a whole number");
+    server.stop().await;
+}
