@@ -342,7 +342,20 @@ impl Checker {
         if en.is_empty() {
             self.fail(format!("{field}.en"), "missing English text");
         }
-        (!ja.is_empty() && !en.is_empty()).then_some(Text { ja, en })
+        // A KPI's and a part's name are names; other texts are only checked for controls.
+        let rule = if field == "name" || field.ends_with(".name") {
+            crate::text::check_name
+        } else {
+            crate::text::check_text
+        };
+        let mut clean = true;
+        for (lang, t) in [("ja", &ja), ("en", &en)] {
+            if let Err(e) = rule(t) {
+                self.fail(format!("{field}.{lang}"), e);
+                clean = false;
+            }
+        }
+        (clean && !ja.is_empty() && !en.is_empty()).then_some(Text { ja, en })
     }
 
     fn optional_text(&mut self, field: &str, v: Option<RawText>) -> Option<Text> {

@@ -13,6 +13,9 @@ pub struct Date {
     day: u8,
 }
 
+/// The years [`Date::parse`] accepts.
+pub const PARSED_YEARS: std::ops::RangeInclusive<u32> = 1900..=2999;
+
 impl Date {
     /// A date from its parts, or why it does not exist.
     pub fn new(year: i32, month: u32, day: u32) -> Result<Date, String> {
@@ -42,6 +45,15 @@ impl Date {
         }
         let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        // A date typed or sent is in the years a plan can be about; what is computed from it
+        // (fiscal periods, deadlines months later) stays inside the years a date can hold.
+        if !PARSED_YEARS.contains(&y) {
+            return Err(format!(
+                "`{s}`: the year is outside {}–{}",
+                PARSED_YEARS.start(),
+                PARSED_YEARS.end()
+            ));
+        }
         Date::new(y as i32, m, d)
     }
 
@@ -263,5 +275,19 @@ mod tests {
             Timestamp::from_unix_seconds(1_795_709_467).to_string(),
             "2026-11-26T16:11:07Z"
         );
+    }
+
+    #[test]
+    fn parsed_dates_stay_in_years_whose_periods_can_be_computed() {
+        assert!(Date::parse("1000-01-01").unwrap_err().contains("1900"));
+        assert!(Date::parse("9999-12-31").is_err());
+        for edge in ["1900-01-01", "2999-12-31"] {
+            let d = Date::parse(edge).unwrap();
+            for start_month in 1..=12 {
+                // Once a panic: `FY999-H1` is not a period id.
+                let h = crate::period::Period::half_containing(d, start_month);
+                assert!(h.contains(d), "{edge} {start_month}");
+            }
+        }
     }
 }

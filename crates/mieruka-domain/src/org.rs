@@ -51,9 +51,11 @@ impl std::fmt::Display for Code {
     }
 }
 
-/// A display name: NFKC-normalised, trimmed, 1–200 characters.
+/// A display name: NFKC-normalised, trimmed, 1–200 characters, without control or bidirectional
+/// formatting characters (`text::check_name`).
 pub fn parse_name(field: &str, s: &str) -> Result<String, String> {
     let n = normalise(s);
+    crate::text::check_name(&n).map_err(|e| format!("{field} {e}"))?;
     match n.chars().count() {
         0 => Err(format!("{field} is empty")),
         201.. => Err(format!("{field} is longer than 200 characters")),

@@ -260,6 +260,8 @@ impl PlanContent {
         if self.purpose.text.is_empty() {
             return Err(field_error("purpose", "say what the plan is for (目的)"));
         }
+        crate::text::check_text(&self.purpose.text)
+            .map_err(|reason| field_error("purpose.text", reason))?;
         self.purpose.reduces.sort();
         self.purpose.reduces.dedup();
         let mut levers = std::collections::HashSet::new();
@@ -285,11 +287,13 @@ impl PlanContent {
         if self.owner.is_empty() {
             return Err(field_error("owner", "a plan needs an owner"));
         }
+        crate::text::check_name(&self.owner).map_err(|reason| field_error("owner", reason))?;
         if let Some(a) = &mut self.agreement {
             a.by = normalise(&a.by);
             if a.by.is_empty() {
                 return Err(field_error("agreement.by", "say who agreed"));
             }
+            crate::text::check_name(&a.by).map_err(|reason| field_error("agreement.by", reason))?;
         }
         Ok(self)
     }
@@ -639,6 +643,12 @@ impl MeasurementInput {
             .as_deref()
             .map(normalise)
             .filter(|e| !e.is_empty());
+        if let Some(e) = &evidence {
+            crate::text::check_text(e).map_err(|reason| field_error("evidence", reason))?;
+        }
+        if let Some(p) = &part {
+            crate::text::check_text(p).map_err(|reason| field_error("part", reason))?;
+        }
         Ok(ValidMeasurement {
             unit,
             date,

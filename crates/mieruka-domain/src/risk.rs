@@ -49,7 +49,7 @@ const IMPACT: [(&str, &str); 5] = [
 
 /// Past this (10 quadrillion yen) an amount is certainly a typing mistake; the loss model uses
 /// the same bound.
-const MAX_YEN: i64 = 10_000_000_000_000_000;
+pub const MAX_YEN: i64 = 10_000_000_000_000_000;
 
 fn scale_label(table: &[(&'static str, &'static str); 5], level: u8, lang: Lang) -> &'static str {
     let (ja, en) = table[usize::from(level.clamp(1, 5)) - 1];
@@ -150,6 +150,13 @@ fn level(field: &str, v: i64) -> Result<u8, FieldError> {
 /// Normalised text of 1–`max` characters.
 fn text(field: &str, s: &str, max: usize) -> Result<String, FieldError> {
     let n = normalise(s);
+    // The risk's name is a name; its category, owner and note are only checked for controls.
+    let rule = if field == "name" {
+        crate::text::check_name
+    } else {
+        crate::text::check_text
+    };
+    rule(&n).map_err(|e| field_error(field, e))?;
     match n.chars().count() {
         0 => Err(field_error(field, "is empty")),
         c if c > max => Err(field_error(

@@ -1,9 +1,14 @@
 //! JSON request bodies whose errors name the field: a wrong type or a missing field is a 400
-//! with `field` set, never a 500.
+//! with `field` set, never a 500. Every string in a body (and every key) is checked with the
+//! domain's rule for text from outside (`mieruka_domain::text::check_text`: no NUL or other
+//! control character but tab and line breaks) before a handler sees it, naming the field.
 
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
+use axum::http::header;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::ApiError;
 
@@ -18,7 +23,47 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !is_json(req.headers()) {
+            return Err(ApiError::Invalid {
+                field: None,
+                reason: "send the body as JSON (Content-Type: application/json)".into(),
+            });
+        }
+        let bytes = match Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::TooLarge);
+            }
+            Err(_) => {
+                return Err(ApiError::Invalid {
+                    field: None,
+                    reason: "the body could not be read".into(),
+                });
+            }
+        };
+        // JSON first (a syntax error is answered below, by the typed parse): its texts are
+        // checked as written, and a whole number written with a fraction (`42.0`, which JSON
+        // Schema's `integer` allows) is read as the integer it is.
+        let bytes = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(mut raw) => {
+                // serde reads a struct from an array too (`[null, null]` as its fields in order):
+                // a body is an array only where a list is taken.
+                let takes_list = std::any::type_name::<T>().starts_with("alloc::vec::Vec<");
+                if raw.is_array() && !takes_list {
+                    return Err(ApiError::Invalid {
+                        field: None,
+                        reason: "send a JSON object, not an array".into(),
+                    });
+                }
+                check_texts(&raw, &mut String::new())?;
+                whole_numbers(&mut raw);
+                Bytes::from(serde_json::to_vec(&raw).map_err(|e| {
+                    ApiError::Internal(format!("a parsed body could not be written again: {e}"))
+                })?)
+            }
+            Err(_) => bytes,
+        };
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(Body(v)),
             Err(JsonRejection::JsonDataError(e)) => {
                 // The message reads "Failed to deserialize …: PATH: REASON at line L column C".
@@ -53,6 +98,91 @@ where
             }),
         }
     }
+}
+
+/// Whether the request says its body is JSON (`application/json`, or a `+json` type).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Turns every number with no fractional part that an integer can hold (`42.0`, `-3e2`) into that
+/// integer, so an integer field accepts it as JSON Schema's `integer` does; a float field reads
+/// the integer back as the same number.
+pub fn whole_numbers(v: &mut Value) {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // Exactly representable and in range: below 2^63 for i64, below 2^64 for u64.
+            const I64: std::ops::Range<f64> =
+                -9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0;
+            const U64: std::ops::Range<f64> = 0.0..18_446_744_073_709_551_616.0;
+            if f.fract() == 0.0 && I64.contains(&f) {
+                *v = Value::from(f as i64);
+            } else if f.fract() == 0.0 && U64.contains(&f) {
+                *v = Value::from(f as u64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+/// Checks every string and key of a JSON value with the domain's rule for text, naming the
+/// first one refused by its path as serde names fields (`purpose.text`, `[2].evidence`).
+pub fn check_texts(v: &Value, path: &mut String) -> Result<(), ApiError> {
+    let refuse = |path: &str, reason: String| ApiError::Invalid {
+        field: Some(if path.is_empty() {
+            ".".into()
+        } else {
+            path.to_string()
+        }),
+        reason,
+    };
+    match v {
+        Value::String(s) => {
+            mieruka_domain::text::check_text(s).map_err(|e| refuse(path, e))?;
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_texts(item, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                if let Err(e) = mieruka_domain::text::check_text(k) {
+                    // A key cannot be shown as a field: it is the text at fault.
+                    path.truncate(len);
+                    return Err(refuse(path, format!("a field name {e}")));
+                }
+                path.push_str(k);
+                check_texts(item, path)?;
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The error for a body of the wrong shape. `path` is serde's path to the value at fault (`.` for
@@ -130,5 +260,43 @@ mod tests {
             Some("inputs.colour".into())
         );
         assert_eq!(field_of(data_error(".", "expected a map")).0, None);
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_integers() {
+        let mut v = serde_json::json!({"a": 42.0, "b": [-3e2, 1.5, 2], "c": 1e300, "d": 1.8446744073709552e19});
+        whole_numbers(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": 42, "b": [-300, 1.5, 2], "c": 1e300, "d": 1.8446744073709552e19})
+        );
+        assert!(v["a"].is_i64());
+    }
+
+    #[test]
+    fn control_characters_are_refused_with_their_field() {
+        let body = serde_json::json!({
+            "purpose": { "text": "ok\r\n\tfine" },
+            "rows": [{ "evidence": "fine" }, { "evidence": "bad\u{0}" }],
+        });
+        let (field, reason) = field_of(check_texts(&body, &mut String::new()).unwrap_err());
+        assert_eq!(field.as_deref(), Some("rows[1].evidence"));
+        assert!(reason.contains("U+0000"), "{reason}");
+        let top = serde_json::json!([{ "name": "x" }, { "name": "\u{7}" }]);
+        assert_eq!(
+            field_of(check_texts(&top, &mut String::new()).unwrap_err())
+                .0
+                .as_deref(),
+            Some("[1].name")
+        );
+        let key = serde_json::json!({ "a\u{0}": 1 });
+        assert!(check_texts(&key, &mut String::new()).is_err());
+        assert!(
+            check_texts(
+                &serde_json::json!({"a": [1, true, null, "t\tab"]}),
+                &mut String::new()
+            )
+            .is_ok()
+        );
     }
 }

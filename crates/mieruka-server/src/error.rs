@@ -28,6 +28,9 @@ pub enum ApiError {
     /// Too many failed sign-ins: the seconds to wait (sent as `Retry-After`).
     #[error("too many failed sign-ins; try again in {0} seconds")]
     Throttled(u64),
+    /// The server is already doing as much of this work as it allows at once.
+    #[error("the server is busy with other simulations; try again in {retry_after} seconds")]
+    Busy { retry_after: u64 },
     #[error("the request body is larger than this server accepts")]
     TooLarge,
     #[error("the request was refused as a possible cross-site request")]
@@ -75,6 +78,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
+            ApiError::Busy { .. } => (StatusCode::TOO_MANY_REQUESTS, "busy"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -97,7 +101,7 @@ impl IntoResponse for ApiError {
             body["problems"] = json!(problems);
         }
         let mut response = (status, Json(body)).into_response();
-        if let ApiError::Throttled(wait) = &self {
+        if let ApiError::Throttled(wait) | ApiError::Busy { retry_after: wait } = &self {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, (*wait).into());

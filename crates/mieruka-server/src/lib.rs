@@ -50,6 +50,20 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Answers and lookups reused while the database's version is unchanged (see `cache.rs`).
     pub caches: Arc<cache::Caches>,
+    /// One permit per simulation allowed to run at once (`settings.simulate.max_concurrent`).
+    pub simulations: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, store: Store) -> AppState {
+        let permits = settings.simulate.max_concurrent;
+        AppState {
+            store,
+            settings: Arc::new(settings),
+            caches: Arc::default(),
+            simulations: Arc::new(tokio::sync::Semaphore::new(permits)),
+        }
+    }
 }
 
 /// The whole application as a router (the tests drive it directly too): the JSON API under
@@ -102,11 +116,16 @@ pub async fn launch(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let state = AppState {
-        store,
-        settings: Arc::new(settings),
-        caches: Arc::default(),
-    };
+    serve(AppState::new(settings, store), listener, shutdown).await
+}
+
+/// [`launch`] with the state already made (tests hold on to a part of it, e.g. a simulation
+/// permit).
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let watcher = state.settings.collect.inbox.clone().map(|dir| {
         let every = std::time::Duration::from_secs(state.settings.collect.poll_seconds);
         tokio::spawn(inbox::watch(state.clone(), dir, every))

@@ -1,8 +1,9 @@
 //! Query strings and path segments, answered with the API's error shape when they do not parse:
 //! a 400 naming the parameter, like a bad body.
 
+use axum::RequestExt;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{FromRequestParts, Path, Query, RawPathParams};
+use axum::extract::{FromRequestParts, Path, Query, RawPathParams, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -103,6 +104,29 @@ fn short_type(t: &str) -> &str {
         "i64" | "u64" | "i32" | "u32" | "usize" => "number",
         other => other.rsplit("::").next().unwrap_or(other),
     }
+}
+
+/// Refuses a query parameter or a path segment holding a NUL or another control character (the
+/// domain's rule for text from outside, `mieruka_domain::text::check_text`), naming it: run
+/// before any handler, on every API route and page.
+pub async fn check_params_text(req: &mut Request) -> Result<(), ApiError> {
+    if req.uri().query().is_some() {
+        let pairs = Query::<Vec<(String, String)>>::try_from_uri(req.uri())
+            .map(|Query(p)| p)
+            .unwrap_or_default();
+        for (name, value) in pairs {
+            mieruka_domain::text::check_text(&name)
+                .and_then(|()| mieruka_domain::text::check_text(&value))
+                .map_err(|e| ApiError::invalid(name.clone(), e))?;
+        }
+    }
+    // A segment that is not UTF-8 is left to the handler's extractor to refuse.
+    if let Ok(raw) = req.extract_parts::<RawPathParams>().await {
+        for (name, value) in raw.iter() {
+            mieruka_domain::text::check_text(value).map_err(|e| ApiError::invalid(name, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Rejects query parameters a route does not take, naming the first one. `allowed` is the

@@ -31,6 +31,35 @@ pub struct Settings {
     pub collect: CollectSettings,
     /// What a file someone uploads or drops in the inbox may cost to read (`[limits]`).
     pub limits: mieruka_app::limits::Limits,
+    /// How much Monte Carlo simulation requests may ask for.
+    pub simulate: SimulateSettings,
+}
+
+/// Bounds on loss simulations (`POST /api/v1/simulate`, an organisation's simulation, the loss
+/// page): simulated years per request by role, and how many run at once; a request beyond that
+/// is answered 429 with `Retry-After` rather than queued behind the cores.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimulateSettings {
+    /// Most simulated years for administrators and an organisation's owners.
+    pub max_trials: u64,
+    /// Most simulated years for everyone else (viewers, auditors, contributors).
+    pub max_trials_reader: u64,
+    /// Simulations running at once, server-wide.
+    pub max_concurrent: usize,
+    /// The `Retry-After` answered when all are busy, in seconds.
+    pub retry_after_seconds: u64,
+}
+
+impl Default for SimulateSettings {
+    fn default() -> Self {
+        SimulateSettings {
+            max_trials: 1_000_000,
+            max_trials_reader: 100_000,
+            max_concurrent: 2,
+            retry_after_seconds: 5,
+        }
+    }
 }
 
 /// The inbox folder: `<inbox>/<org>/<connector>/<file>`, polled every `poll_seconds`.
@@ -64,6 +93,7 @@ impl Default for Settings {
             login_window_minutes: 15,
             collect: CollectSettings::default(),
             limits: mieruka_app::limits::Limits::default(),
+            simulate: SimulateSettings::default(),
         }
     }
 }
@@ -82,6 +112,7 @@ impl std::fmt::Debug for Settings {
             .field("session_hours", &self.session_hours)
             .field("collect", &self.collect)
             .field("limits", &self.limits)
+            .field("simulate", &self.simulate)
             .finish()
     }
 }
@@ -146,6 +177,46 @@ impl Settings {
                 .map_err(|e| format!("MIERUKA_COLLECT_POLL_SECONDS: {e}"))?;
         }
         s.limits = s.limits.with_env(&env)?;
+        for (name, slot) in [
+            ("MIERUKA_SIMULATE_MAX_TRIALS", &mut s.simulate.max_trials),
+            (
+                "MIERUKA_SIMULATE_MAX_TRIALS_READER",
+                &mut s.simulate.max_trials_reader,
+            ),
+            (
+                "MIERUKA_SIMULATE_RETRY_AFTER_SECONDS",
+                &mut s.simulate.retry_after_seconds,
+            ),
+        ] {
+            if let Some(v) = env(name) {
+                *slot = parse(name, v)?
+                    .trim()
+                    .parse()
+                    .map_err(|e| format!("{name}: {e}"))?;
+            }
+        }
+        if let Some(v) = env("MIERUKA_SIMULATE_MAX_CONCURRENT") {
+            s.simulate.max_concurrent = parse("MIERUKA_SIMULATE_MAX_CONCURRENT", v)?
+                .trim()
+                .parse()
+                .map_err(|e| format!("MIERUKA_SIMULATE_MAX_CONCURRENT: {e}"))?;
+        }
+        let sim = &s.simulate;
+        if sim.max_trials == 0 || sim.max_trials_reader == 0 || sim.max_concurrent == 0 {
+            return Err(
+                "simulate.max_trials, simulate.max_trials_reader and simulate.max_concurrent must be positive"
+                    .into(),
+            );
+        }
+        if sim.max_trials > crate::usecase::simulation::MAX_TRIALS {
+            return Err(format!(
+                "simulate.max_trials may be at most {}",
+                crate::usecase::simulation::MAX_TRIALS
+            ));
+        }
+        if sim.max_trials_reader > sim.max_trials {
+            return Err("simulate.max_trials_reader must not exceed simulate.max_trials".into());
+        }
         if s.collect.poll_seconds == 0 {
             return Err("collect.poll_seconds must be positive".into());
         }
@@ -264,6 +335,37 @@ mod tests {
                 .unwrap_err()
                 .contains("max_lines")
         );
+    }
+
+    #[test]
+    fn simulation_bounds_from_file_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("m.toml");
+        std::fs::write(
+            &file,
+            "[simulate]\nmax_trials = 500000\nmax_concurrent = 3\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&file), |k| {
+            (k == "MIERUKA_SIMULATE_MAX_TRIALS_READER").then(|| "5000".to_string())
+        })
+        .unwrap();
+        assert_eq!(
+            (
+                s.simulate.max_trials,
+                s.simulate.max_trials_reader,
+                s.simulate.max_concurrent
+            ),
+            (500_000, 5000, 3)
+        );
+        let zero = Settings::load(None, |k| {
+            (k == "MIERUKA_SIMULATE_MAX_CONCURRENT").then(|| "0".to_string())
+        });
+        assert!(zero.unwrap_err().contains("max_concurrent"));
+        let above = Settings::load(None, |k| {
+            (k == "MIERUKA_SIMULATE_MAX_TRIALS_READER").then(|| "2000000".to_string())
+        });
+        assert!(above.unwrap_err().contains("max_trials_reader"));
     }
 
     #[test]

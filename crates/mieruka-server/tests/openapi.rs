@@ -159,3 +159,146 @@ async fn the_document_and_the_router_agree() {
     }
     server.stop().await;
 }
+
+/// Every integer a request body may hold, at any depth of the component it names.
+fn body_integers(
+    doc: &Value,
+    schema: &Value,
+    at: &str,
+    seen: &mut Vec<String>,
+    out: &mut Vec<(String, Value)>,
+) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/").to_string();
+        if !seen.contains(&name) {
+            seen.push(name.clone());
+            body_integers(doc, &doc["components"]["schemas"][&name], &name, seen, out);
+        }
+        return;
+    }
+    let is_integer = match &schema["type"] {
+        Value::String(t) => t == "integer",
+        Value::Array(ts) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    };
+    if is_integer {
+        out.push((at.to_string(), schema.clone()));
+    }
+    if let Some(props) = schema["properties"].as_object() {
+        for (k, v) in props {
+            body_integers(doc, v, &format!("{at}.{k}"), seen, out);
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if schema[key].is_object() {
+            body_integers(doc, &schema[key], &format!("{at}[]"), seen, out);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        for v in schema[key].as_array().into_iter().flatten() {
+            body_integers(doc, v, at, seen, out);
+        }
+    }
+}
+
+/// The document allows only what the server accepts: every integer parameter and body field
+/// declares its minimum and maximum (a negative `limit` was allowed), sign-in declares its 401,
+/// simulations their 429 with `Retry-After`, and the simulation's figures are numbers (an
+/// interval too wide to compute answered `analytic_mean: null`; it is refused now).
+#[tokio::test]
+async fn the_document_allows_only_what_the_server_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&sqlite_url(&dir)).await.unwrap();
+    seed::seed(&store).await;
+    let server = Server::start(settings(), store).await;
+    let doc = Client::new(server.addr)
+        .get("/api/v1/openapi.json")
+        .await
+        .json;
+
+    // A risk is added (201) or replaced (200) by the same PUT; both are documented.
+    let risk = &doc["paths"]["/api/v1/orgs/{org}/risks/{code}"]["put"]["responses"];
+    assert!(risk["200"].is_object() && risk["201"].is_object(), "{risk}");
+    let sign_in = &doc["paths"]["/api/v1/session"]["post"]["responses"];
+    for status in ["200", "400", "401", "429"] {
+        assert!(sign_in[status].is_object(), "sign-in documents {status}");
+    }
+    let mut integers = Vec::new();
+    for (method, path, op) in operations(&doc) {
+        for p in op["parameters"].as_array().unwrap() {
+            if p["schema"]["type"] == "integer" {
+                integers.push((
+                    format!("{method} {path} {}", p["name"]),
+                    p["schema"].clone(),
+                ));
+            }
+            if p["name"] == "limit" {
+                assert_eq!(
+                    (&p["schema"]["minimum"], &p["schema"]["maximum"]),
+                    (&json!(1), &json!(1000)),
+                    "{method} {path}"
+                );
+            }
+        }
+        if let Some(body) = op["requestBody"]["content"].as_object() {
+            for media in body.values() {
+                body_integers(
+                    &doc,
+                    &media["schema"],
+                    &format!("{method} {path} body"),
+                    &mut Vec::new(),
+                    &mut integers,
+                );
+            }
+        }
+        if path.contains("simulat") {
+            let busy = &op["responses"]["429"];
+            assert!(
+                busy["headers"]["Retry-After"].is_object(),
+                "{method} {path}: {busy}"
+            );
+        }
+    }
+    assert!(integers.len() > 10, "{integers:?}");
+    for (at, schema) in &integers {
+        assert!(
+            schema["minimum"].is_number() && schema["maximum"].is_number(),
+            "{at}: {schema}"
+        );
+    }
+    assert_eq!(
+        doc["components"]["schemas"]["Simulation"]["properties"]["analytic_mean"]["type"],
+        "number"
+    );
+
+    let admin = Client::signed_in(server.addr, ADMIN.0, ADMIN.1).await;
+    let r = admin.get("/api/v1/orgs?limit=-1").await;
+    assert_eq!((r.status, r.field()), (400, Some("limit")), "{}", r.text);
+    let r = admin
+        .post(
+            "/api/v1/simulate",
+            json!({"trials": 100, "scenarios": [
+                {"id": "wide", "annual_rate": 1.0, "low_p5": 1e-300, "high_p95": 1e300}
+            ]}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.field()),
+        (400, Some("scenarios[0].high_p95")),
+        "{}",
+        r.text
+    );
+    let r = admin
+        .post(
+            "/api/v1/simulate",
+            json!({"trials": 100, "scenarios": [
+                {"id": "real", "annual_rate": 2.0, "low_p5": 1.0, "high_p95": 1e12}
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    for key in ["mean", "analytic_mean", "p50", "p99", "max"] {
+        assert!(r.json[key].is_number(), "{key}: {}", r.text);
+    }
+    server.stop().await;
+}

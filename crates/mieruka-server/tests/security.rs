@@ -282,3 +282,119 @@ async fn the_first_administrator_changes_the_one_time_password_first() {
     expect(&r, 409, "disable oneself");
     server.stop().await;
 }
+
+/// Reading the audit log is a read: a read-only token of an auditor or an owner reads it (it was
+/// refused as if it wrote), and still cannot write.
+#[tokio::test]
+async fn read_only_tokens_read_the_audit_log() {
+    let (_dir, store, _seeded) = demo().await;
+    let server = Server::start(settings(), store).await;
+    for (user, password) in [seed::AUDITOR, OWNER] {
+        let person = Client::signed_in(server.addr, user, password).await;
+        let made = person
+            .post("/api/v1/me/tokens", json!({"name": "audit reader"}))
+            .await;
+        expect(&made, 201, "a read token");
+        let token = Client::with_token(server.addr, made.json["token"].as_str().unwrap());
+        let r = token.get("/api/v1/orgs/demo/audit?limit=5").await;
+        expect(&r, 200, &format!("{user}'s read token reads the audit log"));
+        assert!(!r.json["items"].as_array().unwrap().is_empty());
+        let r = token.post("/api/v1/orgs/demo/units", unit("tok")).await;
+        expect(&r, 403, "a read token still cannot write");
+    }
+    // A viewer's token is refused, as the viewer is.
+    let viewer = Client::signed_in(server.addr, VIEWER.0, VIEWER.1).await;
+    let made = viewer
+        .post("/api/v1/me/tokens", json!({"name": "curious"}))
+        .await;
+    let token = Client::with_token(server.addr, made.json["token"].as_str().unwrap());
+    expect(&token.get("/api/v1/orgs/demo/audit").await, 403, "a viewer");
+    server.stop().await;
+}
+
+/// Simulations are bounded: simulated years by role (a reader's bound below an owner's), and how
+/// many run at once — beyond that the answer is 429 with `Retry-After`, for the API and the loss
+/// page alike, instead of every core being taken.
+#[tokio::test]
+async fn simulations_are_bounded_by_role_and_run_a_few_at_a_time() {
+    let (_dir, store, _seeded) = demo().await;
+    let mut settings = settings();
+    settings.simulate.max_trials = 5_000;
+    settings.simulate.max_trials_reader = 1_000;
+    settings.simulate.max_concurrent = 1;
+    settings.simulate.retry_after_seconds = 7;
+    let state = mieruka_server::AppState::new(settings, store);
+    let permits = state.simulations.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(mieruka_server::serve(state, listener, async move {
+        let _ = stopped.await;
+    }));
+
+    let owner = Client::signed_in(addr, OWNER.0, OWNER.1).await;
+    let viewer = Client::signed_in(addr, VIEWER.0, VIEWER.1).await;
+    let body = |trials: u64| {
+        json!({"trials": trials, "scenarios": [
+            {"id": "ransomware", "annual_rate": 0.3, "low_p5": 1e6, "high_p95": 1e9}
+        ]})
+    };
+    let r = viewer.post("/api/v1/simulate", body(2_000)).await;
+    expect(&r, 400, "above a reader's bound");
+    assert_eq!(r.field(), Some("trials"));
+    assert!(
+        r.json["message"].as_str().unwrap().contains("1000"),
+        "{}",
+        r.text
+    );
+    let r = viewer.get("/api/v1/orgs/demo/simulation?trials=2000").await;
+    expect(&r, 400, "above a reader's bound for the organisation");
+    assert_eq!(r.field(), Some("trials"));
+    expect(
+        &viewer.post("/api/v1/simulate", body(1_000)).await,
+        200,
+        "within it",
+    );
+    expect(
+        &owner.post("/api/v1/simulate", body(2_000)).await,
+        200,
+        "an owner's bound",
+    );
+    let r = owner.post("/api/v1/simulate", body(6_000)).await;
+    expect(&r, 400, "above an owner's bound");
+    assert!(
+        r.json["message"].as_str().unwrap().contains("5000"),
+        "{}",
+        r.text
+    );
+    let r = viewer
+        .post(
+            "/api/v1/simulate",
+            json!({"scenarios": body(1)["scenarios"]}),
+        )
+        .await;
+    expect(&r, 200, "the default trials stay within a reader's bound");
+    assert_eq!(r.json["trials"], 1_000);
+
+    // Every place taken (as by a long simulation): the next one is told when to come back.
+    let held = permits.clone().try_acquire_owned().unwrap();
+    let r = owner.post("/api/v1/simulate", body(1_000)).await;
+    expect(&r, 429, "a simulation while all places are taken");
+    assert_eq!(r.code(), "busy");
+    assert_eq!(r.headers.get("retry-after").unwrap(), "7");
+    let r = owner.get("/api/v1/orgs/demo/simulation?trials=100").await;
+    expect(&r, 429, "the organisation's simulation too");
+    assert_eq!(r.headers.get("retry-after").unwrap(), "7");
+    let r = owner.get("/orgs/demo/loss").await;
+    expect(&r, 429, "the loss page's simulation too");
+    assert_eq!(r.headers.get("retry-after").unwrap(), "7");
+    drop(held);
+    expect(
+        &owner.post("/api/v1/simulate", body(1_000)).await,
+        200,
+        "a place again",
+    );
+    expect(&owner.get("/orgs/demo/loss").await, 200, "the page again");
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
+}

@@ -29,5 +29,5 @@ mod simulation;
 
 pub use engine::CHUNK;
 pub use riskquant::{COLUMNS, RowError, parse_riskquant_csv};
-pub use scenario::{MAX_RATE, Scenario, ScenarioError, Z95, analytic_mean};
+pub use scenario::{MAX_AMOUNT, MAX_RATE, Scenario, ScenarioError, Z95, analytic_mean};
 pub use simulation::{CurvePoint, Simulation, log_thresholds, simulate};

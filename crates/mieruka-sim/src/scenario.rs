@@ -27,6 +27,11 @@ pub struct Scenario {
     pub high_p95: f64,
 }
 
+/// The largest single-event amount (its mean, and a draw ten standard deviations up) a scenario
+/// may imply: far beyond any real loss, and far enough below `f64::MAX` that sums of a simulated
+/// year's events stay finite.
+pub const MAX_AMOUNT: f64 = 1e280;
+
 /// A scenario value that cannot be simulated, naming the field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioError {
@@ -45,7 +50,7 @@ impl std::error::Error for ScenarioError {}
 
 impl Scenario {
     /// A checked scenario: a non-empty id, a rate from 0 to [`MAX_RATE`], and 0 < `low_p5` < `high_p95`,
-    /// both finite. The first problem found is returned, naming its field.
+    /// both finite, whose event mean and far tail stay within [`MAX_AMOUNT`]. The first problem found is returned, naming its field.
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -91,13 +96,25 @@ impl Scenario {
                 format!("must be above low_p5 ({low_p5}), got {high_p95}"),
             );
         }
-        Ok(Scenario {
+        let scenario = Scenario {
             id,
             name: name.into(),
             annual_rate,
             low_p5,
             high_p95,
-        })
+        };
+        // A lognormal fitted to a very wide or very high interval has a mean, or draws, beyond
+        // what a double can hold: the figures would come out infinite. Refused, so every figure
+        // a simulation reports is a number.
+        if !(scenario.event_mean() <= MAX_AMOUNT && scenario.magnitude_at_z(10.0) <= MAX_AMOUNT) {
+            return err(
+                "high_p95",
+                format!(
+                    "the interval from low_p5 ({low_p5}) to high_p95 ({high_p95}) is too wide or too high: one event's expected or extreme loss is beyond {MAX_AMOUNT:e}"
+                ),
+            );
+        }
+        Ok(scenario)
     }
 
     /// The lognormal's `mu`: the log of the interval's geometric midpoint, which is the median.

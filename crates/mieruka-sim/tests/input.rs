@@ -15,6 +15,10 @@ fn scenario_values_are_checked_and_the_field_is_named() {
         (0.1, 1e4, f64::INFINITY, "high_p95"),
         (0.1, 1e6, 1e4, "high_p95"),
         (0.1, 1e4, 1e4, "high_p95"),
+        // So wide that one event's mean is not a finite number (the API answered `null` for it).
+        (0.1, 1e-300, 1e300, "high_p95"),
+        // So high that a draw far in the tail overflows.
+        (0.1, 1e300, 1e301, "high_p95"),
     ];
     for (rate, low, high, field) in bad {
         let e = Scenario::new("x", "x", rate, low, high).unwrap_err();
@@ -27,6 +31,9 @@ fn scenario_values_are_checked_and_the_field_is_named() {
     );
     let ok = Scenario::new("x", "", 0.0, 1.0, 2.0).unwrap();
     assert_eq!(ok.annual_rate, 0.0);
+    // Wide but real intervals stay accepted: one yen to a trillion yen.
+    let wide = Scenario::new("x", "", 10.0, 1.0, 1e12).unwrap();
+    assert!(wide.analytic_mean().is_finite());
 }
 
 #[test]

@@ -10,7 +10,7 @@ use axum::http::Method;
 use serde_json::{Map, Value, json};
 
 use crate::auth::{COOKIE, CSRF_HEADER};
-use crate::routes::route::{Answer, Route};
+use crate::routes::route::{Answer, Kind, Route};
 
 /// The document, built once.
 pub fn document() -> &'static Value {
@@ -106,12 +106,30 @@ fn path_param(name: &str) -> Value {
         ),
         _ => ("string", ""),
     };
+    if name == "connector" {
+        return json!({
+            "name": name,
+            "in": "path",
+            "required": true,
+            "description": description,
+            "schema": {
+                "type": "string",
+                "enum": mieruka_app::collect::CONNECTORS.map(|(n, _)| n),
+            },
+        });
+    }
+    // A number in a path is read as a signed 64-bit integer.
+    let schema = if kind == "integer" {
+        json!({ "type": "integer", "minimum": i64::MIN, "maximum": i64::MAX })
+    } else {
+        json!({ "type": kind })
+    };
     json!({
         "name": name,
         "in": "path",
         "required": true,
         "description": description,
-        "schema": { "type": kind },
+        "schema": schema,
     })
 }
 
@@ -119,11 +137,11 @@ fn operation(r: &Route) -> Value {
     let mut parameters: Vec<Value> = path_params(r.path).into_iter().map(path_param).collect();
     parameters.extend(r.query.iter().map(|p| {
         let example = match p.kind {
-            "integer" => p
+            Kind::Integer { .. } => p
                 .example
                 .parse::<i64>()
                 .map_or(json!(p.example), |n| json!(n)),
-            "boolean" => json!(p.example == "true"),
+            Kind::Boolean => json!(p.example == "true"),
             _ => json!(p.example),
         };
         json!({
@@ -131,7 +149,7 @@ fn operation(r: &Route) -> Value {
             "in": "query",
             "required": false,
             "description": p.description,
-            "schema": { "type": p.kind },
+            "schema": p.kind.schema(),
             "example": example,
         })
     }));
@@ -172,25 +190,51 @@ fn operation(r: &Route) -> Value {
     };
     let error = json!({ "$ref": "#/components/responses/Error" });
     let mut responses = Map::new();
+    if r.may_create {
+        responses.insert("201".into(), success.clone());
+    }
     responses.insert(r.status.as_u16().to_string(), success);
     responses.insert("400".into(), error.clone());
+    let signs_in = r.path == "/api/v1/session" && r.method == Method::POST;
     if !r.is_public() {
+        responses.insert("401".into(), error.clone());
+        responses.insert("403".into(), error.clone());
+    } else if signs_in {
+        // A wrong username or password; a refused cross-site sign-in.
         responses.insert("401".into(), error.clone());
         responses.insert("403".into(), error.clone());
     }
     if !path_params(r.path).is_empty() {
         responses.insert("404".into(), error.clone());
     }
-    if !is_safe(&r.method) && !r.is_public() {
+    // Reading the loss model, its simulation or the board report of an organisation without
+    // loss inputs conflicts with what is stored, as writes may.
+    let reads_loss = ["/loss", "/simulation", "/reports/"]
+        .iter()
+        .any(|p| r.path.contains(p));
+    if (!is_safe(&r.method) || reads_loss) && !r.is_public() {
         responses.insert("409".into(), error.clone());
     }
     if r.body.is_some() {
         responses.insert("413".into(), error.clone());
     }
-    if r.path == "/api/v1/session" && r.method == Method::POST {
+    if signs_in {
         responses.insert(
             "429".into(),
             json!({ "$ref": "#/components/responses/SignInThrottled" }),
+        );
+    }
+    if r.busy {
+        responses.insert(
+            "429".into(),
+            json!({
+                "description": "As many simulations as the server runs at once are running: try again after `Retry-After` seconds.",
+                "headers": { "Retry-After": {
+                    "description": "Seconds to wait before trying again.",
+                    "schema": { "type": "integer", "minimum": 0 },
+                } },
+                "content": { "application/json": { "schema": schema_ref("Error") } },
+            }),
         );
     }
     responses.insert("500".into(), error);

@@ -7,7 +7,7 @@ use mieruka_store::audit::VerifyError;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::route::{Answer, Param, Route, who};
+use super::route::{Answer, Kind, Param, Route, who};
 use super::visible_org;
 use crate::AppState;
 use crate::auth::{Need, Principal};
@@ -16,13 +16,16 @@ use crate::params::{Params, UrlPath};
 
 const BEFORE: Param = Param {
     name: "before",
-    kind: "integer",
+    kind: Kind::Integer {
+        min: i64::MIN,
+        max: i64::MAX as u64,
+    },
     description: "Only entries numbered below this: the previous page's `next_before`.",
     example: "120",
 };
 const LIMIT: Param = Param {
     name: "limit",
-    kind: "integer",
+    kind: Kind::Integer { min: 1, max: 1000 },
     description: "Entries per page, 1–1000 (default 100), newest first.",
     example: "50",
 };

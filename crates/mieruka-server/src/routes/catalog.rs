@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::Page;
-use super::route::{Answer, LIMIT, OFFSET, Param, Route, who};
+use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -17,19 +17,25 @@ use crate::params::Params;
 
 const SOURCE: Param = Param {
     name: "source",
-    kind: "string",
+    kind: Kind::Text,
     description: "Only entries from these sources, comma-separated: appendix, model_grid, example, us_federal. The grid shows appendix and model_grid unless told otherwise.",
     example: "appendix,model_grid",
 };
 const KIND: Param = Param {
     name: "kind",
-    kind: "string",
+    kind: Kind::OneOf(&[
+        "compliance",
+        "education",
+        "organisation",
+        "assessment",
+        "information_sharing",
+    ]),
     description: "Only entries of this kind of measure: compliance, education, organisation, assessment, information_sharing.",
     example: "education",
 };
 const MATURITY: Param = Param {
     name: "maturity",
-    kind: "string",
+    kind: Kind::OneOf(&["initial", "improving", "optimising"]),
     description: "Only entries of this maturity stage: initial, improving, optimising.",
     example: "initial",
 };

@@ -13,7 +13,7 @@ use mieruka_store::orgs::StoredOrg;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::route::{Answer, Param, Route, who};
+use super::route::{Answer, Kind, Param, Route, who};
 use super::{date_or_today, visible_org};
 use crate::AppState;
 use crate::auth::{Need, Principal, now};
@@ -22,37 +22,37 @@ use crate::params::{Params, UrlPath};
 
 const PERIOD: Param = Param {
     name: "period",
-    kind: "string",
+    kind: Kind::Text,
     description: "The period whose plans receive the measurements (default: the half-year containing the date).",
     example: "FY2026-H2",
 };
 const WRITE: Param = Param {
     name: "write",
-    kind: "boolean",
+    kind: Kind::Boolean,
     description: "Record the figures as measurements (default: only compute them).",
     example: "false",
 };
 const DATE: Param = Param {
     name: "date",
-    kind: "string",
+    kind: Kind::Date,
     description: "Date of the measurements and as-of date of \"seen recently\" (default today).",
     example: "2026-11-20",
 };
 const UNIT: Param = Param {
     name: "unit",
-    kind: "string",
+    kind: Kind::Text,
     description: "The unit receiving figures when the data has no business unit.",
     example: "security",
 };
 const STRICT: Param = Param {
     name: "strict",
-    kind: "boolean",
+    kind: Kind::Boolean,
     description: "Refuse the whole file at the first bad row.",
     example: "true",
 };
 const NAME: Param = Param {
     name: "name",
-    kind: "string",
+    kind: Kind::Text,
     description: "The file's name, recorded in the evidence (default `upload`).",
     example: "findings.csv",
 };

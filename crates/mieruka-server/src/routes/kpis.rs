@@ -13,7 +13,7 @@ use mieruka_domain::recommend::recommend;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::route::{Answer, PAGE, Param, Route, who};
+use super::route::{Answer, Kind, PAGE, Param, Route, who};
 use super::{Page, visible_org};
 use crate::AppState;
 use crate::auth::{Need, Principal, now};
@@ -24,7 +24,7 @@ use crate::views::period_json;
 
 const PERIOD: Param = Param {
     name: "period",
-    kind: "string",
+    kind: Kind::Text,
     description: "The period whose plans count as already chosen: a fiscal period (FY2026, FY2026-H2, FY2026-Q3) or a custom period's name. Default: the half-year containing today.",
     example: "FY2026-H2",
 };

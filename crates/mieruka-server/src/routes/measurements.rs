@@ -9,7 +9,7 @@ use mieruka_store::MeasurementId;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::route::{Answer, LIMIT, OFFSET, Param, Route, who};
+use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use super::{Page, visible_plan};
 use crate::AppState;
 use crate::auth::{Need, Principal};
@@ -20,19 +20,19 @@ use crate::usecase::measurements::{self as use_measurements, Correction};
 
 const HISTORY: Param = Param {
     name: "history",
-    kind: "boolean",
+    kind: Kind::Boolean,
     description: "Include superseded measurements (every row ever recorded, oldest first).",
     example: "true",
 };
 const SKIP_INVALID: Param = Param {
     name: "skip_invalid",
-    kind: "boolean",
+    kind: Kind::Boolean,
     description: "Write the good rows and report the bad ones (default: any bad row rejects the whole request).",
     example: "true",
 };
 const DRY_RUN: Param = Param {
     name: "dry_run",
-    kind: "boolean",
+    kind: Kind::Boolean,
     description: "Check only; write nothing.",
     example: "true",
 };

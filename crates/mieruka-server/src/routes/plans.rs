@@ -9,7 +9,7 @@ use mieruka_store::PlanId;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::route::{Answer, LIMIT, OFFSET, Param, Route, who};
+use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use super::{Page, visible_org, visible_plan};
 use crate::AppState;
 use crate::auth::{Need, Principal};
@@ -20,7 +20,7 @@ use crate::usecase::plans::{self, AgreementInput, NewPlan, PlanChange};
 
 const PERIOD: Param = Param {
     name: "period",
-    kind: "string",
+    kind: Kind::Text,
     description: "Only the plans of this period (FY2026-H2, or a custom period's name). Default: every period.",
     example: "FY2026-H2",
 };

@@ -14,7 +14,7 @@ use mieruka_report::Format;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::route::{Answer, Param, Route, who};
+use super::route::{Answer, Kind, Param, Route, who};
 use super::visible_org;
 use crate::AppState;
 use crate::auth::{Need, Principal, now};
@@ -24,13 +24,13 @@ use crate::params::{Params, UrlPath};
 
 const FORMAT: Param = Param {
     name: "format",
-    kind: "string",
+    kind: Kind::OneOf(&["pdf", "html", "xlsx"]),
     description: "pdf (default), html or xlsx.",
     example: "html",
 };
 const LANG: Param = Param {
     name: "lang",
-    kind: "string",
+    kind: Kind::OneOf(&["ja", "en"]),
     description: "Language of the report: ja (default) or en.",
     example: "en",
 };

@@ -9,7 +9,7 @@ use mieruka_domain::Lang;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::route::{Answer, LIMIT, OFFSET, Param, Route, who};
+use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use super::status::AS_OF;
 use super::{Page, date_or_today, visible_org};
 use crate::AppState;
@@ -21,7 +21,7 @@ use crate::usecase::risks::{self, RiskInput};
 
 const LANG: Param = Param {
     name: "lang",
-    kind: "string",
+    kind: Kind::OneOf(&["ja", "en"]),
     description: "Language of the matrix's text: ja (default) or en.",
     example: "en",
 };
@@ -49,7 +49,8 @@ pub fn routes() -> Vec<Route> {
             )
             .who(who::OWNER)
             .body("RiskInput")
-            .answers(Answer::Object("Risk")),
+            .answers(Answer::Object("Risk"))
+            .or_created(),
         Route::delete("/api/v1/orgs/{org}/risks/{code}", remove)
             .doc("risks", "Remove a business risk")
             .who(who::OWNER)

@@ -11,7 +11,7 @@ use axum::response::IntoResponse;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
 use crate::AppState;
-use crate::params::check_query_names;
+use crate::params::{check_params_text, check_query_names};
 
 /// Who may call a route, as the document says it.
 pub mod who {
@@ -27,12 +27,44 @@ pub mod who {
     pub const ADMIN: &str = "Administrators.";
 }
 
+/// What values a query parameter takes, as its handler reads it: the document declares exactly
+/// these, so a value the document allows is one the server parses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// `YYYY-MM-DD`.
+    Date,
+    Boolean,
+    /// A whole number from `min` to `max`.
+    Integer {
+        min: i64,
+        max: u64,
+    },
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+}
+
+impl Kind {
+    /// The JSON Schema of the value.
+    pub fn schema(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Kind::Text => json!({ "type": "string" }),
+            Kind::Date => json!({ "type": "string", "format": "date" }),
+            Kind::Boolean => json!({ "type": "boolean" }),
+            Kind::Integer { min, max } => {
+                json!({ "type": "integer", "minimum": min, "maximum": max })
+            }
+            Kind::OneOf(words) => json!({ "type": "string", "enum": words }),
+        }
+    }
+}
+
 /// A query parameter as documented (and accepted).
 #[derive(Debug, Clone, Copy)]
 pub struct Param {
     pub name: &'static str,
-    /// JSON Schema type: `string`, `integer` or `boolean`.
-    pub kind: &'static str,
+    pub kind: Kind,
     pub description: &'static str,
     /// A value the parameter accepts, shown in the document.
     pub example: &'static str,
@@ -40,13 +72,16 @@ pub struct Param {
 
 pub const LIMIT: Param = Param {
     name: "limit",
-    kind: "integer",
+    kind: Kind::Integer { min: 1, max: 1000 },
     description: "Items per page, 1–1000 (default 100).",
     example: "50",
 };
 pub const OFFSET: Param = Param {
     name: "offset",
-    kind: "integer",
+    kind: Kind::Integer {
+        min: 0,
+        max: usize::MAX as u64,
+    },
     description: "Items to skip (default 0).",
     example: "0",
 };
@@ -78,6 +113,11 @@ pub struct Route {
     pub body: Option<&'static str>,
     pub status: StatusCode,
     pub answer: Answer,
+    /// The route runs a simulation: it may answer 429 with `Retry-After` when as many as the
+    /// server allows are running.
+    pub busy: bool,
+    /// A PUT that answers 201 when it added what it names and `status` when it replaced it.
+    pub may_create: bool,
     handler: MethodRouter<AppState>,
 }
 
@@ -98,6 +138,8 @@ impl Route {
             body: None,
             status: StatusCode::OK,
             answer: Answer::Object("Object"),
+            busy: false,
+            may_create: false,
             handler: on(filter, handler),
         }
     }
@@ -145,18 +187,32 @@ impl Route {
         self.answer = answer;
         self
     }
+    /// Answers 201 when it adds, its own status when it replaces (see [`Route::may_create`]).
+    pub fn or_created(mut self) -> Route {
+        self.may_create = true;
+        self
+    }
+    /// The route runs a simulation (see [`Route::busy`]).
+    pub fn simulates(mut self) -> Route {
+        self.busy = true;
+        self
+    }
 
     pub fn is_public(&self) -> bool {
         self.who == who::ANYONE
     }
 
-    /// The handler, refusing query parameters the route does not document.
+    /// The handler, refusing query parameters the route does not document and parameters holding
+    /// control characters.
     pub fn into_method_router(self) -> MethodRouter<AppState> {
         let params = self.query;
         self.handler.route_layer(axum::middleware::from_fn(
-            move |req: Request, next: Next| async move {
+            move |mut req: Request, next: Next| async move {
                 let allowed: Vec<&str> = params.iter().map(|p| p.name).collect();
-                match check_query_names(req.uri().query(), &allowed) {
+                if let Err(e) = check_query_names(req.uri().query(), &allowed) {
+                    return e.into_response();
+                }
+                match check_params_text(&mut req).await {
                     Ok(()) => next.run(req).await,
                     Err(e) => e.into_response(),
                 }

@@ -8,7 +8,7 @@ use mieruka_app::status::{resolve_period, status_json, statuses};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::route::{Answer, Param, Route};
+use super::route::{Answer, Kind, Param, Route};
 use super::{date_or_today, visible_org};
 use crate::AppState;
 use crate::auth::Principal;
@@ -17,13 +17,13 @@ use crate::params::{Params, UrlPath};
 
 const PERIOD: Param = Param {
     name: "period",
-    kind: "string",
+    kind: Kind::Text,
     description: "Period id (FY2026-H2, or a custom period's name); default: the half-year containing today.",
     example: "FY2026-H2",
 };
 pub const AS_OF: Param = Param {
     name: "as_of",
-    kind: "string",
+    kind: Kind::Date,
     description: "Evaluate as of this date (YYYY-MM-DD); default today.",
     example: "2026-11-30",
 };

@@ -1,15 +1,22 @@
-//! Monte Carlo simulation of annual loss for the API: scenarios given in a request, or an
-//! organisation's loss model now and after its plans (`mieruka_app::simulation`). The server
-//! bounds the work one request may ask for, and runs the simulation off the async threads.
+//! Monte Carlo simulation of annual loss for the API and the pages: scenarios given in a request,
+//! or an organisation's loss model now and after its plans (`mieruka_app::simulation`). The server
+//! bounds the work one request may ask for (simulated years by role, `settings.simulate`), runs
+//! at most `simulate.max_concurrent` simulations at once (a request beyond is answered 429 with
+//! `Retry-After`, not queued behind the cores), and runs each off the async threads.
 
 use mieruka_app::simulation::{portfolio_json, simulate_all};
 use mieruka_sim::Scenario;
+use mieruka_store::OrgId;
 use serde::Deserialize;
 use serde_json::Value;
+use tokio::sync::OwnedSemaphorePermit;
 
+use crate::AppState;
+use crate::auth::Principal;
 use crate::error::ApiError;
 
-/// The most simulated years one request may ask for.
+/// The most simulated years any request may ask for, whatever the settings: the documented
+/// maximum of `trials`.
 pub const MAX_TRIALS: u64 = 1_000_000;
 /// Simulated years when the request does not say.
 pub const DEFAULT_TRIALS: u64 = 100_000;
@@ -41,16 +48,44 @@ pub struct SimulationRequest {
     pub seed: Option<u64>,
 }
 
-/// The number of trials asked for, checked against the server's bounds.
-pub fn trials(given: Option<u64>) -> Result<u64, ApiError> {
-    match given.unwrap_or(DEFAULT_TRIALS) {
+/// The most simulated years this principal may ask for: the server's `simulate.max_trials` for
+/// administrators and owners (of `org`, or of any organisation for scenarios sent in the request),
+/// `simulate.max_trials_reader` for everyone else.
+pub fn trials_limit(state: &AppState, who: &Principal, org: Option<OrgId>) -> u64 {
+    let bounds = &state.settings.simulate;
+    let owner = who
+        .memberships
+        .iter()
+        .any(|m| m.role == "owner" && org.is_none_or(|o| m.org_id == o));
+    if who.is_admin || owner {
+        bounds.max_trials
+    } else {
+        bounds.max_trials_reader
+    }
+}
+
+/// The number of trials asked for (the default when none is), checked against `limit`.
+pub fn trials(given: Option<u64>, limit: u64) -> Result<u64, ApiError> {
+    match given.unwrap_or(DEFAULT_TRIALS.min(limit)) {
         0 => Err(ApiError::invalid("trials", "must be at least 1")),
-        t if t > MAX_TRIALS => Err(ApiError::invalid(
+        t if t > limit => Err(ApiError::invalid(
             "trials",
-            format!("at most {MAX_TRIALS} on this server, got {t}"),
+            format!("at most {limit} for you on this server, got {t}"),
         )),
         t => Ok(t),
     }
+}
+
+/// A place among the simulations allowed to run at once, or 429 with `Retry-After` when all are
+/// taken. Held until the simulation ends, even when the caller goes away.
+pub fn permit(state: &AppState) -> Result<OwnedSemaphorePermit, ApiError> {
+    state
+        .simulations
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Busy {
+            retry_after: state.settings.simulate.retry_after_seconds,
+        })
 }
 
 /// Checks the request's scenarios, naming the first bad field.
@@ -74,10 +109,11 @@ pub fn scenarios(given: &[ScenarioInput]) -> Result<Vec<Scenario>, ApiError> {
         .collect()
 }
 
-/// Simulates each labelled portfolio off the async threads, with one set of curve thresholds
-/// for all so their curves compare point by point; returns each portfolio's JSON (as
-/// `mieruka simulate --json` prints one).
+/// Simulates each labelled portfolio off the async threads, holding `permit` until done, with
+/// one set of curve thresholds for all so their curves compare point by point; returns each
+/// portfolio's JSON (as `mieruka simulate --json` prints one).
 pub async fn run(
+    permit: OwnedSemaphorePermit,
     portfolios: Vec<(String, Vec<Scenario>)>,
     trials: u64,
     seed: u64,
@@ -96,6 +132,7 @@ pub async fn run(
         ));
     }
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let done = simulate_all(&portfolios, trials, seed);
         portfolios
             .into_iter()

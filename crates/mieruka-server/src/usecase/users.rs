@@ -243,6 +243,7 @@ pub async fn create_token(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid("name", "1–100 characters"));
     }
+    mieruka_domain::text::check_name(&name).map_err(|e| ApiError::invalid("name", e))?;
     let now = now();
     let expires_at = token_expiry(t.expires_in_days, now)?;
     let prefix = random_hex(4);

@@ -15,11 +15,11 @@ use crate::auth::CSRF_HEADER;
 use crate::error::ApiError;
 
 /// The most a form body may hold (pages' forms are a few fields; files go through the API).
-const MAX_FORM_BYTES: usize = 256 * 1024;
+pub(super) const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// The most an uploaded form may hold (a measurement file, or one carried base64-encoded from
 /// its preview to its confirmation).
-const MAX_UPLOAD_BYTES: usize = 12 * 1024 * 1024;
+pub(super) const MAX_UPLOAD_BYTES: usize = 12 * 1024 * 1024;
 
 /// The hidden field's name.
 pub const FIELD: &str = "csrf_token";

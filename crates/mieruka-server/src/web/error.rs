@@ -43,6 +43,8 @@ struct Failure {
     code: &'static str,
     /// Shown for invalid input and conflicts, which name the field and the reason.
     detail: Option<String>,
+    /// For a busy server: when to try again, in seconds (sent as `Retry-After`).
+    retry_after: Option<u64>,
 }
 
 impl IntoResponse for WebError {
@@ -64,11 +66,16 @@ impl IntoResponse for WebError {
             ApiError::InvalidRows { message, .. } => Some(message.clone()),
             _ => None,
         };
+        let retry_after = match &self.0 {
+            ApiError::Busy { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         let mut response = status.into_response();
         response.extensions_mut().insert(Failure {
             status,
             code,
             detail,
+            retry_after,
         });
         response
     }
@@ -115,6 +122,7 @@ fn page(lang: Lang, htmx: bool, failure: &Failure, path: &str) -> Response {
         "invalid" | "invalid_rows" => "web_error_invalid",
         "conflict" => "web_error_conflict",
         "throttled" => "web_error_throttled",
+        "busy" => "web_error_busy",
         "too_large" => "web_error_too_large",
         "method_not_allowed" => "web_error_method",
         _ => "web_error_internal",
@@ -128,7 +136,16 @@ fn page(lang: Lang, htmx: bool, failure: &Failure, path: &str) -> Response {
         status: failure.status.as_u16(),
     };
     match template.render() {
-        Ok(html) => (failure.status, Html(html)).into_response(),
+        Ok(html) => {
+            let mut response = (failure.status, Html(html)).into_response();
+            if let Some(seconds) = failure.retry_after {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(seconds),
+                );
+            }
+            response
+        }
         Err(e) => {
             eprintln!("internal error: error template: {e}");
             failure.status.into_response()
@@ -153,6 +170,7 @@ pub fn status_page(
         status,
         code,
         detail: None,
+        retry_after: None,
     };
     page(lang, htmx, &failure, path)
 }

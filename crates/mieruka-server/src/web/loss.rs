@@ -310,7 +310,9 @@ async fn report(
         })
         .collect();
     let portfolios = org_scenarios(&state.store, org, today).await?;
+    let permit = crate::usecase::simulation::permit(state)?;
     let sims = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         simulate_all(
             &portfolios,
             PAGE_TRIALS,

@@ -43,6 +43,7 @@ mod error;
 pub mod format;
 mod group;
 mod import;
+mod input;
 mod loss;
 mod orgs;
 mod plan;
@@ -99,6 +100,8 @@ pub fn routes() -> Router<AppState> {
             get(import::page).post(import::upload),
         )
         .merge(admin::routes())
+        .route_layer(axum::middleware::from_fn(input::check_params))
+        .layer(axum::middleware::from_fn(input::check_forms))
         // Outermost last: errors of the CSRF layer are rendered too.
         .layer(axum::middleware::from_fn(csrf::form_token_to_header))
         .layer(axum::middleware::from_fn(error::render_errors))

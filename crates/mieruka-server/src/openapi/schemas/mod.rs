@@ -21,6 +21,15 @@ pub(super) fn s_or_null() -> Value {
 pub(super) fn int() -> Value {
     json!({ "type": "integer" })
 }
+/// A whole number the server accepts from `min` to `max` (request bodies declare both, so a
+/// value the document allows is one the handler parses).
+pub(super) fn int_in(min: i64, max: u64) -> Value {
+    json!({ "type": "integer", "minimum": min, "maximum": max })
+}
+/// [`int_in`], or null.
+pub(super) fn int_in_or_null(min: i64, max: u64) -> Value {
+    json!({ "type": ["integer", "null"], "minimum": min, "maximum": max })
+}
 pub(super) fn num() -> Value {
     json!({ "type": "number" })
 }
@@ -56,8 +65,30 @@ pub(super) fn obj(required: &[&str], props: Value, closed: bool) -> Value {
     }
     o
 }
-pub(super) fn body(required: &[&str], props: Value) -> Value {
+/// A request body: its optional fields also take null, which the handlers read as absent (an
+/// `Option`), so the document allows what the server accepts.
+pub(super) fn body(required: &[&str], mut props: Value) -> Value {
+    if let Some(map) = props.as_object_mut() {
+        for (name, v) in map.iter_mut() {
+            if !required.contains(&name.as_str()) && !takes_null(v) {
+                *v = or_null(v.take());
+            }
+        }
+    }
     obj(required, props, true)
+}
+
+fn takes_null(v: &Value) -> bool {
+    match &v["type"] {
+        Value::String(t) if t == "null" => return true,
+        Value::Array(ts) if ts.iter().any(|t| t == "null") && v.get("enum").is_none() => {
+            return true;
+        }
+        _ => {}
+    }
+    v["anyOf"]
+        .as_array()
+        .is_some_and(|alts| alts.iter().any(takes_null))
 }
 pub(super) fn answer(required: &[&str], props: Value) -> Value {
     obj(required, props, false)
@@ -87,7 +118,7 @@ pub fn all() -> Value {
             &["code", "message", "field"],
             json!({
                 "code": one_of(&["unauthenticated", "forbidden", "csrf", "not_found", "invalid", "invalid_rows",
-                    "conflict", "too_large", "throttled", "no_route", "method_not_allowed", "internal"]),
+                    "conflict", "too_large", "throttled", "busy", "no_route", "method_not_allowed", "internal"]),
                 "message": s(),
                 "field": described(s_or_null(), "The request field at fault (a dotted path: `purpose.text`, `targets[0].value`), or null."),
                 "problems": described(arr(r("RowProblem")), "With `invalid_rows`: every bad row."),

@@ -69,9 +69,9 @@ pub(super) fn money(add: &mut impl FnMut(&str, Value)) {
         body(
             &["scenarios"],
             json!({
-                "scenarios": arr(r("Scenario")),
-                "trials": described(int(), "1–1,000,000 simulated years (default 100,000)."),
-                "seed": described(int(), "Default 2019."),
+                "scenarios": described(json!({ "type": "array", "items": r("Scenario"), "minItems": 1, "maxItems": crate::usecase::simulation::MAX_SCENARIOS }), "1–200 scenarios."),
+                "trials": described(int_in(1, crate::usecase::simulation::MAX_TRIALS), "Simulated years, from 1 to the server's bound for the caller (simulate.max_trials for owners and administrators, default 1,000,000; simulate.max_trials_reader for others, default 100,000). Default 100,000, or the caller's bound when lower."),
+                "seed": described(int_in(0, u64::MAX), "Default 2019."),
             }),
         ),
     );
@@ -128,9 +128,9 @@ pub(super) fn money(add: &mut impl FnMut(&str, Value)) {
             body(
                 &["name", "category", "probability"],
                 json!({
-                    "name": s(), "category": s(), "probability": described(int(), "1–5"),
-                    "impact": described(json!({ "type": ["integer", "null"] }), "1–5"),
-                    "impact_yen": json!({ "type": ["integer", "null"] }),
+                    "name": s(), "category": s(), "probability": described(int_in(1, 5), "1–5"),
+                    "impact": described(int_in_or_null(1, 5), "1–5"),
+                    "impact_yen": int_in_or_null(0, mieruka_domain::risk::MAX_YEN as u64),
                     "cyber": described(boolean(), "The impact is the loss model's (one risk per organisation)."),
                     "owner": s_or_null(), "note": s_or_null(),
                 }),

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use super::{
-    answer, arr, body, boolean, date, described, int, num, num_or_null, one_of, or_null, r, s,
-    s_or_null,
+    answer, arr, body, boolean, date, described, int, int_in, num, num_or_null, one_of, or_null, r,
+    s, s_or_null,
 };
 
 const CADENCES: &[&str] = &["quarterly", "half_yearly"];
@@ -77,7 +77,7 @@ pub(super) fn reports(add: &mut impl FnMut(&str, Value)) {
             &["cadence"],
             json!({
                 "cadence": described(one_of(CADENCES), "At least half-yearly: a yearly cadence is refused."),
-                "due_days": described(int(), "Days after the period's end the report is due, 0–90 (default 30)."),
+                "due_days": described(int_in(0, 90), "Days after the period's end the report is due, 0–90 (default 30)."),
             }),
         ),
     );
@@ -87,7 +87,7 @@ pub(super) fn reports(add: &mut impl FnMut(&str, Value)) {
         "median": described(num(), "In the KPI's reading unit: percent for ratio and progress KPIs, a count, mean hours, a score."),
         "lower": described(num_or_null(), "The lower quartile, at most the median."),
         "upper": described(num_or_null(), "The upper quartile, at least the median."),
-        "peers": described(int(), "How many organisations the figures are from, at least 1."),
+        "peers": described(int_in(1, u64::from(u32::MAX)), "How many organisations the figures are from, at least 1."),
         "source": described(s(), "Where the figures come from, up to 200 characters."),
         "industry": s_or_null(),
     });

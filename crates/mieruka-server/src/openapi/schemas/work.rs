@@ -30,7 +30,7 @@ pub(super) fn organisations(add: &mut impl FnMut(&str, Value)) {
                 "code": described(s(), "1–40 of a–z, 0–9 and -, starting with a letter."),
                 "name": s(),
                 "maturity": one_of(MATURITY),
-                "fiscal_start_month": described(int(), "1–12, default 4."),
+                "fiscal_start_month": described(int_in(1, 12), "1–12, default 4."),
             }),
         ),
     );
@@ -49,7 +49,7 @@ pub(super) fn organisations(add: &mut impl FnMut(&str, Value)) {
             }),
         ),
     );
-    let count = json!({ "type": ["integer", "null"], "minimum": 0 });
+    let count = int_in_or_null(0, i64::MAX as u64);
     add(
         "NewUnit",
         body(
@@ -110,7 +110,23 @@ pub(super) fn organisations(add: &mut impl FnMut(&str, Value)) {
     add(
         "KpiDefinitionInput",
         described(
-            json!({ "type": "object" }),
+            {
+                // The catalogue's fields, as `RawKpi` reads them; any other is refused.
+                let text = json!({ "type": "object", "additionalProperties": false,
+                    "properties": { "ja": s(), "en": s() } });
+                body(
+                    &[],
+                    json!({
+                        "id": s(), "source": s(), "name": text.clone(), "group": text.clone(),
+                        "measure_kind": s(), "maturity": s(), "direction": s(),
+                        "measure_type": s(), "frequency": s(), "data_source": text.clone(),
+                        "formula": json!({ "type": "object" }),
+                        "targets": arr(json!({ "type": "object" })),
+                        "grid_cell": json!({ "type": "object" }), "example_of": text.clone(),
+                        "related": arr(s()), "may_exceed_100": boolean(), "note": text,
+                    }),
+                )
+            },
             "An own KPI with the catalogue's fields (docs/catalogue.md): id, name {ja, en}, measure_kind, maturity, direction, measure_type, frequency, formula, targets…; source defaults to own. Every problem is reported with its field.",
         ),
     );
@@ -296,7 +312,10 @@ pub(super) fn measurements(add: &mut impl FnMut(&str, Value)) {
             "The new value for the same plan and unit; part defaults to the corrected measurement's.",
         ),
     );
-    add("MeasurementRows", arr(r("MeasurementInput")));
+    add(
+        "MeasurementRows",
+        json!({ "type": "array", "items": r("MeasurementInput"), "minItems": 1 }),
+    );
     add(
         "Measurement",
         answer(
