@@ -1,11 +1,15 @@
-//! The loss report of an organisation: its inputs in force, its facts, and every open plan
-//! with effects at its achievement as of a date; the cyber risk's impact for the risk matrix;
-//! and the public JSON of a breakdown and of the report (`mieruka loss --json`).
+//! The loss report of an organisation: setting its inputs (checked, then recorded as a new
+//! revision), its inputs in force, its facts, and every open plan with effects at its
+//! achievement as of a date; the cyber risk's impact for the risk matrix; and the public JSON
+//! of a breakdown and of the report (`mieruka loss --json`).
 
-use mieruka_domain::Date;
-use mieruka_domain::loss::{Breakdown, CompanyFacts, Figure, LossReport, PlanLever, report};
+use mieruka_domain::loss::{
+    Breakdown, CompanyFacts, Figure, LossInputs, LossReport, PlanLever, breakdown, report,
+};
 use mieruka_domain::org::UnitKind;
+use mieruka_domain::plan::FieldError;
 use mieruka_domain::plan::PlanState;
+use mieruka_domain::{Date, Timestamp};
 use mieruka_store::Store;
 use mieruka_store::loss::StoredLossInputs;
 use mieruka_store::orgs::StoredOrg;
@@ -19,6 +23,32 @@ pub struct OrgLoss {
     pub report: LossReport,
     /// Per plan in `report.plans`: its id and KPI name.
     pub plan_names: Vec<(i64, mieruka_domain::Text)>,
+}
+
+/// A refusal of the inputs, naming the field inside them (`inputs.identifiability`).
+fn in_inputs(e: FieldError) -> AppError {
+    AppError::invalid(format!("inputs.{}", e.field), e.reason)
+}
+
+/// Checks the inputs field by field, then against the organisation's facts (the model must
+/// compute with them), and records them as a new revision; returns its number.
+pub async fn set_inputs(
+    store: &Store,
+    org: &StoredOrg,
+    inputs: LossInputs,
+    reason: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "say why the inputs change"));
+    }
+    let inputs = inputs.validate().map_err(in_inputs)?;
+    breakdown(&inputs, company_facts(store, org).await?).map_err(in_inputs)?;
+    Ok(store
+        .set_loss_inputs(org.id, &inputs, reason, actor, now)
+        .await?)
 }
 
 /// The company's facts: the annual revenue of its top company unit.

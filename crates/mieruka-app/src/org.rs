@@ -1,8 +1,15 @@
-//! The public JSON of organisations and their units (`mieruka org show --json`,
-//! `mieruka unit list --json`, `/api/v1/orgs`).
+//! Organisations and their units: creating an organisation, adding a unit under a parent,
+//! changing a unit, the field each domain refusal is about, and their public JSON
+//! (`mieruka org show --json`, `mieruka unit list --json`, `/api/v1/orgs`). Rights are checked
+//! by the callers (an administrator creates; an owner adds units).
 
+use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
+use mieruka_domain::{Maturity, Timestamp};
 use mieruka_store::orgs::{StoredOrg, StoredUnit};
+use mieruka_store::{Store, UnitId};
 use serde_json::{Value, json};
+
+use crate::{AppError, Result};
 
 /// An organisation, as `mieruka org show --json` prints it without its units.
 pub fn org_json(o: &StoredOrg) -> Value {
@@ -33,4 +40,206 @@ pub fn unit_json(u: &StoredUnit) -> Value {
         "maturity": u.unit.maturity,
         "facts": u.unit.facts,
     })
+}
+
+/// A new organisation, as asked for.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub code: String,
+    pub name: String,
+    pub maturity: Option<Maturity>,
+    pub fiscal_start_month: Option<u32>,
+}
+
+/// Creates an organisation (initial stage and an April fiscal year unless told otherwise).
+pub async fn create(store: &Store, o: NewOrganisation, now: Timestamp) -> Result<StoredOrg> {
+    let org = Organisation::new(
+        &o.code,
+        &o.name,
+        o.maturity.unwrap_or(Maturity::Initial),
+        o.fiscal_start_month.unwrap_or(4),
+    )
+    .map_err(|e| organisation_error(&e))?;
+    store.create_organisation(&org, now).await?;
+    Ok(store.organisation(org.slug.as_str()).await?)
+}
+
+/// The domain names what is wrong in words ("organisation code …", "name …", "month …").
+fn organisation_error(reason: &str) -> AppError {
+    let field = if reason.contains("is not a valid") {
+        "code"
+    } else if reason.contains("month") {
+        "fiscal_start_month"
+    } else {
+        "name"
+    };
+    AppError::invalid(field, reason)
+}
+
+/// A unit to add.
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    /// The parent unit's code.
+    pub parent: Option<String>,
+    pub maturity: Option<Maturity>,
+    pub facts: UnitFacts,
+}
+
+/// Adds a unit under its parent; returns it as stored.
+pub async fn add_unit(
+    store: &Store,
+    org: &StoredOrg,
+    u: NewUnit,
+    now: Timestamp,
+) -> Result<StoredUnit> {
+    let unit = Unit::new(&u.code, &u.name, u.kind, u.maturity, u.facts).map_err(unit_error)?;
+    let units = store.units(org.id).await?;
+    let parent = match &u.parent {
+        None => None,
+        Some(p) => Some(
+            find_unit(&units, p)
+                .ok_or_else(|| AppError::invalid("parent", format!("there is no unit `{p}`")))?,
+        ),
+    };
+    let id = store.add_unit(org.id, parent, &unit, now).await?;
+    store
+        .units(org.id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| AppError::Internal("a new unit could not be read back".into()))
+}
+
+/// The organisation has no unit with this code.
+fn no_unit(org: &StoredOrg, code: &str) -> AppError {
+    AppError::NotFound(format!(
+        "organisation {} has no unit `{code}`",
+        org.org.slug
+    ))
+}
+
+fn find_unit(units: &[StoredUnit], code: &str) -> Option<UnitId> {
+    units
+        .iter()
+        .find(|u| u.unit.code.as_str() == code)
+        .map(|u| u.id)
+}
+
+/// The field a unit's validation message is about.
+fn unit_error(reason: String) -> AppError {
+    let field = [
+        "employees",
+        "it_staff",
+        "security_staff",
+        "annual_revenue_yen",
+        "it_budget_yen",
+        "security_budget_yen",
+    ]
+    .into_iter()
+    .find(|f| reason.starts_with(f))
+    .unwrap_or(if reason.contains("is not a valid") {
+        "code"
+    } else {
+        "name"
+    });
+    AppError::invalid(field, reason)
+}
+
+/// Sets (or, with `None`, clears) a unit's own maturity stage; not found when the organisation
+/// has no such unit.
+pub async fn set_unit_maturity(
+    store: &Store,
+    org: &StoredOrg,
+    code: &str,
+    maturity: Option<Maturity>,
+) -> Result<StoredUnit> {
+    let units = store.units(org.id).await?;
+    let id = find_unit(&units, code).ok_or_else(|| no_unit(org, code))?;
+    store.set_unit_maturity(id, maturity).await?;
+    unit_as_stored(store, org, id).await
+}
+
+/// A unit as stored now (after a change).
+async fn unit_as_stored(store: &Store, org: &StoredOrg, id: UnitId) -> Result<StoredUnit> {
+    store
+        .units(org.id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("unit {id} is gone")))
+}
+
+/// A change to a unit: each part given replaces what is stored, the rest stays.
+#[derive(Debug, Clone, Default)]
+pub struct UnitEdit {
+    pub name: Option<String>,
+    /// `Some(None)` clears the unit's own stage (the organisation's applies).
+    pub maturity: Option<Option<Maturity>>,
+    pub facts: Option<UnitFacts>,
+}
+
+/// Changes a unit's name, own stage or facts; not found when the organisation has no such unit,
+/// invalid naming the field when the result is not a valid unit.
+pub async fn edit_unit(
+    store: &Store,
+    org: &StoredOrg,
+    code: &str,
+    change: UnitEdit,
+) -> Result<StoredUnit> {
+    let units = store.units(org.id).await?;
+    let id = find_unit(&units, code).ok_or_else(|| no_unit(org, code))?;
+    let mut refused = None;
+    let result = store
+        .edit_unit(id, |u| {
+            let name = change.name.clone().unwrap_or_else(|| u.name.clone());
+            let maturity = change.maturity.unwrap_or(u.maturity);
+            let facts = change.facts.clone().unwrap_or_else(|| u.facts.clone());
+            Unit::new(u.code.as_str(), &name, u.kind, maturity, facts).map_err(|reason| {
+                refused = Some(unit_error(reason.clone()));
+                mieruka_store::StoreError::invalid("unit", reason)
+            })
+        })
+        .await;
+    match (result, refused) {
+        (Ok(()), _) => {}
+        (Err(_), Some(e)) => return Err(e),
+        (Err(e), None) => return Err(e.into()),
+    }
+    unit_as_stored(store, org, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_their_field() {
+        let field = |e: AppError| match e {
+            AppError::Invalid { field, .. } => field,
+            other => panic!("{other:?}"),
+        };
+        let org = |code: &str, name: &str, month| {
+            Organisation::new(code, name, Maturity::Initial, month)
+                .map_err(|e| organisation_error(&e))
+                .unwrap_err()
+        };
+        assert_eq!(field(org("Bad Code", "x", 4)), "code");
+        assert_eq!(field(org("ok", " ", 4)), "name");
+        assert_eq!(field(org("ok", "x", 13)), "fiscal_start_month");
+        let unit = |facts: UnitFacts| {
+            Unit::new("u", "x", UnitKind::Department, None, facts)
+                .map_err(unit_error)
+                .unwrap_err()
+        };
+        assert_eq!(
+            field(unit(UnitFacts {
+                security_staff: Some(-2),
+                ..UnitFacts::default()
+            })),
+            "security_staff"
+        );
+    }
 }

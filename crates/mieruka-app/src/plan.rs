@@ -1,15 +1,297 @@
-//! Plans as both front ends create and count them: the KPI's own targets when none are given,
-//! how many KPIs a period has chosen, and the public JSON of a plan (`mieruka plan list/show
-//! --json`, `/api/v1/…/plans`).
+//! Plans, the one workflow both front ends use: create (with the KPI's own targets when none
+//! are given), revise with a reason, record the executives' agreement, close, list; how many
+//! KPIs a period has chosen; and the public JSON of a plan (`mieruka plan list/show --json`,
+//! `/api/v1/…/plans`). Content is checked by `PlanContent::validate`, a plan's state by
+//! `PlanState::after` (again inside the store's transaction); errors name the fields as the
+//! API's JSON does (`targets[0]`, `purpose.text`, `units[1]`, `by`).
 
-use mieruka_domain::plan::{PlanState, PlanTarget};
-use mieruka_domain::{KpiDefinition, Lang};
-use mieruka_store::Store;
-use mieruka_store::orgs::StoredOrg;
-use mieruka_store::plans::{PlanRevision, StoredPlan};
+use mieruka_domain::loss::Effect;
+use mieruka_domain::period::Period;
+use mieruka_domain::plan::{
+    Agreement, FieldError, LossCategory, PlanContent, PlanEvent, PlanState, PlanTarget,
+    PlanTransitionError, Purpose, TrajectoryPoint,
+};
+use mieruka_domain::{Date, KpiDefinition, Lang, Timestamp};
+use mieruka_store::orgs::{StoredOrg, StoredUnit};
+use mieruka_store::plans::{PlanContext, PlanRevision, StoredPlan};
+use mieruka_store::{PlanId, Store, StoreError};
 use serde_json::{Value, json};
 
+use crate::status::resolve_period;
 use crate::{AppError, Result};
+
+/// A new plan.
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    /// FY2026, FY2026-H1, FY2026-Q3, a stored custom period, or a new custom one with `from`/`to`.
+    pub period: String,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub kpi: String,
+    /// Default: the KPI's own targets, when the catalogue gives numbers.
+    pub targets: Option<Vec<PlanTarget>>,
+    pub baseline: Option<f64>,
+    /// Default: the period's last day.
+    pub deadline: Option<Date>,
+    pub trajectory: Vec<TrajectoryPoint>,
+    pub purpose: Purpose,
+    pub units: Vec<String>,
+    /// Default: the one acting.
+    pub owner: Option<String>,
+}
+
+/// A change to a plan: every field but `reason` is optional and replaces the current value.
+#[derive(Debug, Clone, Default)]
+pub struct PlanChange {
+    pub reason: String,
+    pub targets: Option<Vec<PlanTarget>>,
+    pub baseline: Option<f64>,
+    pub deadline: Option<Date>,
+    pub trajectory: Option<Vec<TrajectoryPoint>>,
+    pub purpose: Option<String>,
+    pub reduces: Option<Vec<LossCategory>>,
+    pub effects: Option<Vec<Effect>>,
+    pub units: Option<Vec<String>>,
+    pub owner: Option<String>,
+}
+
+/// The executives' agreement.
+#[derive(Debug, Clone)]
+pub struct AgreementInput {
+    pub by: String,
+    /// Default: today.
+    pub on: Option<Date>,
+}
+
+/// A domain error, with the field named as the API's JSON names it.
+fn plan_field(e: FieldError) -> AppError {
+    let field = match e.field.as_str() {
+        "purpose" => "purpose.text".to_string(),
+        "effects" => "purpose.effects".to_string(),
+        "agreement.by" => "by".to_string(),
+        other => other.to_string(),
+    };
+    AppError::Invalid {
+        field,
+        reason: e.reason,
+    }
+}
+
+/// An event the plan's state does not take, said as the store says it.
+fn refused(plan: PlanId, e: PlanTransitionError) -> AppError {
+    AppError::Store(StoreError::State {
+        what: format!("plan {plan}"),
+        done: e.event.done(),
+        reason: e.to_string(),
+    })
+}
+
+/// Checks that every code names a unit of the organisation.
+fn check_units(units: &[StoredUnit], codes: &[String]) -> Result<()> {
+    for (i, c) in codes.iter().enumerate() {
+        if !units.iter().any(|u| u.unit.code.as_str() == c) {
+            let known: Vec<_> = units.iter().map(|u| u.unit.code.as_str()).collect();
+            return Err(AppError::invalid(
+                format!("units[{i}]"),
+                format!("there is no unit `{c}` (units: {})", known.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The period a new plan is for: a custom one with `from` and `to`, or a stored or fiscal one.
+async fn period_of(store: &Store, org: &StoredOrg, p: &NewPlan, today: Date) -> Result<Period> {
+    match (p.from, p.to) {
+        (Some(from), Some(to)) => {
+            Period::custom(&p.period, from, to).map_err(|e| AppError::invalid("period", e))
+        }
+        (None, None) => resolve_period(store, org, Some(&p.period), today).await,
+        (Some(_), None) => Err(AppError::invalid("to", "give both from and to, or neither")),
+        (None, Some(_)) => Err(AppError::invalid(
+            "from",
+            "give both from and to, or neither",
+        )),
+    }
+}
+
+/// Creates a draft plan; returns its id and its content as stored.
+pub async fn create(
+    store: &Store,
+    org: &StoredOrg,
+    p: NewPlan,
+    actor: &str,
+    now: Timestamp,
+) -> Result<(PlanId, PlanContent)> {
+    let period = period_of(store, org, &p, now.date()).await?;
+    let kpi = match store.kpi_definition(Some(org.id), p.kpi.trim()).await {
+        Ok(k) => k,
+        Err(StoreError::NotFound { .. }) => {
+            return Err(AppError::invalid(
+                "kpi",
+                format!(
+                    "no KPI `{}` in the catalogue of organisation {}",
+                    p.kpi, org.org.slug
+                ),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    check_units(&store.units(org.id).await?, &p.units)?;
+    let content = PlanContent {
+        targets: match p.targets {
+            Some(t) => t,
+            None => default_targets(&kpi.definition)?,
+        },
+        baseline: p.baseline,
+        deadline: p.deadline.unwrap_or(period.end),
+        trajectory: p.trajectory,
+        purpose: p.purpose,
+        units: p.units,
+        owner: p.owner.unwrap_or_else(|| actor.to_string()),
+        agreement: None,
+    }
+    .validate(&kpi.definition, &period)
+    .map_err(plan_field)?;
+    let period_id = store.ensure_period(org.id, &period).await?;
+    let id = store
+        .create_plan(org.id, period_id, kpi.id, &content, actor, now)
+        .await?;
+    Ok((id, content))
+}
+
+/// Records a new revision with the changes; returns its number. A closed plan is not changed,
+/// and a change that changes nothing is refused.
+pub async fn revise(
+    store: &Store,
+    ctx: &PlanContext,
+    change: PlanChange,
+    actor: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    let id = ctx.plan.id;
+    ctx.plan
+        .state
+        .after(PlanEvent::Revise)
+        .map_err(|e| refused(id, e))?;
+    if change.reason.trim().is_empty() {
+        return Err(AppError::invalid("reason", "say why the plan changes"));
+    }
+    let mut c = ctx.plan.content.clone();
+    if let Some(t) = change.targets {
+        c.targets = t;
+    }
+    if change.baseline.is_some() {
+        c.baseline = change.baseline;
+    }
+    if let Some(d) = change.deadline {
+        c.deadline = d;
+    }
+    if let Some(t) = change.trajectory {
+        c.trajectory = t;
+    }
+    if let Some(text) = change.purpose {
+        c.purpose.text = text;
+    }
+    if let Some(r) = change.reduces {
+        c.purpose.reduces = r;
+    }
+    if let Some(e) = change.effects {
+        c.purpose.effects = e;
+    }
+    if let Some(units) = change.units {
+        check_units(&ctx.units, &units)?;
+        c.units = units;
+    }
+    if let Some(o) = change.owner {
+        c.owner = o;
+    }
+    let c = c.validate(&ctx.kpi, &ctx.period).map_err(plan_field)?;
+    if c == ctx.plan.content {
+        return Err(AppError::invalid(
+            "reason",
+            format!("plan {id}: nothing to change"),
+        ));
+    }
+    Ok(store
+        .revise_plan(id, &c, &change.reason, actor, now)
+        .await?)
+}
+
+/// Records who agreed and when, and marks the draft agreed: the revision and the state change
+/// in one transaction that checks the plan is still a draft, so of several agreements at once
+/// exactly one is recorded. Returns the agreement as recorded.
+pub async fn agree(
+    store: &Store,
+    ctx: &PlanContext,
+    a: AgreementInput,
+    actor: &str,
+    now: Timestamp,
+) -> Result<Agreement> {
+    let id = ctx.plan.id;
+    ctx.plan
+        .state
+        .after(PlanEvent::Agree)
+        .map_err(|e| refused(id, e))?;
+    let mut c = ctx.plan.content.clone();
+    c.agreement = Some(Agreement {
+        by: a.by,
+        on: a.on.unwrap_or_else(|| now.date()),
+    });
+    let c = c.validate(&ctx.kpi, &ctx.period).map_err(plan_field)?;
+    let agreement = c.agreement.clone().expect("the agreement was just set");
+    store
+        .agree_plan(id, &c, &format!("agreed by {}", agreement.by), actor, now)
+        .await?;
+    Ok(agreement)
+}
+
+/// Closes a plan that is not closed yet.
+pub async fn close(store: &Store, ctx: &PlanContext) -> Result<()> {
+    let id = ctx.plan.id;
+    ctx.plan
+        .state
+        .after(PlanEvent::Close)
+        .map_err(|e| refused(id, e))?;
+    Ok(store.close_plan(id).await?)
+}
+
+/// An organisation's plans (of one period, or all), each with its KPI and its period's code.
+pub async fn list(
+    store: &Store,
+    org: &StoredOrg,
+    period: Option<&str>,
+) -> Result<Vec<(StoredPlan, KpiDefinition, String)>> {
+    let periods = store.periods(org.id).await?;
+    let plans = match period {
+        Some(code) => match periods.iter().find(|p| p.code == code) {
+            Some(p) => store.plans(org.id, p.id).await?,
+            None => Vec::new(),
+        },
+        None => store.all_plans(org.id).await?,
+    };
+    let defs = store.kpi_definitions(Some(org.id)).await?;
+    plans
+        .into_iter()
+        .map(|p| {
+            let kpi = defs
+                .iter()
+                .find(|d| d.id == p.kpi)
+                .map(|d| d.definition.clone());
+            let code = periods
+                .iter()
+                .find(|x| x.id == p.period_id)
+                .map(|x| x.code.clone());
+            match (kpi, code) {
+                (Some(k), Some(c)) => Ok((p, k, c)),
+                _ => Err(AppError::Internal(format!(
+                    "plan {} refers to a missing KPI or period",
+                    p.id
+                ))),
+            }
+        })
+        .collect()
+}
 
 /// The KPI's own targets, when the catalogue gives a number for each; otherwise an error on
 /// `targets` asking for the organisation's.

@@ -1,17 +1,20 @@
-//! The business-risk register (Fig. 8): each risk placed on the matrix — the cyber risk twice,
-//! now and after the plans, from the loss model — and its public JSON (`mieruka risks --json`,
+//! The business-risk register (Fig. 8): keeping it (setting and removing risks, one cyber risk
+//! at most), each risk placed on the matrix — the cyber risk twice, now and after the plans,
+//! from the loss model — and its public JSON (`mieruka risks --json`,
 //! `/api/v1/orgs/{org}/risks`) and SVG matrix.
 
 use mieruka_charts::{MatrixPoint, PointKind, risk_matrix_svg};
 use mieruka_domain::loss::LossInputs;
-use mieruka_domain::risk::{Cell, CyberLevels, Impact, Placement, Risk, place};
-use mieruka_domain::{Date, Lang};
-use mieruka_store::Store;
+use mieruka_domain::risk::{
+    Cell, CyberLevels, Impact, Placement, RawRisk, Risk, other_cyber, place,
+};
+use mieruka_domain::{Date, Lang, Timestamp};
 use mieruka_store::orgs::StoredOrg;
+use mieruka_store::{Store, StoreError};
 use serde_json::{Value, json};
 
-use crate::Result;
 use crate::loss::{CyberImpact, OrgLoss, cyber_impact};
+use crate::{AppError, Result};
 
 /// The register with everything its views need: the risks, the money bands, the cyber risk's
 /// figures and each risk's place.
@@ -33,6 +36,38 @@ pub async fn risks(store: &Store, org: &StoredOrg) -> Result<Vec<Risk>> {
         .into_iter()
         .map(|s| s.risk)
         .collect())
+}
+
+/// Adds the risk or replaces the one with the same code; returns it as checked and whether it
+/// is new. The register holds one cyber risk at most (a conflict names the one it has).
+pub async fn set(
+    store: &Store,
+    org: &StoredOrg,
+    raw: RawRisk,
+    now: Timestamp,
+) -> Result<(Risk, bool)> {
+    let risk = raw.validate()?;
+    let existing = risks(store, org).await?;
+    if let Some(other) = other_cyber(&existing, &risk) {
+        return Err(AppError::Conflict(format!(
+            "risk `{}` already takes its impact from the loss model (one per organisation; remove it first)",
+            other.code
+        )));
+    }
+    let new = !existing.iter().any(|r| r.code == risk.code);
+    store.upsert_risk(org.id, &risk, now).await?;
+    Ok((risk, new))
+}
+
+/// Removes the risk with this code.
+pub async fn remove(store: &Store, org: &StoredOrg, code: &str) -> Result<()> {
+    match store.remove_risk(org.id, code).await {
+        Err(StoreError::NotFound { .. }) => Err(AppError::NotFound(format!(
+            "risk `{code}` was not found in organisation {}",
+            org.org.slug
+        ))),
+        other => Ok(other?),
+    }
 }
 
 /// Loads the register and places each risk as of a date; the loss model (which evaluates every

@@ -1,7 +1,9 @@
-//! Monte Carlo simulation of annual loss, as both front ends run it: an organisation's loss
-//! model as scenarios (now, and after its plans meet their targets), portfolios simulated with
-//! one set of loss-exceedance thresholds so their curves compare point by point, and the public
-//! JSON of a simulated portfolio (`mieruka simulate --json`, `/api/v1/…/simulation`).
+//! Monte Carlo simulation of annual loss, as both front ends run it: scenarios given by a
+//! person (checked, naming the first bad field) or an organisation's loss model as scenarios
+//! (now, and after its plans meet their targets), portfolios simulated with one set of
+//! loss-exceedance thresholds so their curves compare point by point — off the async threads,
+//! within a bound on the loss events one run may draw — and the public JSON of a simulated
+//! portfolio (`mieruka simulate --json`, `/api/v1/…/simulation`).
 
 use mieruka_domain::Date;
 use mieruka_domain::loss::Breakdown;
@@ -14,6 +16,99 @@ use crate::{AppError, Result};
 
 /// Points on every loss-exceedance curve.
 pub const CURVE_POINTS: usize = 100;
+
+/// The most simulated years a request to the server may ask for, whatever its settings: the
+/// documented maximum of `trials`.
+pub const MAX_TRIALS: u64 = 1_000_000;
+/// Simulated years when the request does not say.
+pub const DEFAULT_TRIALS: u64 = 100_000;
+/// The seed when none is given (the command line's default too).
+pub const DEFAULT_SEED: u64 = 2019;
+/// The most scenarios one request may hold.
+pub const MAX_SCENARIOS: usize = 200;
+/// The most loss events one run may expect to draw (trials × the scenarios' annual rates).
+pub const MAX_EVENTS: f64 = 200_000_000.0;
+
+/// A scenario in riskquant's terms, as a person gives it.
+#[derive(Debug, Clone)]
+pub struct ScenarioInput {
+    pub id: String,
+    pub name: String,
+    pub annual_rate: f64,
+    pub low_p5: f64,
+    pub high_p95: f64,
+}
+
+/// The number of trials asked for (the default when none is), checked against `limit`.
+pub fn trials(given: Option<u64>, limit: u64) -> Result<u64> {
+    match given.unwrap_or(DEFAULT_TRIALS.min(limit)) {
+        0 => Err(AppError::invalid("trials", "must be at least 1")),
+        t if t > limit => Err(AppError::invalid(
+            "trials",
+            format!("at most {limit} for you on this server, got {t}"),
+        )),
+        t => Ok(t),
+    }
+}
+
+/// Checks the scenarios given, naming the first bad field (`scenarios[2].low_p5`).
+pub fn scenarios(given: &[ScenarioInput]) -> Result<Vec<Scenario>> {
+    if given.is_empty() {
+        return Err(AppError::invalid("scenarios", "give at least one scenario"));
+    }
+    if given.len() > MAX_SCENARIOS {
+        return Err(AppError::invalid(
+            "scenarios",
+            format!("at most {MAX_SCENARIOS} scenarios, got {}", given.len()),
+        ));
+    }
+    given
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            Scenario::new(&s.id, &s.name, s.annual_rate, s.low_p5, s.high_p95)
+                .map_err(|e| AppError::invalid(format!("scenarios[{i}].{}", e.field), e.reason))
+        })
+        .collect()
+}
+
+/// Simulates each labelled portfolio off the async threads, holding `permit` (whatever bounds
+/// how many run at once) until done, with one set of curve thresholds for all; returns each
+/// portfolio's JSON (as `mieruka simulate --json` prints one). Refused when the run would draw
+/// more than [`MAX_EVENTS`] loss events.
+pub async fn run<P: Send + 'static>(
+    permit: P,
+    portfolios: Vec<(String, Vec<Scenario>)>,
+    trials: u64,
+    seed: u64,
+) -> Result<Vec<(String, Value)>> {
+    let events: f64 = portfolios
+        .iter()
+        .flat_map(|(_, s)| s.iter().map(|x| x.annual_rate))
+        .sum::<f64>()
+        * trials as f64;
+    if events > MAX_EVENTS {
+        return Err(AppError::invalid(
+            "trials",
+            format!(
+                "about {events:.0} loss events would be drawn; this server draws at most {MAX_EVENTS:.0} per request (fewer trials or lower rates)"
+            ),
+        ));
+    }
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let done = simulate_all(&portfolios, trials, seed);
+        portfolios
+            .into_iter()
+            .zip(&done)
+            .map(|((label, scenarios), (sim, curve))| {
+                (label, portfolio_json(&scenarios, sim, curve))
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("simulation: {e}")))
+}
 
 /// The organisation's loss model as scenarios: `now`, and `after` its plans meet their targets.
 pub async fn org_scenarios(

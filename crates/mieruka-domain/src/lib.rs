@@ -14,6 +14,7 @@ pub mod grid;
 pub mod i18n;
 pub mod kpi;
 pub mod loss;
+pub mod measurement;
 pub mod money;
 pub mod org;
 pub mod period;

@@ -10,8 +10,6 @@
 //! above all organisations. Someone with no part in an organisation gets 404 for it, so its
 //! existence does not leak.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
@@ -41,36 +39,7 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE: &[&str] = &[
     "/account/password",
 ];
 
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// A random secret as hex.
-pub fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the operating system provides randomness");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use mieruka_app::secret::{hash_password, sha256_hex};
 
 /// Whether two secrets are equal, in a time that does not depend on where they differ: their
 /// SHA-256 digests are compared with every byte visited, so the time tells nothing about how
@@ -379,25 +348,10 @@ async fn api_token(
 }
 
 /// On first start, when there is no administrator, creates `admin` with a one-time password
-/// that must be changed at first sign-in; returns the password to print once.
+/// that must be changed at first sign-in; returns the password to print once
+/// (`mieruka_app::users::ensure_admin` at the wall clock's time).
 pub async fn ensure_admin(store: &Store) -> Result<Option<String>, ApiError> {
-    if store.admin_count().await? > 0 {
-        return Ok(None);
-    }
-    let password = random_hex(12);
-    let id = match store.credentials("admin").await? {
-        Some(c) => c.user,
-        None => {
-            store
-                .create_user("admin", "管理者", mieruka_domain::Lang::Ja, now())
-                .await?
-        }
-    };
-    store
-        .set_password_hash(id, &hash_password(&password)?, true)
-        .await?;
-    store.set_admin(id, true).await?;
-    Ok(Some(password))
+    Ok(mieruka_app::users::ensure_admin(store, now()).await?)
 }
 
 #[cfg(test)]

@@ -51,13 +51,7 @@ pub enum ApiError {
     Internal(String),
 }
 
-/// One bad row of a batch: its 1-based number, the field at fault (if one is) and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RowProblem {
-    pub row: usize,
-    pub field: Option<String>,
-    pub reason: String,
-}
+pub use mieruka_app::RowProblem;
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ApiError {
@@ -114,7 +108,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
             StoreError::NotFound { .. } => ApiError::NotFound,
-            StoreError::Conflict { .. } => ApiError::Conflict(e.to_string()),
+            StoreError::Conflict { .. } | StoreError::State { .. } => {
+                ApiError::Conflict(e.to_string())
+            }
             StoreError::Invalid { field, reason } => ApiError::Invalid {
                 field: Some(field),
                 reason,
@@ -125,6 +121,7 @@ impl From<StoreError> for ApiError {
 }
 
 impl From<AppError> for ApiError {
+    /// The one mapping from a use case's failure to the API's answer.
     fn from(e: AppError) -> ApiError {
         match e {
             AppError::Store(s) => s.into(),
@@ -132,11 +129,23 @@ impl From<AppError> for ApiError {
                 field: Some(field),
                 reason,
             },
+            AppError::Refused(reason) => ApiError::Invalid {
+                field: None,
+                reason,
+            },
+            AppError::InvalidRows { message, problems } => {
+                ApiError::InvalidRows { message, problems }
+            }
+            AppError::NotFound(_) => ApiError::NotFound,
+            AppError::Forbidden(message) => ApiError::Forbidden(message),
+            AppError::Unauthenticated => ApiError::Unauthenticated,
+            AppError::Throttled(wait) => ApiError::Throttled(wait),
             // The use case's message names the command line; the API names its own routes.
             AppError::NoLossInputs(org) => ApiError::Conflict(format!(
                 "organisation {org} has no loss inputs yet: GET /api/v1/orgs/{org}/loss/inputs gives a template to fill in, PUT sets them"
             )),
             AppError::Conflict(message) => ApiError::Conflict(message),
+            AppError::Internal(detail) => ApiError::Internal(detail),
         }
     }
 }
@@ -147,5 +156,52 @@ impl From<mieruka_domain::plan::FieldError> for ApiError {
             field: Some(e.field),
             reason: e.reason,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_use_case_failure_has_its_status_and_field() {
+        let answer = |e: AppError| {
+            let e = ApiError::from(e);
+            let field = match &e {
+                ApiError::Invalid { field, .. } => field.clone(),
+                _ => None,
+            };
+            (e.parts().0, field)
+        };
+        assert_eq!(
+            answer(AppError::invalid("targets[0]", "too high")),
+            (StatusCode::BAD_REQUEST, Some("targets[0]".into()))
+        );
+        assert_eq!(
+            answer(AppError::Refused("no rows".into())),
+            (StatusCode::BAD_REQUEST, None)
+        );
+        assert_eq!(
+            answer(AppError::NotFound("there is no user `x`".into())),
+            (StatusCode::NOT_FOUND, None)
+        );
+        assert_eq!(
+            answer(AppError::Conflict("one cyber risk".into())),
+            (StatusCode::CONFLICT, None)
+        );
+        let state = StoreError::State {
+            what: "plan 3".into(),
+            done: "agreed",
+            reason: "it is agreed, not a draft".into(),
+        };
+        assert_eq!(answer(AppError::Store(state)), (StatusCode::CONFLICT, None));
+        assert_eq!(
+            answer(AppError::Throttled(30)),
+            (StatusCode::TOO_MANY_REQUESTS, None)
+        );
+        assert_eq!(
+            answer(AppError::Unauthenticated),
+            (StatusCode::UNAUTHORIZED, None)
+        );
     }
 }

@@ -13,8 +13,8 @@ pub mod inbox;
 mod openapi;
 mod params;
 mod routes;
+mod session;
 pub mod settings;
-mod usecase;
 mod views;
 mod web;
 
@@ -31,8 +31,6 @@ use tokio::net::TcpListener;
 pub use auth::{ensure_admin, hash_password};
 pub use error::ApiError;
 pub use settings::Settings;
-/// Account, role and API-token workflows, shared with `mieruka user`.
-pub use usecase::users as accounts;
 
 /// Every route the router serves, as (method, path) in the table's order: the list the OpenAPI
 /// document is built from, for checking the two agree.
@@ -63,6 +61,33 @@ impl AppState {
             caches: Arc::default(),
             simulations: Arc::new(tokio::sync::Semaphore::new(permits)),
         }
+    }
+
+    /// The most simulated years this principal may ask for: `simulate.max_trials` for
+    /// administrators and owners (of `org`, or of any organisation for scenarios sent in the
+    /// request), `simulate.max_trials_reader` for everyone else.
+    pub fn trials_limit(&self, who: &auth::Principal, org: Option<mieruka_store::OrgId>) -> u64 {
+        let bounds = &self.settings.simulate;
+        let owner = who
+            .memberships
+            .iter()
+            .any(|m| m.role == "owner" && org.is_none_or(|o| m.org_id == o));
+        if who.is_admin || owner {
+            bounds.max_trials
+        } else {
+            bounds.max_trials_reader
+        }
+    }
+
+    /// A place among the simulations allowed to run at once, or 429 with `Retry-After` when all
+    /// are taken. Held until the simulation ends, even when the caller goes away.
+    pub fn simulation_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.simulations
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| ApiError::Busy {
+                retry_after: self.settings.simulate.retry_after_seconds,
+            })
     }
 }
 

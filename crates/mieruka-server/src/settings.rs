@@ -208,10 +208,10 @@ impl Settings {
                     .into(),
             );
         }
-        if sim.max_trials > crate::usecase::simulation::MAX_TRIALS {
+        if sim.max_trials > mieruka_app::simulation::MAX_TRIALS {
             return Err(format!(
                 "simulate.max_trials may be at most {}",
-                crate::usecase::simulation::MAX_TRIALS
+                mieruka_app::simulation::MAX_TRIALS
             ));
         }
         if sim.max_trials_reader > sim.max_trials {

@@ -2,17 +2,12 @@
 //! (`--json`: organisations, units, plans, the grid, recommendations, loss, risks, simulations)
 //! are built once, in `mieruka-app`.
 
-use mieruka_store::access::{ApiToken, Membership};
+use mieruka_store::access::ApiToken;
 use mieruka_store::periods::StoredPeriod;
 use serde_json::{Value, json};
 
 pub fn period_json(p: &StoredPeriod) -> Value {
     json!({ "code": p.code, "kind": p.kind, "start": p.start, "end": p.end })
-}
-
-/// A role, as `mieruka user list --json` prints it.
-pub fn membership_json(m: &Membership) -> Value {
-    json!({ "org": m.org_code, "role": m.role, "unit": m.unit })
 }
 
 /// An API token as listed at `now`: never its secret.

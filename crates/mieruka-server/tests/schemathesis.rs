@@ -22,7 +22,7 @@ use std::process::Command;
 
 use common::seed::{self, ADMIN, sqlite_url};
 use common::{Client, Server, expect, settings};
-use mieruka_server::accounts::{NewToken, create_token};
+use mieruka_app::users::{NewToken, create_token};
 use mieruka_store::testing::{FreshDatabase, postgres_server};
 use mieruka_store::{DatabaseUrl, Store};
 use serde_json::{Value, json};
@@ -119,6 +119,7 @@ async fn run(url: &DatabaseUrl, database: &str, exe: PathBuf) {
             scope: Some("write".into()),
             expires_in_days: None,
         },
+        seed::now(),
     )
     .await
     .unwrap();

@@ -24,6 +24,15 @@ pub enum StoreError {
     #[error("{field}: {reason}")]
     Invalid { field: String, reason: String },
 
+    /// The thing is not in a state that takes this change (say, a plan already agreed);
+    /// checked inside the change's transaction.
+    #[error("{what} cannot be {done}: {reason}")]
+    State {
+        what: String,
+        done: &'static str,
+        reason: String,
+    },
+
     #[error("stored {what} is unreadable: {reason}")]
     Corrupt { what: String, reason: String },
 

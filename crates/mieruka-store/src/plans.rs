@@ -2,7 +2,7 @@
 //! is a new revision with its reason, so the history of what was agreed stays readable.
 
 use mieruka_domain::Timestamp;
-use mieruka_domain::plan::{PlanContent, PlanState};
+use mieruka_domain::plan::{PlanContent, PlanEvent, PlanState};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -56,6 +56,14 @@ fn plan_from_row(row: &AnyRow) -> Result<StoredPlan> {
         revision: row.try_get("revision")?,
         content: parse_content(id, &content)?,
     })
+}
+
+/// A revision to record with a plan's event.
+struct NewRevision<'a> {
+    content: &'a PlanContent,
+    reason: &'a str,
+    created_by: &'a str,
+    now: Timestamp,
 }
 
 const PLAN_WITH_CURRENT_REVISION: &str = "SELECT p.id, p.org_id, p.period_id, p.kpi_definition_id, p.state, \
@@ -142,7 +150,8 @@ impl Store {
         Ok(PlanId(id))
     }
 
-    /// Records a new revision of a plan and returns its number. A reason is required.
+    /// Records a new revision of a plan and returns its number. A reason is required; a closed
+    /// plan takes none (checked in the revision's transaction).
     pub async fn revise_plan(
         &self,
         plan: PlanId,
@@ -151,67 +160,83 @@ impl Store {
         created_by: &str,
         now: Timestamp,
     ) -> Result<i64> {
-        let reason = reason.trim();
-        if reason.is_empty() {
+        let revision = NewRevision {
+            content,
+            reason,
+            created_by,
+            now,
+        };
+        let (_, revision) = self
+            .apply_plan_event(plan, PlanEvent::Revise, Some(revision))
+            .await?;
+        Ok(revision.expect("a revision was asked for"))
+    }
+
+    /// Records the executives' agreement: the revision carrying it and the change from draft to
+    /// agreed, in one transaction that checks the plan is still a draft. Of several agreements
+    /// at once, one succeeds and the others are refused with the state they found.
+    pub async fn agree_plan(
+        &self,
+        plan: PlanId,
+        content: &PlanContent,
+        reason: &str,
+        created_by: &str,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let revision = NewRevision {
+            content,
+            reason,
+            created_by,
+            now,
+        };
+        let (_, revision) = self
+            .apply_plan_event(plan, PlanEvent::Agree, Some(revision))
+            .await?;
+        Ok(revision.expect("a revision was asked for"))
+    }
+
+    /// Closes a plan that is not closed yet.
+    pub async fn close_plan(&self, plan: PlanId) -> Result<()> {
+        self.apply_plan_event(plan, PlanEvent::Close, None).await?;
+        Ok(())
+    }
+
+    /// Brings a plan to `state` by the event that leads there (no revision is recorded): for
+    /// loading plans whose state is already known, as the demo does. Nothing to do when the
+    /// plan is in that state already.
+    pub async fn set_plan_state(&self, plan: PlanId, state: PlanState) -> Result<()> {
+        let current = self.plan(plan).await?.state;
+        match current.event_to(state) {
+            Ok(None) => Ok(()),
+            Ok(Some(event)) => {
+                self.apply_plan_event(plan, event, None).await?;
+                Ok(())
+            }
+            Err(e) => Err(StoreError::State {
+                what: format!("plan {plan}"),
+                done: state.code(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// Applies an event to a plan in one transaction: reads its state under a row lock
+    /// (PostgreSQL; SQLite's writes take turns), asks the domain's rule what the event leads to,
+    /// records the revision if there is one, and moves the state only if it is still the one
+    /// read. Returns the new state and the revision's number.
+    async fn apply_plan_event(
+        &self,
+        plan: PlanId,
+        event: PlanEvent,
+        revision: Option<NewRevision<'_>>,
+    ) -> Result<(PlanState, Option<i64>)> {
+        let reason = revision.as_ref().map(|r| r.reason.trim());
+        if reason.is_some_and(str::is_empty) {
             return Err(StoreError::invalid(
                 "reason",
                 "a plan revision needs a reason",
             ));
         }
-        let mut tx = self.begin_write().await?;
-        let last = sqlx::query(
-            "SELECT r.revision, r.content, p.org_id FROM plan_revisions r JOIN plans p ON p.id = r.plan_id \
-             WHERE r.plan_id = $1 ORDER BY r.revision DESC LIMIT 1",
-        )
-        .bind(plan.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(last) = last else {
-            return Err(StoreError::NotFound {
-                what: "plan",
-                key: plan.to_string(),
-            });
-        };
-        let org = OrgId(last.try_get("org_id")?);
-        let before_content: String = last.try_get("content")?;
-        let last: i64 = last.try_get("revision")?;
-        // The UNIQUE (plan_id, revision) constraint turns a concurrent reviser into a conflict
-        // instead of a lost revision.
-        sqlx::query(
-            "INSERT INTO plan_revisions (plan_id, revision, content, reason, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(plan.0)
-        .bind(last + 1)
-        .bind(serde_json::to_string(content).expect("plan content serialises"))
-        .bind(reason)
-        .bind(created_by)
-        .bind(now.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::conflict_on_unique(e, "plan revision", &format!("{plan}#{}", last + 1)))?;
-        let before = serde_json::json!({
-            "revision": last,
-            "content": parse_content(plan.0, &before_content)?,
-        });
-        let after = serde_json::json!({
-            "revision": last + 1,
-            "content": content,
-            "reason": reason,
-            "created_by": created_by,
-        });
-        let change = Change::update(
-            "plan_revision",
-            format!("plan {plan}"),
-            Some(org),
-            &before,
-            &after,
-        );
-        self.commit_audited(tx, &[change]).await?;
-        Ok(last + 1)
-    }
-
-    pub async fn set_plan_state(&self, plan: PlanId, state: PlanState) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "SELECT org_id, state FROM plans WHERE id = $1{}",
@@ -225,20 +250,96 @@ impl Store {
                 what: "plan",
                 key: plan.to_string(),
             })?;
-        let before: String = row.try_get("state")?;
-        sqlx::query("UPDATE plans SET state = $1 WHERE id = $2")
-            .bind(state.code())
+        let org = OrgId(row.try_get("org_id")?);
+        let code: String = row.try_get("state")?;
+        let current: PlanState = code.parse().map_err(|reason| StoreError::Corrupt {
+            what: format!("plan {plan}"),
+            reason,
+        })?;
+        let refused = |reason: String| StoreError::State {
+            what: format!("plan {plan}"),
+            done: event.done(),
+            reason,
+        };
+        let next = current.after(event).map_err(|e| refused(e.to_string()))?;
+        let mut changes = Vec::new();
+        let mut number = None;
+        if let (Some(r), Some(reason)) = (&revision, reason) {
+            let last = sqlx::query(
+                "SELECT revision, content FROM plan_revisions WHERE plan_id = $1 \
+                 ORDER BY revision DESC LIMIT 1",
+            )
             .bind(plan.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt {
+                what: format!("plan {plan}"),
+                reason: "it has no revision".into(),
+            })?;
+            let before_content: String = last.try_get("content")?;
+            let last: i64 = last.try_get("revision")?;
+            // The UNIQUE (plan_id, revision) constraint turns a concurrent reviser into a
+            // conflict instead of a lost revision.
+            sqlx::query(
+                "INSERT INTO plan_revisions (plan_id, revision, content, reason, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(plan.0)
+            .bind(last + 1)
+            .bind(serde_json::to_string(r.content).expect("plan content serialises"))
+            .bind(reason)
+            .bind(r.created_by)
+            .bind(r.now.to_string())
             .execute(&mut *tx)
-            .await?;
-        let change = Change::update_if_changed(
-            "plan_state",
-            format!("plan {plan}"),
-            Some(OrgId(row.try_get("org_id")?)),
-            &serde_json::json!({ "state": before }),
-            &serde_json::json!({ "state": state.code() }),
-        );
-        self.commit_audited(tx, change.as_slice()).await
+            .await
+            .map_err(|e| {
+                StoreError::conflict_on_unique(e, "plan revision", &format!("{plan}#{}", last + 1))
+            })?;
+            let before = serde_json::json!({
+                "revision": last,
+                "content": parse_content(plan.0, &before_content)?,
+            });
+            let after = serde_json::json!({
+                "revision": last + 1,
+                "content": r.content,
+                "reason": reason,
+                "created_by": r.created_by,
+            });
+            changes.push(Change::update(
+                "plan_revision",
+                format!("plan {plan}"),
+                Some(org),
+                &before,
+                &after,
+            ));
+            number = Some(last + 1);
+        }
+        if next != current {
+            let moved = sqlx::query("UPDATE plans SET state = $1 WHERE id = $2 AND state = $3")
+                .bind(next.code())
+                .bind(plan.0)
+                .bind(current.code())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if moved != 1 {
+                // Another change moved the plan after it was read; report what it is now.
+                let found: String = sqlx::query_scalar("SELECT state FROM plans WHERE id = $1")
+                    .bind(plan.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                return Err(refused(format!("it is now {found}")));
+            }
+            changes.push(Change::update(
+                "plan_state",
+                format!("plan {plan}"),
+                Some(org),
+                &serde_json::json!({ "state": current.code() }),
+                &serde_json::json!({ "state": next.code() }),
+            ));
+        }
+        self.commit_audited(tx, &changes).await?;
+        Ok((next, number))
     }
 
     pub async fn plan(&self, plan: PlanId) -> Result<StoredPlan> {

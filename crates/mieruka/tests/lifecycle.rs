@@ -258,6 +258,44 @@ fn create_plan(env: &Env, kpi: &str, extra: &[&str]) -> i64 {
 }
 
 #[test]
+fn of_four_agreements_at_once_exactly_one_is_recorded() {
+    let env = Env::new();
+    setup_acme(&env, "improving");
+    let id = create_plan(&env, "1.1.1", &[]).to_string();
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            let by = format!("役員{i}");
+            env.command(&["plan", "agree", &id, "--by", &by, "--lang", "en"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let agreed = outputs.iter().filter(|o| o.status.success()).count();
+    assert_eq!(agreed, 1, "exactly one agreement succeeds");
+    for out in outputs.iter().filter(|o| !o.status.success()) {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("is agreed, not a draft"),
+            "a refused agreement names the plan's state: {err}"
+        );
+    }
+    let plan = env.json(&["plan", "show", &id, "--json"]);
+    assert_eq!(plan["state"], "agreed");
+    assert_eq!(
+        plan["revisions"].as_array().unwrap().len(),
+        2,
+        "one revision for the creation, one for the agreement"
+    );
+}
+
+#[test]
 fn recommendations_follow_the_stage_and_warn_without_blocking() {
     let env = Env::new();
     setup_acme(&env, "initial");

@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use mieruka_app::loss::{loss_json, org_loss};
+use mieruka_app::loss::{loss_json, org_loss, set_inputs};
+use mieruka_domain::loss::LossInputs;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -11,11 +12,10 @@ use super::route::{Answer, Route, who};
 use super::status::AS_OF;
 use super::{date_or_today, visible_org};
 use crate::AppState;
-use crate::auth::{Need, Principal};
+use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::usecase::loss::{InputsChange, set_inputs};
 use crate::views::loss_inputs_json;
 
 pub fn routes() -> Vec<Route> {
@@ -42,6 +42,14 @@ pub fn routes() -> Vec<Route> {
             .body("LossInputsChange")
             .answers(Answer::Object("LossInputsRevision")),
     ]
+}
+
+/// New loss inputs and why they change, as a request gives them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputsChange {
+    pub inputs: LossInputs,
+    pub reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,7 +89,15 @@ async fn replace_inputs(
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
-    set_inputs(&store, &org, body).await?;
+    set_inputs(
+        &store,
+        &org,
+        body.inputs,
+        &body.reason,
+        store.actor(),
+        now(),
+    )
+    .await?;
     Ok(Json(loss_inputs_json(
         store.loss_inputs(org.id).await?.as_ref(),
     )))

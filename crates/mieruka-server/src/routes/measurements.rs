@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::measure::measurement_json;
+use mieruka_app::measure::{self as use_measurements, measurement_json};
 use mieruka_domain::plan::MeasurementInput;
 use mieruka_store::MeasurementId;
 use serde::Deserialize;
@@ -12,11 +12,10 @@ use serde_json::{Value, json};
 use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use super::{Page, visible_plan};
 use crate::AppState;
-use crate::auth::{Need, Principal};
+use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::usecase::measurements::{self as use_measurements, Correction};
 
 const HISTORY: Param = Param {
     name: "history",
@@ -111,8 +110,44 @@ async fn add(
     who.require_with(ctx.org.id, Need::Measure(unit.id), &ctx.units)?;
     let store = state.store.with_actor(&who.actor());
     let source = use_measurements::source(who.token_scopes.is_some());
-    let stored = use_measurements::add(&store, &ctx, &input, source).await?;
+    let stored = use_measurements::add(&store, &ctx, &input, source, store.actor(), now()).await?;
     Ok((StatusCode::CREATED, Json(measurement_json(&stored))))
+}
+
+/// A correction, as a request gives it: the new value for a measurement, for the same plan
+/// and unit. `date` and `part` default to the corrected measurement's.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    pub date: Option<String>,
+    pub part: Option<String>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub actual: Option<f64>,
+    pub plan: Option<f64>,
+    pub value: Option<f64>,
+    pub mean_hours: Option<f64>,
+    pub events: Option<f64>,
+    pub effort_hours: Option<f64>,
+    pub evidence: Option<String>,
+}
+
+impl From<Correction> for use_measurements::Correction {
+    fn from(c: Correction) -> use_measurements::Correction {
+        use_measurements::Correction {
+            date: c.date,
+            part: c.part,
+            numerator: c.numerator,
+            denominator: c.denominator,
+            actual: c.actual,
+            plan: c.plan,
+            value: c.value,
+            mean_hours: c.mean_hours,
+            events: c.events,
+            effort_hours: c.effort_hours,
+            evidence: c.evidence,
+        }
+    }
 }
 
 async fn correct(
@@ -126,7 +161,16 @@ async fn correct(
     who.require_with(ctx.org.id, Need::Measure(old.unit), &ctx.units)?;
     let store = state.store.with_actor(&who.actor());
     let source = use_measurements::source(who.token_scopes.is_some());
-    let stored = use_measurements::correct(&store, &ctx, &old, body, source).await?;
+    let stored = use_measurements::correct(
+        &store,
+        &ctx,
+        &old,
+        body.into(),
+        source,
+        store.actor(),
+        now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(measurement_json(&stored))))
 }
 
@@ -153,6 +197,6 @@ async fn import(
     for unit in &checked.units {
         who.require_with(ctx.org.id, Need::Measure(*unit), &ctx.units)?;
     }
-    let report = use_measurements::apply(&store, checked, q.skip_invalid, q.dry_run).await?;
+    let report = use_measurements::apply(&store, checked, q.skip_invalid, q.dry_run, now()).await?;
     Ok(Json(json!(report)))
 }

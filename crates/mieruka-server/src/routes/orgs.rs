@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::org::{org_json, org_with_units_json, unit_json};
+use mieruka_app::org::{self as orgs, org_json, org_with_units_json, unit_json};
 use mieruka_domain::Maturity;
 use mieruka_domain::org::{UnitFacts, UnitKind};
 use serde::Deserialize;
@@ -16,7 +16,6 @@ use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::usecase::orgs;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -105,6 +104,7 @@ async fn create(
             maturity: body.maturity,
             fiscal_start_month: body.fiscal_start_month,
         },
+        now(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(org_json(&stored))))
@@ -208,7 +208,7 @@ async fn add_unit(
         maturity: body.maturity,
         facts,
     };
-    let added = orgs::add_unit(&store, &org, new).await?;
+    let added = orgs::add_unit(&store, &org, new, now()).await?;
     Ok((StatusCode::CREATED, Json(unit_json(&added))))
 }
 

@@ -4,8 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mieruka_app::risks::{load, matrix_svg, register_json, risk_items};
+use mieruka_app::risks::{self, load, matrix_svg, register_json, risk_items};
 use mieruka_domain::Lang;
+use mieruka_domain::risk::RawRisk;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -13,11 +14,10 @@ use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use super::status::AS_OF;
 use super::{Page, date_or_today, visible_org};
 use crate::AppState;
-use crate::auth::{Need, Principal};
+use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::usecase::risks::{self, RiskInput};
 
 const LANG: Param = Param {
     name: "lang",
@@ -123,6 +123,39 @@ async fn listed(
         .ok_or_else(|| ApiError::Internal(format!("risk {code} could not be read back")))
 }
 
+/// A risk as a request gives it; its code is the path's. Exactly one of `impact` (1–5),
+/// `impact_yen` and `cyber: true` says where the impact comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskInput {
+    pub name: String,
+    pub category: String,
+    pub probability: i64,
+    pub impact: Option<i64>,
+    pub impact_yen: Option<i64>,
+    #[serde(default)]
+    pub cyber: bool,
+    pub owner: Option<String>,
+    pub note: Option<String>,
+}
+
+impl RiskInput {
+    /// The risk with this code, to be checked by the register's use case.
+    pub fn into_raw(self, code: &str) -> RawRisk {
+        RawRisk {
+            code: code.to_string(),
+            name: self.name,
+            category: self.category,
+            probability: self.probability,
+            impact: self.impact,
+            impact_yen: self.impact_yen,
+            cyber: self.cyber,
+            owner: self.owner,
+            note: self.note,
+        }
+    }
+}
+
 async fn set(
     State(state): State<AppState>,
     who: Principal,
@@ -132,7 +165,7 @@ async fn set(
     let org = visible_org(&state, &who, &org_code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
-    let added = risks::set(&store, &org, &code, body).await?;
+    let (_, added) = risks::set(&store, &org, body.into_raw(&code), now()).await?;
     let status = if added {
         StatusCode::CREATED
     } else {

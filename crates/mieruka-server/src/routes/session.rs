@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::auth::{Principal, same_site};
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::usecase::session;
+use crate::session;
 
 pub fn routes() -> Vec<Route> {
     vec![

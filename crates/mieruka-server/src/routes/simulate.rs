@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use mieruka_app::simulation::org_scenarios;
+use mieruka_app::simulation::{self, DEFAULT_SEED, MAX_TRIALS, org_scenarios, scenarios, trials};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -15,9 +15,6 @@ use crate::auth::Principal;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::usecase::simulation::{
-    self, DEFAULT_SEED, MAX_TRIALS, SimulationRequest, scenarios, trials, trials_limit,
-};
 
 const TRIALS: Param = Param {
     name: "trials",
@@ -60,15 +57,47 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// A scenario in riskquant's terms, as a request gives it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioInput {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub annual_rate: f64,
+    pub low_p5: f64,
+    pub high_p95: f64,
+}
+
+/// Scenarios to simulate, with the number of simulated years and the seed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationRequest {
+    pub scenarios: Vec<ScenarioInput>,
+    pub trials: Option<u64>,
+    pub seed: Option<u64>,
+}
+
 async fn simulate(
     State(state): State<AppState>,
     who: Principal,
     Body(body): Body<SimulationRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let trials = trials(body.trials, trials_limit(&state, &who, None))?;
-    let portfolio = scenarios(&body.scenarios)?;
+    let trials = trials(body.trials, state.trials_limit(&who, None))?;
+    let given: Vec<simulation::ScenarioInput> = body
+        .scenarios
+        .into_iter()
+        .map(|s| simulation::ScenarioInput {
+            id: s.id,
+            name: s.name,
+            annual_rate: s.annual_rate,
+            low_p5: s.low_p5,
+            high_p95: s.high_p95,
+        })
+        .collect();
+    let portfolio = scenarios(&given)?;
     let seed = body.seed.unwrap_or(DEFAULT_SEED);
-    let permit = simulation::permit(&state)?;
+    let permit = state.simulation_permit()?;
     let mut done = simulation::run(permit, vec![(String::new(), portfolio)], trials, seed).await?;
     Ok(Json(done.remove(0).1))
 }
@@ -88,11 +117,11 @@ async fn org_simulation(
     Params(q): Params<OrgQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let trials = trials(q.trials, trials_limit(&state, &who, Some(org.id)))?;
+    let trials = trials(q.trials, state.trials_limit(&who, Some(org.id)))?;
     let seed = q.seed.unwrap_or(DEFAULT_SEED);
     let as_of = date_or_today("as_of", q.as_of.as_deref())?;
     let portfolios = org_scenarios(&state.store, &org, as_of).await?;
-    let permit = simulation::permit(&state)?;
+    let permit = state.simulation_permit()?;
     let done = simulation::run(permit, portfolios, trials, seed).await?;
     let portfolios: Vec<Value> = done
         .into_iter()

@@ -4,6 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use mieruka_app::users::create_token;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Page;
@@ -13,7 +15,6 @@ use crate::auth::{Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::usecase::users::{NewToken, create_token};
 use crate::views::token_json;
 
 pub fn routes() -> Vec<Route> {
@@ -46,6 +47,18 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// A new API token, as a request gives it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub name: String,
+    /// read (default) or write.
+    pub scope: Option<String>,
+    /// Days until the token stops working, 1–730; none: until revoked.
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
 async fn list(
     State(state): State<AppState>,
     who: Principal,
@@ -68,7 +81,12 @@ async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     who.require_session()?;
     let store = state.store.with_actor(&who.actor());
-    let (id, scopes, token) = create_token(&store, who.user, body).await?;
+    let asked = mieruka_app::users::NewToken {
+        name: body.name,
+        scope: body.scope,
+        expires_in_days: body.expires_in_days,
+    };
+    let (id, scopes, token) = create_token(&store, who.user, asked, now()).await?;
     let listed = store
         .api_tokens(who.user)
         .await?

@@ -3,17 +3,18 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use mieruka_app::users;
+use mieruka_domain::Lang;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Page;
 use super::route::{Answer, PAGE, Route, who};
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::{Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::usecase::users::{self, Grant, NewUser, UserChange};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -65,6 +66,39 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// A new account, as a request gives it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub name: String,
+    #[serde(default)]
+    pub admin: bool,
+    /// Default: a one-time password, returned once, to be changed at the first sign-in.
+    pub password: Option<String>,
+    #[serde(default)]
+    pub lang: Lang,
+}
+
+/// Flags to change on an account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    pub disabled: Option<bool>,
+    pub admin: Option<bool>,
+}
+
+/// A role to grant.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    pub org: String,
+    /// owner, contributor, viewer or auditor.
+    pub role: String,
+    /// A contributor's unit (they may enter measurements for it and the units under it).
+    pub unit: Option<String>,
+}
+
 async fn list(
     State(state): State<AppState>,
     who: Principal,
@@ -82,7 +116,14 @@ async fn create(
     who.require_admin()?;
     let username = body.username.clone();
     let store = state.store.with_actor(&who.actor());
-    let password = users::create(&store, body).await?;
+    let user = users::NewUser {
+        username: body.username,
+        name: body.name,
+        admin: body.admin,
+        password: body.password,
+        lang: body.lang,
+    };
+    let password = users::create(&store, user, now()).await?;
     let mut v = users::user_json(&store, &username).await?;
     v["one_time_password"] = json!(password);
     Ok((StatusCode::CREATED, Json(v)))
@@ -96,7 +137,11 @@ async fn change(
 ) -> Result<Json<Value>, ApiError> {
     who.require_admin()?;
     let store = state.store.with_actor(&who.actor());
-    users::change(&store, who.user, &username, body).await?;
+    let change = users::UserChange {
+        disabled: body.disabled,
+        admin: body.admin,
+    };
+    users::change(&store, Some(who.user), &username, change).await?;
     Ok(Json(users::user_json(&store, &username).await?))
 }
 
@@ -128,7 +173,12 @@ async fn grant(
 ) -> Result<Json<Value>, ApiError> {
     who.require_admin()?;
     let store = state.store.with_actor(&who.actor());
-    users::grant(&store, &username, body).await?;
+    let grant = users::Grant {
+        org: body.org,
+        role: body.role,
+        unit: body.unit,
+    };
+    users::grant(&store, &username, grant, now()).await?;
     Ok(Json(users::user_json(&store, &username).await?))
 }
 

@@ -1,7 +1,7 @@
 //! One's own password: the page a one-time password leads to after signing in (nothing else
 //! opens until it is replaced), and where anyone changes theirs. The change goes through
-//! `usecase::session::change_password`, as `POST /api/v1/me/password` does, and ends one's other
-//! sessions. The page also signs one out everywhere (`usecase::session::close_everywhere`, as
+//! `mieruka_app::session::change_password`, as `POST /api/v1/me/password` does, and ends one's other
+//! sessions. The page also signs one out everywhere (`mieruka_app::session::end_everywhere`, as
 //! `DELETE /api/v1/me/sessions`).
 
 use askama::Template;
@@ -16,7 +16,7 @@ use super::admin::{Problem, problem};
 use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::usecase::session::{self, change_password};
+use crate::session::{self, change_password};
 
 /// The form; passwords are never sent back to the browser.
 #[derive(Debug, Deserialize)]

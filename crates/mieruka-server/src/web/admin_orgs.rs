@@ -1,13 +1,14 @@
 //! Organisations and units: an organisation's settings page (its facts, its maturity stage, its
 //! unit tree with each unit's facts and own stage, and the form to add a unit) for every member,
 //! with the edit controls for its owners and administrators; and the administrator's list of all
-//! organisations with the form to create one. Writes go through `usecase::orgs`, as the API's do.
+//! organisations with the form to create one. Writes go through `mieruka_app::org`, as the API's do.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use mieruka_app::org::{self as orgs, NewOrganisation, NewUnit};
 use mieruka_domain::org::{UnitFacts, UnitKind};
 use mieruka_domain::{Lang, Maturity};
 use mieruka_store::orgs::{StoredOrg, StoredUnit};
@@ -17,9 +18,8 @@ use super::admin::{Problem, admin_tabs, chosen, problem, whole};
 use super::format::{number, yen};
 use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
-use crate::auth::Need;
+use crate::auth::{Need, now};
 use crate::error::ApiError;
-use crate::usecase::orgs::{self, NewOrganisation, NewUnit};
 
 /// A unit as the tree shows it.
 struct UnitLine {
@@ -287,7 +287,9 @@ pub async fn save_edit(
                 maturity: Some(u.maturity),
                 facts: Some(u.facts),
             };
-            orgs::edit_unit(&store, &org, &unit, change).await
+            orgs::edit_unit(&store, &org, &unit, change)
+                .await
+                .map_err(ApiError::from)
         }
         Err(e) => Err(e),
     };
@@ -347,7 +349,7 @@ pub async fn save(
     let store = state.store.with_actor(&viewer.who.actor());
     let result = match chosen::<Maturity>("maturity", &form.maturity) {
         Ok(Some(m)) => store
-            .set_maturity(org.id, m, crate::auth::now())
+            .set_maturity(org.id, m, now())
             .await
             .map_err(ApiError::from),
         Ok(None) => Err(ApiError::invalid("maturity", "choose a stage")),
@@ -389,7 +391,9 @@ pub async fn add_unit(
     let org = managed_org(&state, &viewer, &code).await?;
     let store = state.store.with_actor(&viewer.who.actor());
     let result = match new_unit(&form) {
-        Ok(u) => orgs::add_unit(&store, &org, u).await,
+        Ok(u) => orgs::add_unit(&store, &org, u, now())
+            .await
+            .map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -408,7 +412,9 @@ pub async fn save_unit(
     let org = managed_org(&state, &viewer, &code).await?;
     let store = state.store.with_actor(&viewer.who.actor());
     let result = match chosen::<Maturity>("maturity", &form.maturity) {
-        Ok(m) => orgs::set_unit_maturity(&store, &org, &unit, m).await,
+        Ok(m) => orgs::set_unit_maturity(&store, &org, &unit, m)
+            .await
+            .map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -532,7 +538,7 @@ pub async fn create(
         }),
     };
     let result = match asked {
-        Ok(o) => orgs::create(&store, o).await,
+        Ok(o) => orgs::create(&store, o, now()).await.map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match result {

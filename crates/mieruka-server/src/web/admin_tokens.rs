@@ -1,19 +1,20 @@
 //! One's own API tokens: the list (never their secrets) with each one's expiry, the form to make
 //! one with its scope and optional life in days, and revoking one or all. The secret is shown once, in the answer to the form that made it, through the
-//! same workflow as `POST /api/v1/me/tokens` (`usecase::users::create_token`).
+//! same workflow as `POST /api/v1/me/tokens` (`mieruka_app::users::create_token`).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use mieruka_app::users::{NewToken, create_token};
 use serde::Deserialize;
 
 use super::admin::{Problem, problem, whole};
 use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
 use crate::auth::now;
-use crate::usecase::users::{NewToken, create_token};
+use crate::error::ApiError;
 
 /// A token as listed.
 struct TokenLine {
@@ -131,7 +132,9 @@ pub async fn create(
                 scope: Some(form.scope.trim().to_string()).filter(|s| !s.is_empty()),
                 expires_in_days,
             };
-            create_token(&store, viewer.who.user, asked).await
+            create_token(&store, viewer.who.user, asked, now())
+                .await
+                .map_err(ApiError::from)
         }
         Err(e) => Err(e),
     };

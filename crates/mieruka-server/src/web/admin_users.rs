@@ -1,6 +1,6 @@
 //! Accounts and roles, for administrators: the list of accounts with the form to create one, and
 //! an account's page (its roles per organisation with the forms to grant and revoke them, a
-//! password reset, disabling and administration). Every change goes through `usecase::users`,
+//! password reset, disabling and administration). Every change goes through `mieruka_app::users`,
 //! the workflows the API and `mieruka user` use. A one-time password is shown once, in the answer
 //! to the form that made it, and never again.
 
@@ -9,14 +9,15 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use mieruka_app::users::{self, Grant, NewUser, UserChange};
 use mieruka_domain::Lang;
 use serde::Deserialize;
 
 use super::admin::{Problem, admin_tabs, problem};
 use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
+use crate::auth::now;
 use crate::error::ApiError;
-use crate::usecase::users::{self, Grant, NewUser, UserChange};
 
 /// The roles an organisation grants, in the order offered.
 const ROLES: [&str; 4] = ["owner", "contributor", "viewer", "auditor"];
@@ -135,7 +136,9 @@ pub async fn create(
         lang,
     });
     let result = match asked {
-        Ok(u) => users::create(&store, u).await,
+        Ok(u) => users::create(&store, u, now())
+            .await
+            .map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -353,7 +356,10 @@ pub async fn flags(
         admin: flag(form.admin),
     };
     let store = state.store.with_actor(&viewer.who.actor());
-    match users::change(&store, viewer.who.user, &username, change).await {
+    match users::change(&store, Some(viewer.who.user), &username, change)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(()) => Ok(see_other(viewer.htmx, &user_path(&username))),
         Err(e) => refused(&state, &viewer, &username, GrantForm::default(), e).await,
     }
@@ -382,7 +388,9 @@ pub async fn grant(
     };
     let store = state.store.with_actor(&viewer.who.actor());
     let result = match unit {
-        Ok(unit) => users::grant(&store, &username, Grant { org, role, unit }).await,
+        Ok(unit) => users::grant(&store, &username, Grant { org, role, unit }, now())
+            .await
+            .map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match result {

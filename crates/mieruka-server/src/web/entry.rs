@@ -5,7 +5,7 @@
 //! start from the list of measurements in force and supersede the one corrected.
 //!
 //! Values go through the same path as every other entry: `MeasurementInput::parse` (via
-//! `usecase::measurements`), whose reasons are shown in the reader's language by
+//! `mieruka_app::measure`), whose reasons are shown in the reader's language by
 //! [`explain`]. Contributors are offered only the units they may measure; the server refuses the
 //! others.
 
@@ -17,6 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mieruka_app::measure::to_new_measurement;
+use mieruka_app::measure::{self as use_measurements, Correction};
 use mieruka_domain::plan::{FieldError, MeasurementInput, MeasurementSource};
 use mieruka_domain::{Formula, KpiDefinition, Lang, i18n};
 use mieruka_store::MeasurementId;
@@ -28,7 +29,6 @@ use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
 use crate::auth::{Need, now};
 use crate::error::ApiError;
-use crate::usecase::measurements::{self as use_measurements, Correction};
 
 /// A field of the form: name, label, help and the value as typed.
 pub struct Field {
@@ -491,7 +491,16 @@ pub async fn save(
         .require_with(ctx.org.id, Need::Measure(unit.id), &ctx.units)?;
     let store = state.store.with_actor(&viewer.who.actor());
     let result = match correct {
-        None => use_measurements::add(&store, &ctx, &input, MeasurementSource::Manual).await,
+        None => use_measurements::add(
+            &store,
+            &ctx,
+            &input,
+            MeasurementSource::Manual,
+            store.actor(),
+            now(),
+        )
+        .await
+        .map_err(ApiError::from),
         Some(id) => {
             let old = use_measurements::find(&state.store, MeasurementId(id)).await?;
             if old.plan != ctx.plan.id {
@@ -500,20 +509,18 @@ pub async fn save(
             viewer
                 .who
                 .require_with(ctx.org.id, Need::Measure(old.unit), &ctx.units)?;
-            let c = Correction {
-                date: Some(input.date.clone()),
-                part: input.part.clone(),
-                numerator: input.numerator,
-                denominator: input.denominator,
-                actual: input.actual,
-                plan: input.plan,
-                value: input.value,
-                mean_hours: input.mean_hours,
-                events: input.events,
-                effort_hours: input.effort_hours,
-                evidence: input.evidence.clone(),
-            };
-            use_measurements::correct(&store, &ctx, &old, c, MeasurementSource::Manual).await
+            let c = Correction::from_input(input.clone());
+            use_measurements::correct(
+                &store,
+                &ctx,
+                &old,
+                c,
+                MeasurementSource::Manual,
+                store.actor(),
+                now(),
+            )
+            .await
+            .map_err(ApiError::from)
         }
     };
     match result {

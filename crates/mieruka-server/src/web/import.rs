@@ -4,7 +4,7 @@
 //! rows (line, column, reason) — nothing is written. Confirming posts the same file again (it
 //! travels inside the preview's form, base64-encoded with its SHA-256, so no server keeps it and
 //! any instance can take the confirmation); it is checked again and written in one transaction,
-//! all rows or, when asked explicitly, only the good ones (`usecase::measurements::apply`).
+//! all rows or, when asked explicitly, only the good ones (`mieruka_app::measure::apply`).
 //!
 //! Files come as `multipart/form-data`; [`form_data`] reads such a body (the CSRF layer uses it
 //! too, to find the form's token).
@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64ct::{Base64, Encoding};
+use mieruka_app::measure::{self as use_measurements, Checked};
 use mieruka_app::measure_file::{self, Columns, Field};
 use mieruka_domain::Lang;
 use mieruka_domain::plan::FieldError;
@@ -24,9 +25,8 @@ use super::entry::explain;
 use super::format::{day, value};
 use super::{Chrome, Viewer, WebError, render};
 use crate::AppState;
-use crate::auth::Need;
+use crate::auth::{Need, now};
 use crate::error::{ApiError, RowProblem};
-use crate::usecase::measurements::{self as use_measurements, Checked};
 
 /// One field of a `multipart/form-data` body: its name, the file name if it is a file, and its
 /// bytes.
@@ -357,7 +357,7 @@ pub async fn upload(
         let skip = action == "confirm_skip";
         let store = state.store.with_actor(&viewer.who.actor());
         if checked.invalid_rows() == 0 || skip {
-            let report = use_measurements::apply(&store, checked, skip, false).await?;
+            let report = use_measurements::apply(&store, checked, skip, false, now()).await?;
             let skipped = report.rows - report.added - report.already_recorded;
             out.done = Some(mieruka_domain::i18n::tr(
                 viewer.lang,

@@ -2,7 +2,7 @@
 //! (plans at target), every figure with its formula, terms and source beside it; what each plan
 //! is worth; the simulated annual loss (mean and tail, now and after); and, for owners, the
 //! model's main inputs to edit — a new audited revision with its reason, through the same use
-//! case as the API (`usecase::loss`). Lists (data kinds, response costs, the fine regime) are
+//! case as the API (`mieruka_app::loss::set_inputs`). Lists (data kinds, response costs, the fine regime) are
 //! edited through the API or the command line.
 
 use askama::Template;
@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mieruka_app::AppError;
-use mieruka_app::loss::{OrgLoss, org_loss};
+use mieruka_app::loss::{OrgLoss, org_loss, set_inputs};
 use mieruka_app::simulation::{org_scenarios, simulate_all};
 use mieruka_domain::Lang;
 use mieruka_domain::loss::{Figure, FineRegime, LossInputs};
@@ -23,7 +23,6 @@ use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
 use crate::auth::{Need, now};
 use crate::error::ApiError;
-use crate::usecase::loss::{InputsChange, set_inputs};
 
 /// Simulated years behind the page's mean and tail (enough for stable percentiles, fast to run).
 const PAGE_TRIALS: u64 = 20_000;
@@ -310,13 +309,13 @@ async fn report(
         })
         .collect();
     let portfolios = org_scenarios(&state.store, org, today).await?;
-    let permit = crate::usecase::simulation::permit(state)?;
+    let permit = state.simulation_permit()?;
     let sims = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         simulate_all(
             &portfolios,
             PAGE_TRIALS,
-            crate::usecase::simulation::DEFAULT_SEED,
+            mieruka_app::simulation::DEFAULT_SEED,
         )
     })
     .await
@@ -447,18 +446,16 @@ pub async fn save(
         }
     }
     if problem.is_none() {
-        let change = InputsChange {
-            inputs: inputs.clone(),
-            reason: typed.get("reason").cloned().unwrap_or_default(),
-        };
+        let reason = typed.get("reason").cloned().unwrap_or_default();
         let store = state.store.with_actor(&viewer.who.actor());
-        match set_inputs(&store, &org, change).await {
+        let actor = viewer.who.actor();
+        match set_inputs(&store, &org, inputs.clone(), &reason, &actor, now()).await {
             Ok(_) => return Ok(see_other(viewer.htmx, &format!("/orgs/{code}/loss"))),
-            Err(ApiError::Invalid { field, reason }) => {
-                problem = Some(match field {
-                    Some(f) => format!("{}: {reason}", field_label(&viewer, &f, &inputs)),
-                    None => reason,
-                });
+            Err(AppError::Invalid { field, reason }) => {
+                problem = Some(format!(
+                    "{}: {reason}",
+                    field_label(&viewer, &field, &inputs)
+                ));
             }
             Err(e) => return Err(e.into()),
         }

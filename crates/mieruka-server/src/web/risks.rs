@@ -1,15 +1,15 @@
 //! The risk page: the business-risk register (Fig. 8) as a table and as the matrix, the cyber
 //! risk placed now and after the plans; owners add, change and remove risks here (the same use
-//! case as the API, `usecase::risks`). A rejected form comes back filled in, with the reason.
+//! case as the API, `mieruka_app::risks`). A rejected form comes back filled in, with the reason.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mieruka_app::risks::{Register, load, matrix_svg};
+use mieruka_app::risks::{Register, load, matrix_svg, remove as remove_risk, set};
 use mieruka_domain::Lang;
-use mieruka_domain::risk::{Impact, impact_band, impact_label, probability_label};
+use mieruka_domain::risk::{Impact, RawRisk, impact_band, impact_label, probability_label};
 use mieruka_store::orgs::StoredOrg;
 use serde::Deserialize;
 
@@ -18,7 +18,6 @@ use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
 use crate::auth::{Need, now};
 use crate::error::ApiError;
-use crate::usecase::risks::{RiskInput, remove as remove_risk, set};
 
 struct RiskLine {
     number: usize,
@@ -208,11 +207,12 @@ fn whole(field: &str, s: &str, lang: Lang) -> Result<Option<i64>, ApiError> {
     })
 }
 
-fn input(form: &RiskForm, lang: Lang) -> Result<RiskInput, ApiError> {
+fn input(form: &RiskForm, lang: Lang) -> Result<RawRisk, ApiError> {
     let cyber = form.cyber.is_some();
     let impact_yen = whole("impact_yen", &form.impact_yen, lang)?;
     let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
-    Ok(RiskInput {
+    Ok(RawRisk {
+        code: form.code.trim().to_string(),
         name: form.name.clone(),
         category: form.category.clone(),
         probability: whole("probability", &form.probability, lang)?.unwrap_or(0),
@@ -242,7 +242,7 @@ pub async fn save(
         .await?;
     let store = state.store.with_actor(&viewer.who.actor());
     let result = match input(&form, viewer.lang) {
-        Ok(i) => set(&store, &org, form.code.trim(), i).await,
+        Ok(raw) => set(&store, &org, raw, now()).await.map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match result {

@@ -1,6 +1,6 @@
 //! Signing in and out, the landing redirect, and the language switch.
 //!
-//! Sign-in goes through the same use case as the API (`usecase::session`): throttling, the
+//! Sign-in goes through the same use case as the API (`mieruka_app::session`): throttling, the
 //! session in the database, the HttpOnly SameSite=Strict cookie. The language a signed-in user
 //! picks is stored with the account (audited), so it follows them to any browser; a browser also
 //! keeps it in a cookie for the pages shown before signing in.
@@ -19,7 +19,7 @@ use super::{Chrome, LANG_COOKIE, WebError, cookie_lang, see_other};
 use crate::AppState;
 use crate::auth::{Principal, same_site};
 use crate::error::ApiError;
-use crate::usecase::session;
+use crate::session;
 
 /// `GET /`: the organisation list when signed in, else the sign-in page.
 pub async fn home(State(state): State<AppState>, req: Request) -> Response {

@@ -3,8 +3,8 @@
 //! the business risks, and the KPIs for the organisation's stage — with a checklist ticked as
 //! each step is complete. It recommends KPIs for the stage (`mieruka_domain::recommend`), warns
 //! past the stage's guide and the model's 5–6 (it never blocks), and ends by creating draft plans
-//! through the API's own use case (`usecase::plans::create`) and asking for the executives'
-//! agreement (`usecase::plans::agree`).
+//! through the API's own use case (`mieruka_app::plan::create`) and asking for the executives'
+//! agreement (`mieruka_app::plan::agree`).
 //!
 //! The steps' answers travel in the form from page to page (hidden fields), so no server keeps
 //! them until the end. Creating the plans also saves the strategy story (Fig. 7: the vision as
@@ -17,10 +17,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mieruka_app::plan::{chosen_in, default_targets};
+use mieruka_app::plan::{self as plans, AgreementInput, NewPlan, chosen_in, default_targets};
 use mieruka_app::status::resolve_period;
 use mieruka_app::{AppError, loss, risks};
-use mieruka_domain::plan::{LossCategory, PlanTarget};
+use mieruka_domain::plan::{LossCategory, PlanTarget, Purpose};
 use mieruka_domain::recommend::{CountAdvice, recommend};
 use mieruka_domain::report::narrative::{BoardText, Step, Story};
 use mieruka_domain::text::Lang;
@@ -33,7 +33,6 @@ use super::{Chrome, Viewer, WebError, render, see_other};
 use crate::AppState;
 use crate::auth::{Need, now};
 use crate::error::ApiError;
-use crate::usecase::plans::{self, AgreementInput, NewPlan, PurposeInput};
 
 /// The answers so far, as the form carries them.
 #[derive(Debug, Default, Clone)]
@@ -486,7 +485,7 @@ async fn create(
             baseline: None,
             deadline: Some(deadline),
             trajectory: Vec::new(),
-            purpose: PurposeInput {
+            purpose: Purpose {
                 text: a.purpose.clone(),
                 reduces: reduces.clone(),
                 effects: Vec::new(),
@@ -495,15 +494,12 @@ async fn create(
             owner: None,
         };
         let store = state.store.with_actor(&viewer.who.actor());
-        match plans::create(&store, org, new, &viewer.who.actor()).await {
-            Ok(id) => created.push(id),
+        match plans::create(&store, org, new, &viewer.who.actor(), now()).await {
+            Ok((id, _)) => created.push(id),
             Err(e) => {
-                let why = match e {
-                    ApiError::Invalid {
-                        field: Some(f),
-                        reason,
-                    } => format!("{f}: {reason}"),
-                    other => other.to_string(),
+                let why = match e.field() {
+                    Some(f) => format!("{f}: {}", e.reason()),
+                    None => ApiError::from(e).to_string(),
                 };
                 let made = created
                     .iter()
@@ -596,7 +592,7 @@ pub async fn agreement(
             return Err(ApiError::NotFound.into());
         }
         let input = AgreementInput { by: by.clone(), on };
-        plans::agree(&store, &ctx, input, &viewer.who.actor()).await?;
+        plans::agree(&store, &ctx, input, &viewer.who.actor(), now()).await?;
         if !periods.contains(&ctx.period.id) {
             periods.push(ctx.period.id.clone());
         }

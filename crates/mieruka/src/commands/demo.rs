@@ -180,7 +180,11 @@ async fn load_accounts(
         };
         if creds.password_hash.is_none() {
             store
-                .set_password_hash(creds.user, &mieruka_server::hash_password(password)?, false)
+                .set_password_hash(
+                    creds.user,
+                    &mieruka_app::secret::hash_password(password)?,
+                    false,
+                )
                 .await?;
         }
         if !store

@@ -3,12 +3,12 @@
 //! worth. Also the inputs: `loss inputs` prints them as TOML, `loss set` records new ones.
 
 use anyhow::{Context as _, Result, anyhow};
-use mieruka_app::loss::{OrgLoss, company_facts, loss_json, org_loss};
+use mieruka_app::loss::{OrgLoss, loss_json, org_loss, set_inputs};
 use mieruka_domain::money::{grouped, yen};
 use mieruka_domain::{Date, Lang};
 use mieruka_store::orgs::StoredOrg;
 
-use super::{Ctx, find_org, now, parse_date, today, who};
+use super::{Ctx, app_error, find_org, now, parse_date, today, who};
 use crate::cli::{LossArgs, LossCommand};
 use crate::render::{pad, width};
 
@@ -145,10 +145,10 @@ fn render(lang: Lang, org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> String {
     out
 }
 
-/// Reads loss inputs from a TOML file, validated.
+/// Reads loss inputs from a TOML file (checked by the use case that sets them).
 fn read_inputs(path: &std::path::Path) -> Result<mieruka_domain::loss::LossInputs> {
     let text = crate::files::read_text_limited(path, &path.display().to_string())?;
-    let inputs: mieruka_domain::loss::LossInputs = toml::from_str(&text).map_err(|e| {
+    toml::from_str(&text).map_err(|e| {
         anyhow!(
             "{}: {}",
             path.display(),
@@ -157,10 +157,7 @@ fn read_inputs(path: &std::path::Path) -> Result<mieruka_domain::loss::LossInput
                 .collect::<Vec<_>>()
                 .join(" ")
         )
-    })?;
-    inputs
-        .validate()
-        .map_err(|e| anyhow!("{}: field `{}`: {}", path.display(), e.field, e.reason))
+    })
 }
 
 pub async fn run(ctx: &Ctx, args: LossArgs) -> Result<()> {
@@ -181,12 +178,17 @@ pub async fn run(ctx: &Ctx, args: LossArgs) -> Result<()> {
         Some(LossCommand::Set { org, file, reason }) => {
             let o = find_org(&store, &org.org).await?;
             let inputs = read_inputs(&file)?;
-            // The model must compute with these inputs and the organisation's facts.
-            mieruka_domain::loss::breakdown(&inputs, company_facts(&store, &o).await?)
-                .map_err(|e| anyhow!("{}: field `{}`: {}", file.display(), e.field, e.reason))?;
-            let rev = store
-                .set_loss_inputs(o.id, &inputs, &reason, &who(None), now())
-                .await?;
+            let rev = set_inputs(&store, &o, inputs, &reason, &who(None), now())
+                .await
+                .map_err(
+                    |e| match e.field().and_then(|f| f.strip_prefix("inputs.")) {
+                        // A field of the file.
+                        Some(field) => {
+                            anyhow!("{}: field `{field}`: {}", file.display(), e.reason())
+                        }
+                        None => app_error(e),
+                    },
+                )?;
             match lang {
                 Lang::Ja => println!("{} の損失額の入力を更新しました（改訂 {rev}）", o.org.slug),
                 Lang::En => println!("Updated the loss inputs of {} (revision {rev})", o.org.slug),

@@ -1,13 +1,14 @@
 //! `mieruka measure add | correct | list`: measurements (実績) one at a time.
 
-use anyhow::{Context as _, Result, anyhow, bail};
-use mieruka_domain::plan::{FieldError, MeasuredValue, MeasurementInput, MeasurementSource};
+use anyhow::{Result, anyhow, bail};
+use mieruka_app::measure::{self, Correction};
+use mieruka_domain::plan::{MeasuredValue, MeasurementInput, MeasurementSource};
 use mieruka_domain::{Date, Lang};
-use mieruka_store::measurements::{NewMeasurement, StoredMeasurement};
+use mieruka_store::measurements::StoredMeasurement;
 use mieruka_store::plans::PlanContext;
 use mieruka_store::{MeasurementId, PlanId};
 
-use super::{Ctx, now, parse_date, today, who};
+use super::{AppResultExt, Ctx, now, parse_date, today, who};
 use crate::cli::{MeasureCommand, ValueFields};
 use crate::render::table;
 
@@ -90,15 +91,6 @@ fn input_from(unit: &str, date: Date, v: &ValueFields) -> Result<MeasurementInpu
     Ok(input)
 }
 
-/// Names the command-line option behind a field that failed.
-fn field_error(e: FieldError) -> anyhow::Error {
-    let option = match e.field.as_str() {
-        "plan" => "--plan-value".to_string(),
-        field => format!("--{}", field.replace('_', "-")),
-    };
-    anyhow!("{option}: {}", e.reason)
-}
-
 pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {
     match command {
         MeasureCommand::Add {
@@ -115,10 +107,17 @@ pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {
                 None => today(),
             };
             let input = input_from(&unit, date, &value)?;
-            let m = to_new_measurement(&pc, &input, MeasurementSource::Manual, &who(by), None)
-                .map_err(field_error)?;
-            let id = store.add_measurement(&m, now()).await?;
-            println!("{}", added_line(ctx.lang, id, &pc, &m));
+            let m = measure::add(
+                &store,
+                &pc,
+                &input,
+                MeasurementSource::Manual,
+                &who(by),
+                now(),
+            )
+            .await
+            .cli()?;
+            println!("{}", added_line(ctx.lang, &pc, &m));
             Ok(())
         }
         MeasureCommand::Correct {
@@ -128,21 +127,27 @@ pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {
             by,
         } => {
             let store = ctx.store().await?;
-            let old = find_measurement(&store, MeasurementId(measurement)).await?;
+            let old = measure::find(&store, MeasurementId(measurement))
+                .await
+                .cli()?;
             let pc = store.plan_context(old.plan).await?;
             let date = match date {
                 Some(d) => parse_date("--date", &d)?,
                 None => old.measured_on,
             };
-            let mut fields = value;
-            if fields.part.is_none() {
-                fields.part = old.part.clone();
-            }
-            let input = input_from(&old.unit_code, date, &fields)?;
-            let m = to_new_measurement(&pc, &input, MeasurementSource::Manual, &who(by), None)
-                .map_err(field_error)?;
-            let id = store.correct_measurement(old.id, &m, now()).await?;
-            println!("{}", added_line(ctx.lang, id, &pc, &m));
+            let input = input_from(&old.unit_code, date, &value)?;
+            let m = measure::correct(
+                &store,
+                &pc,
+                &old,
+                Correction::from_input(input),
+                MeasurementSource::Manual,
+                &who(by),
+                now(),
+            )
+            .await
+            .cli()?;
+            println!("{}", added_line(ctx.lang, &pc, &m));
             Ok(())
         }
         MeasureCommand::List {
@@ -170,17 +175,8 @@ pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {
     }
 }
 
-async fn find_measurement(
-    store: &mieruka_store::Store,
-    id: MeasurementId,
-) -> Result<StoredMeasurement> {
-    store
-        .measurement(id)
-        .await?
-        .with_context(|| format!("measurement {id} was not found"))
-}
-
-fn added_line(lang: Lang, id: MeasurementId, pc: &PlanContext, m: &NewMeasurement) -> String {
+fn added_line(lang: Lang, pc: &PlanContext, m: &StoredMeasurement) -> String {
+    let id = m.id;
     let reading = format_reading(&pc.kpi, &m.value);
     match lang {
         Lang::Ja => format!(
@@ -206,7 +202,7 @@ fn added_line(lang: Lang, id: MeasurementId, pc: &PlanContext, m: &NewMeasuremen
     }
 }
 
-pub use mieruka_app::measure::{format_reading, measurement_json, to_new_measurement, trim_number};
+pub use mieruka_app::measure::{format_reading, measurement_json, trim_number};
 
 fn measurement_table(lang: Lang, rows: &[StoredMeasurement]) -> String {
     let header: Vec<String> = match lang {

@@ -27,6 +27,7 @@ mod status;
 mod user;
 
 use anyhow::{Context, Result, anyhow};
+use mieruka_app::AppError;
 use mieruka_domain::{Catalogue, Date, Lang, Timestamp};
 use mieruka_store::catalogue::SyncReport;
 use mieruka_store::orgs::StoredOrg;
@@ -96,6 +97,54 @@ pub fn who(by: Option<String>) -> String {
         .unwrap_or_else(|| "cli".into())
 }
 
+/// A use case's failure as the command line says it: one line, naming the option at fault
+/// when a value was refused. The one place an `AppError` becomes a message.
+pub fn app_error(e: AppError) -> anyhow::Error {
+    match e.field().map(option_for) {
+        Some(Some(option)) => anyhow!("{option}: {}", e.reason()),
+        // A positional argument: the reason names it.
+        Some(None) => anyhow!("{}", e.reason()),
+        None => anyhow!(e),
+    }
+}
+
+/// The command-line option that sets a field as the use cases name it (`targets[0]` →
+/// `--target`, `purpose.text` → `--purpose`, `expires_in_days` → `--expires-in-days`); `None`
+/// for what is given as a positional argument (a code).
+pub fn option_for(field: &str) -> Option<String> {
+    let (base, rest) = match field.find(['[', '.']) {
+        Some(i) => (&field[..i], &field[i..]),
+        None => (field, ""),
+    };
+    Some(match (base, rest) {
+        ("code", _) => return None,
+        ("targets", _) => "--target".into(),
+        ("trajectory", _) => "--month".into(),
+        ("agreement" | "by", _) => "--by".into(),
+        ("purpose", ".effects") | ("effects", _) => "--effect".into(),
+        ("purpose", ".reduces") => "--reduces".into(),
+        ("purpose", _) => "--purpose".into(),
+        ("password", _) => "--password-stdin".into(),
+        // A measurement's planned value (progress KPIs).
+        ("plan", _) => "--plan-value".into(),
+        ("annual_revenue_yen", _) => "--revenue".into(),
+        ("it_budget_yen", _) => "--it-budget".into(),
+        ("security_budget_yen", _) => "--security-budget".into(),
+        (other, _) => format!("--{}", other.replace('_', "-")),
+    })
+}
+
+/// Use cases' results on the command line: `.cli()?` turns their error into its message.
+pub trait AppResultExt<T> {
+    fn cli(self) -> Result<T>;
+}
+
+impl<T> AppResultExt<T> for std::result::Result<T, AppError> {
+    fn cli(self) -> Result<T> {
+        self.map_err(app_error)
+    }
+}
+
 /// The organisation with this code, with a hint when there is none.
 pub async fn find_org(store: &Store, code: &str) -> Result<StoredOrg> {
     match store.organisation(code).await {
@@ -140,5 +189,33 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Collect(args) => collect::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::User { command } => user::run(&ctx, command).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_value_is_named_by_its_option() {
+        let said =
+            |field: &str, reason: &str| app_error(AppError::invalid(field, reason)).to_string();
+        assert_eq!(said("targets[0]", "too high"), "--target: too high");
+        assert_eq!(said("purpose.text", "empty"), "--purpose: empty");
+        assert_eq!(said("purpose.effects", "twice"), "--effect: twice");
+        assert_eq!(said("units[1]", "no unit"), "--units: no unit");
+        assert_eq!(said("by", "say who agreed"), "--by: say who agreed");
+        assert_eq!(said("expires_in_days", "0"), "--expires-in-days: 0");
+        assert_eq!(said("annual_revenue_yen", "-1"), "--revenue: -1");
+        assert_eq!(said("plan", "missing"), "--plan-value: missing");
+        // A code is a positional argument: its reason says what it is.
+        assert_eq!(
+            said("code", "`X` is not a valid code"),
+            "`X` is not a valid code"
+        );
+        assert_eq!(
+            app_error(AppError::Conflict("plan 3 is closed".into())).to_string(),
+            "plan 3 is closed"
+        );
     }
 }

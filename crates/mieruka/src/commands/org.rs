@@ -1,12 +1,13 @@
-//! `mieruka org` and `mieruka unit`: organisations and their unit trees.
+//! `mieruka org` and `mieruka unit`: organisations and their unit trees, through the same use
+//! cases as the API and the administration pages (`mieruka_app::org`).
 
-use anyhow::{Result, anyhow};
-use mieruka_app::org::{org_with_units_json, unit_json};
+use anyhow::Result;
+use mieruka_app::org::{self as orgs, NewOrganisation, NewUnit, org_with_units_json, unit_json};
 use mieruka_domain::Lang;
-use mieruka_domain::org::{Organisation, Unit, UnitFacts};
+use mieruka_domain::org::UnitFacts;
 use mieruka_store::orgs::StoredUnit;
 
-use super::{Ctx, find_org, now};
+use super::{AppResultExt, Ctx, find_org, now};
 use crate::cli::{OrgCommand, UnitCommand};
 
 /// The unit tree as indented lines.
@@ -59,9 +60,13 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             maturity,
             fiscal_start_month,
         } => {
-            let org = Organisation::new(&code, &name, maturity, fiscal_start_month)
-                .map_err(|e| anyhow!(e))?;
-            store.create_organisation(&org, now()).await?;
+            let new = NewOrganisation {
+                code: code.clone(),
+                name,
+                maturity: Some(maturity),
+                fiscal_start_month: Some(fiscal_start_month),
+            };
+            let org = orgs::create(&store, new, now()).await.cli()?.org;
             match lang {
                 Lang::Ja => println!(
                     "組織 {code}「{}」を作成しました（成熟度: {}）",
@@ -122,12 +127,9 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             match unit {
                 None => store.set_maturity(o.id, maturity, now()).await?,
                 Some(u) => {
-                    let units = store.units(o.id).await?;
-                    let found = units
-                        .iter()
-                        .find(|x| x.unit.code.as_str() == u)
-                        .ok_or_else(|| anyhow!("--unit: organisation {code} has no unit `{u}`"))?;
-                    store.set_unit_maturity(found.id, Some(maturity)).await?;
+                    orgs::set_unit_maturity(&store, &o, &u, Some(maturity))
+                        .await
+                        .map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
                 }
             }
             match lang {
@@ -168,22 +170,15 @@ pub async fn run_unit(ctx: &Ctx, command: UnitCommand) -> Result<()> {
                 security_budget_yen: security_budget,
                 industry,
             };
-            let unit = Unit::new(&code, &name, kind, None, facts).map_err(|e| anyhow!(e))?;
-            let parent_id = match parent {
-                None => None,
-                Some(p) => Some(
-                    store
-                        .units(o.id)
-                        .await?
-                        .iter()
-                        .find(|u| u.unit.code.as_str() == p)
-                        .ok_or_else(|| {
-                            anyhow!("--parent: organisation {} has no unit `{p}`", org.org)
-                        })?
-                        .id,
-                ),
+            let new = NewUnit {
+                code: code.clone(),
+                name,
+                kind,
+                parent,
+                maturity: None,
+                facts,
             };
-            store.add_unit(o.id, parent_id, &unit, now()).await?;
+            let unit = orgs::add_unit(&store, &o, new, now()).await.cli()?.unit;
             match lang {
                 Lang::Ja => println!("ユニット {code}「{}」を追加しました", unit.name),
                 Lang::En => println!("Added unit {code} \"{}\"", unit.name),

@@ -1,31 +1,24 @@
 //! `mieruka plan`: plans (目標) — create, revise with a reason, record the executives'
-//! agreement, close, list and show with every revision.
+//! agreement, close, list and show with every revision. The work is `mieruka_app::plan`'s;
+//! this module parses the options and prints.
 
 use anyhow::{Result, anyhow, bail};
-use mieruka_app::AppError;
-use mieruka_app::plan::{default_targets, plan_json, plan_with_revisions_json};
-use mieruka_domain::loss::{Effect, LossLever};
-use mieruka_domain::period::Period;
-use mieruka_domain::plan::{
-    Agreement, PlanContent, PlanState, PlanTarget, Purpose, TrajectoryPoint,
+use mieruka_app::plan::{
+    self as plans, AgreementInput, NewPlan, PlanChange, plan_json, plan_with_revisions_json,
 };
+use mieruka_domain::loss::{Effect, LossLever};
+use mieruka_domain::plan::{PlanContent, PlanTarget, Purpose, TrajectoryPoint};
 use mieruka_domain::{Formula, KpiDefinition, Lang};
-use mieruka_store::plans::{PlanContext, StoredPlan};
+use mieruka_store::plans::PlanContext;
 use mieruka_store::{PlanId, Store};
 
-use super::{Ctx, find_org, now, parse_date, today, who};
+use super::{AppResultExt, Ctx, find_org, now, parse_date, who};
 use crate::cli::PlanCommand;
 use crate::render::table;
 
 /// Parses `--target` values: `95` for a single target, `part=5` for a compound KPI's part.
-fn parse_targets(kpi: &KpiDefinition, given: &[String]) -> Result<Vec<PlanTarget>> {
-    if given.is_empty() {
-        // The catalogue's own target, when it gives a number.
-        return default_targets(kpi).map_err(|e| match e {
-            AppError::Invalid { field, reason } => anyhow!("{}: {reason}", option_for(&field)),
-            other => other.into(),
-        });
-    }
+/// None given: the catalogue's own target, chosen by the use case.
+fn parse_targets(given: &[String]) -> Result<Vec<PlanTarget>> {
     given
         .iter()
         .map(|g| {
@@ -80,37 +73,6 @@ fn parse_months(given: &[String]) -> Result<Vec<TrajectoryPoint>> {
         .collect()
 }
 
-/// Checks that every unit code names a unit of the organisation.
-fn check_units(ctx_units: &[mieruka_store::orgs::StoredUnit], codes: &[String]) -> Result<()> {
-    for c in codes {
-        if !ctx_units.iter().any(|u| u.unit.code.as_str() == c) {
-            let known: Vec<_> = ctx_units.iter().map(|u| u.unit.code.as_str()).collect();
-            bail!(
-                "--units: there is no unit `{c}` (units: {})",
-                known.join(", ")
-            );
-        }
-    }
-    Ok(())
-}
-
-fn validated(content: PlanContent, kpi: &KpiDefinition, period: &Period) -> Result<PlanContent> {
-    content
-        .validate(kpi, period)
-        .map_err(|e| anyhow!("{}: {}", option_for(&e.field), e.reason))
-}
-
-/// The command-line option that sets a plan field, for error messages.
-fn option_for(field: &str) -> String {
-    let base = field.split(['[', '.']).next().unwrap_or(field);
-    match base {
-        "targets" => "--target".into(),
-        "trajectory" => "--month".into(),
-        "agreement" => "--by".into(),
-        other => format!("--{other}"),
-    }
-}
-
 async fn context(store: &Store, plan: i64) -> Result<PlanContext> {
     Ok(store.plan_context(PlanId(plan)).await?)
 }
@@ -145,72 +107,73 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
             json,
         } => {
             let o = find_org(&store, &org.org).await?;
-            let period = match (from, to) {
-                (Some(from), Some(to)) => Period::custom(
-                    &period,
-                    parse_date("--from", &from)?,
-                    parse_date("--to", &to)?,
-                )
-                .map_err(|e| anyhow!("--period: {e}"))?,
-                _ => super::status::resolve_period(&store, &o, Some(&period), today()).await?,
-            };
-            let def = store
-                .kpi_definition(Some(o.id), &kpi)
-                .await
-                .map_err(|_| anyhow!("--kpi: no KPI `{kpi}` (`mieruka catalog` lists them)"))?;
-            let units = store.units(o.id).await?;
             if fields.units.is_empty() {
                 bail!(
                     "--units: name the units in scope, e.g. --units security,manufacturing (`mieruka unit list --org {}`)",
                     org.org
                 );
             }
-            check_units(&units, &fields.units)?;
-            let content = PlanContent {
-                targets: parse_targets(&def.definition, &fields.targets)?,
+            let purpose = fields
+                .purpose
+                .clone()
+                .ok_or_else(|| anyhow!("--purpose: say what the plan is for (目的)"))?;
+            let targets = if fields.targets.is_empty() {
+                None
+            } else {
+                Some(parse_targets(&fields.targets)?)
+            };
+            let new = NewPlan {
+                period,
+                from: from
+                    .as_deref()
+                    .map(|d| parse_date("--from", d))
+                    .transpose()?,
+                to: to.as_deref().map(|d| parse_date("--to", d)).transpose()?,
+                kpi: kpi.clone(),
+                targets,
                 baseline: fields.baseline,
-                deadline: match &fields.deadline {
-                    Some(d) => parse_date("--deadline", d)?,
-                    None => period.end,
-                },
+                deadline: fields
+                    .deadline
+                    .as_deref()
+                    .map(|d| parse_date("--deadline", d))
+                    .transpose()?,
                 trajectory: parse_months(&fields.months)?,
                 purpose: Purpose {
-                    text: fields
-                        .purpose
-                        .clone()
-                        .ok_or_else(|| anyhow!("--purpose: say what the plan is for (目的)"))?,
+                    text: purpose,
                     reduces: fields.reduces.clone(),
                     effects: parse_effects(&fields.effects)?,
                 },
                 units: fields.units.clone(),
-                owner: who(fields.owner.clone()),
-                agreement: None,
+                owner: Some(who(fields.owner.clone())),
             };
-            let content = validated(content, &def.definition, &period)?;
-            let period_id = store.ensure_period(o.id, &period).await?;
-            let id = store
-                .create_plan(o.id, period_id, def.id, &content, &who(None), now())
-                .await?;
+            let (id, content) = plans::create(&store, &o, new, &who(None), now())
+                .await
+                .map_err(|e| match e.field() {
+                    Some("kpi") => anyhow!("--kpi: no KPI `{kpi}` (`mieruka catalog` lists them)"),
+                    _ => super::app_error(e),
+                })?;
+            let pc = context(&store, id.0).await?;
+            let def = &pc.kpi;
+            let period = &pc.period;
             if json {
-                let p = store.plan(id).await?;
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&plan_json(&p, &def.definition, &period.id))?
+                    serde_json::to_string_pretty(&plan_json(&pc.plan, def, &period.id))?
                 );
             } else {
                 match lang {
                     Lang::Ja => println!(
                         "目標 #{id} を作成しました（下書き）: {} {} 目標 {} 期限 {}",
-                        def.definition.id,
-                        def.definition.name.ja,
-                        describe_target(&def.definition, &content),
+                        def.id,
+                        def.name.ja,
+                        describe_target(def, &content),
                         content.deadline
                     ),
                     Lang::En => println!(
                         "Created plan #{id} (draft): {} {} target {} by {}",
-                        def.definition.id,
-                        def.definition.name.en,
-                        describe_target(&def.definition, &content),
+                        def.id,
+                        def.name.en,
+                        describe_target(def, &content),
                         content.deadline
                     ),
                 }
@@ -222,45 +185,37 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
             fields,
         } => {
             let pc = context(&store, plan).await?;
-            if pc.plan.state == PlanState::Closed {
-                bail!("plan #{plan} is closed");
-            }
-            let mut c = pc.plan.content.clone();
-            if !fields.targets.is_empty() {
-                c.targets = parse_targets(&pc.kpi, &fields.targets)?;
-            }
-            if let Some(d) = &fields.deadline {
-                c.deadline = parse_date("--deadline", d)?;
-            }
-            if fields.baseline.is_some() {
-                c.baseline = fields.baseline;
-            }
-            if !fields.months.is_empty() {
-                c.trajectory = parse_months(&fields.months)?;
-            }
-            if let Some(p) = &fields.purpose {
-                c.purpose.text = p.clone();
-            }
-            if !fields.reduces.is_empty() {
-                c.purpose.reduces = fields.reduces.clone();
-            }
-            if !fields.effects.is_empty() {
-                c.purpose.effects = parse_effects(&fields.effects)?;
-            }
-            if !fields.units.is_empty() {
-                check_units(&pc.units, &fields.units)?;
-                c.units = fields.units.clone();
-            }
-            if let Some(o) = &fields.owner {
-                c.owner = o.clone();
-            }
-            let c = validated(c, &pc.kpi, &pc.period)?;
-            if c == pc.plan.content {
-                bail!("plan #{plan}: nothing to change");
-            }
-            let rev = store
-                .revise_plan(pc.plan.id, &c, &reason, &who(None), now())
-                .await?;
+            let change = PlanChange {
+                reason,
+                targets: if fields.targets.is_empty() {
+                    None
+                } else {
+                    Some(parse_targets(&fields.targets)?)
+                },
+                baseline: fields.baseline,
+                deadline: fields
+                    .deadline
+                    .as_deref()
+                    .map(|d| parse_date("--deadline", d))
+                    .transpose()?,
+                trajectory: if fields.months.is_empty() {
+                    None
+                } else {
+                    Some(parse_months(&fields.months)?)
+                },
+                purpose: fields.purpose.clone(),
+                reduces: (!fields.reduces.is_empty()).then(|| fields.reduces.clone()),
+                effects: if fields.effects.is_empty() {
+                    None
+                } else {
+                    Some(parse_effects(&fields.effects)?)
+                },
+                units: (!fields.units.is_empty()).then(|| fields.units.clone()),
+                owner: fields.owner.clone(),
+            };
+            let rev = plans::revise(&store, &pc, change, &who(None), now())
+                .await
+                .cli()?;
             match lang {
                 Lang::Ja => println!("目標 #{plan} を改訂しました（第 {rev} 版）"),
                 Lang::En => println!("Revised plan #{plan} (revision {rev})"),
@@ -268,28 +223,14 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
         }
         PlanCommand::Agree { plan, by, on } => {
             let pc = context(&store, plan).await?;
-            if pc.plan.state != PlanState::Draft {
-                bail!("plan #{plan} is {}, not a draft", pc.plan.state);
-            }
-            let mut c = pc.plan.content.clone();
-            c.agreement = Some(Agreement {
-                by: by.clone(),
-                on: match on {
-                    Some(d) => parse_date("--on", &d)?,
-                    None => today(),
-                },
-            });
-            let c = validated(c, &pc.kpi, &pc.period)?;
-            store
-                .revise_plan(
-                    pc.plan.id,
-                    &c,
-                    &format!("agreed by {by}"),
-                    &who(None),
-                    now(),
-                )
-                .await?;
-            store.set_plan_state(pc.plan.id, PlanState::Agreed).await?;
+            let input = AgreementInput {
+                by,
+                on: on.as_deref().map(|d| parse_date("--on", d)).transpose()?,
+            };
+            let agreement = plans::agree(&store, &pc, input, &who(None), now())
+                .await
+                .cli()?;
+            let by = agreement.by;
             match lang {
                 Lang::Ja => println!("目標 #{plan} は {by} の合意を得ました"),
                 Lang::En => println!("Plan #{plan} is agreed by {by}"),
@@ -297,10 +238,7 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
         }
         PlanCommand::Close { plan } => {
             let pc = context(&store, plan).await?;
-            if pc.plan.state == PlanState::Closed {
-                bail!("plan #{plan} is already closed");
-            }
-            store.set_plan_state(pc.plan.id, PlanState::Closed).await?;
+            plans::close(&store, &pc).await.cli()?;
             match lang {
                 Lang::Ja => println!("目標 #{plan} を完了にしました"),
                 Lang::En => println!("Closed plan #{plan}"),
@@ -308,16 +246,11 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
         }
         PlanCommand::List { org, period, json } => {
             let o = find_org(&store, &org.org).await?;
-            let plans = match store.period(o.id, &period).await? {
-                Some(p) => store.plans(o.id, p.id).await?,
-                None => Vec::new(),
-            };
-            let defs = store.kpi_definitions(Some(o.id)).await?;
-            let def = |p: &StoredPlan| defs.iter().find(|d| d.id == p.kpi).map(|d| &d.definition);
+            let listed = plans::list(&store, &o, Some(&period)).await.cli()?;
             if json {
-                let items: Vec<_> = plans
+                let items: Vec<_> = listed
                     .iter()
-                    .filter_map(|p| def(p).map(|d| plan_json(p, d, &period)))
+                    .map(|(p, d, period)| plan_json(p, d, period))
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&items)?);
             } else {
@@ -328,18 +261,17 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
-                let rows: Vec<Vec<String>> = plans
+                let rows: Vec<Vec<String>> = listed
                     .iter()
-                    .filter_map(|p| {
-                        let d = def(p)?;
-                        Some(vec![
+                    .map(|(p, d, _)| {
+                        vec![
                             p.id.to_string(),
                             format!("{} {}", d.id, d.name.get(lang)),
                             describe_target(d, &p.content),
                             p.content.deadline.to_string(),
                             p.state.label(lang).to_string(),
                             p.content.units.join(","),
-                        ])
+                        ]
                     })
                     .collect();
                 print!("{}", table(&header, &rows));

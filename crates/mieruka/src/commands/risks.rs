@@ -5,18 +5,18 @@
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
-use mieruka_app::risks::{Register, load, matrix_svg, register_json, risk_items, risks};
+use mieruka_app::risks::{self as register, Register, load, matrix_svg, register_json, risk_items};
+use mieruka_app::{AppError, ErrorKind};
 use mieruka_domain::money::yen;
 use mieruka_domain::risk::{
-    Impact, Placement, RawRisk, Risk, demo_risks, impact_band, impact_label, other_cyber,
-    probability_label,
+    Impact, Placement, RawRisk, Risk, demo_risks, impact_band, impact_label, probability_label,
 };
 use mieruka_domain::{Lang, Timestamp};
 use mieruka_store::orgs::StoredOrg;
-use mieruka_store::{OrgId, Store, StoreError};
+use mieruka_store::{OrgId, Store};
 use serde_json::Value;
 
-use super::{Ctx, find_org, now, today};
+use super::{Ctx, app_error, find_org, now, today};
 use crate::cli::{RiskCommand, RisksArgs};
 use crate::render::{pad, table, width};
 
@@ -76,7 +76,7 @@ pub async fn run(ctx: &Ctx, args: RisksArgs) -> Result<()> {
     }
 }
 
-/// Checks the options (before the database is opened), then adds or replaces the risk.
+/// Checks that one impact is given, then adds or replaces the risk.
 async fn set(ctx: &Ctx, org: &str, raw: RawRisk) -> Result<()> {
     let given = [raw.impact.is_some(), raw.impact_yen.is_some(), raw.cyber];
     if given.iter().filter(|g| **g).count() != 1 {
@@ -84,23 +84,16 @@ async fn set(ctx: &Ctx, org: &str, raw: RawRisk) -> Result<()> {
             "--impact, --impact-yen, --cyber: give exactly one (a level 1–5, an amount in yen, or --cyber for the loss model)"
         );
     }
-    let risk = raw.validate().map_err(|e| match e.field.as_str() {
-        // The code's own message already says what it is.
-        "code" => anyhow!("{}", e.reason),
-        f => anyhow!("--{}: {}", f.replace('_', "-"), e.reason),
-    })?;
     let store = ctx.store().await?;
     let o = find_org(&store, org).await?;
-    let existing = risks(&store, &o).await?;
-    if let Some(other) = other_cyber(&existing, &risk) {
-        bail!(
-            "--cyber: risk `{0}` already takes its impact from the loss model (one per organisation; `mieruka risks remove --org {1} {0}` first)",
-            other.code,
-            o.org.slug
-        );
-    }
-    let existed = existing.iter().any(|r| r.code == risk.code);
-    store.upsert_risk(o.id, &risk, now()).await?;
+    let (risk, added) = register::set(&store, &o, raw, now())
+        .await
+        .map_err(|e| match e {
+            // The register already has its one cyber risk.
+            AppError::Conflict(reason) => anyhow!("--cyber: {reason}"),
+            e => app_error(e),
+        })?;
+    let existed = !added;
     let (code, name) = (risk.code.as_str(), risk.name.as_str());
     match (ctx.lang, existed) {
         (Lang::Ja, false) => println!("{} に事業リスク {code}「{name}」を登録しました", o.org.slug),
@@ -115,13 +108,12 @@ async fn set(ctx: &Ctx, org: &str, raw: RawRisk) -> Result<()> {
 async fn remove(ctx: &Ctx, org: &str, code: &str) -> Result<()> {
     let store = ctx.store().await?;
     let o = find_org(&store, org).await?;
-    match store.remove_risk(o.id, code).await {
-        Err(StoreError::NotFound { .. }) => bail!(
-            "risk `{code}` was not found in organisation {0} (`mieruka risks --org {0}` lists them)",
-            o.org.slug
-        ),
-        other => other?,
-    }
+    register::remove(&store, &o, code)
+        .await
+        .map_err(|e| match e.kind() {
+            ErrorKind::NotFound => anyhow!("{e} (`mieruka risks --org {}` lists them)", o.org.slug),
+            _ => app_error(e),
+        })?;
     match ctx.lang {
         Lang::Ja => println!("{} の事業リスク {code} を削除しました", o.org.slug),
         Lang::En => println!("Removed business risk {code} from {}", o.org.slug),

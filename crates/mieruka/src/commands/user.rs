@@ -1,31 +1,26 @@
-//! `mieruka user`: accounts, their roles per organisation, and API tokens.
+//! `mieruka user`: accounts, their roles per organisation, and API tokens, through the same
+//! use cases as the administration pages and the API (`mieruka_app::users`).
 
 use std::io::Read as _;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
+use mieruka_app::users::{self, Grant, NewToken, NewUser, UserChange};
 use mieruka_domain::Lang;
-use mieruka_server::accounts;
 use mieruka_store::Store;
-use serde_json::json;
 
-use super::{Ctx, find_org, now};
+use super::{AppResultExt, Ctx, now};
 use crate::cli::UserCommand;
 
 fn read_password() -> Result<String> {
     let mut s = String::new();
     std::io::stdin().read_to_string(&mut s)?;
-    let p = s.trim_end_matches(['\n', '\r']).to_string();
-    if p.chars().count() < 12 {
-        bail!("the password must be at least 12 characters");
-    }
-    Ok(p)
+    Ok(s.trim_end_matches(['\n', '\r']).to_string())
 }
 
 async fn user_id(store: &Store, username: &str) -> Result<mieruka_store::UserId> {
-    Ok(store
-        .credentials(username)
-        .await?
-        .ok_or_else(|| anyhow!("there is no user `{username}` (`mieruka user list`)"))?
+    Ok(users::credentials(store, username)
+        .await
+        .map_err(|e| anyhow!("{e} (`mieruka user list`)"))?
         .user)
 }
 
@@ -44,14 +39,14 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
             } else {
                 None
             };
-            let user = accounts::NewUser {
+            let user = NewUser {
                 username: username.clone(),
                 name,
                 admin,
                 password,
                 lang: Lang::Ja,
             };
-            let one_time = accounts::create(&store, user).await?;
+            let one_time = users::create(&store, user, now()).await.cli()?;
             println!("created {username}");
             if let Some(password) = one_time {
                 println!(
@@ -69,7 +64,10 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
             } else {
                 None
             };
-            match accounts::reset_password(&store, &username, given).await? {
+            match users::reset_password(&store, &username, given)
+                .await
+                .cli()?
+            {
                 Some(password) => {
                     println!("one-time password for {username}: {password} (shown once)")
                 }
@@ -82,32 +80,27 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
             role,
             unit,
         } => {
-            let id = user_id(&store, &username).await?;
-            let o = find_org(&store, &org).await?;
-            let unit_id = match unit {
-                None => None,
-                Some(u) => Some(
-                    store
-                        .units(o.id)
-                        .await?
-                        .iter()
-                        .find(|x| x.unit.code.as_str() == u)
-                        .ok_or_else(|| anyhow!("--unit: organisation {org} has no unit `{u}`"))?
-                        .id,
-                ),
+            user_id(&store, &username).await?;
+            let grant = Grant {
+                org: org.clone(),
+                role: role.clone(),
+                unit,
             };
-            store.grant(id, o.id, &role, unit_id, now()).await?;
+            users::grant(&store, &username, grant, now()).await.cli()?;
             println!("{username} is {role} of {org}");
         }
         UserCommand::Revoke { username, org } => {
-            let id = user_id(&store, &username).await?;
-            let o = find_org(&store, &org).await?;
-            store.revoke_membership(id, o.id).await?;
+            user_id(&store, &username).await?;
+            users::revoke(&store, &username, &org).await.cli()?;
             println!("{username} has no role in {org} now");
         }
         UserCommand::Disable { username, enable } => {
-            let id = user_id(&store, &username).await?;
-            store.set_disabled(id, !enable).await?;
+            user_id(&store, &username).await?;
+            let change = UserChange {
+                disabled: Some(!enable),
+                admin: None,
+            };
+            users::change(&store, None, &username, change).await.cli()?;
             println!(
                 "{username} is {}",
                 if enable {
@@ -123,24 +116,15 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
             scope,
             expires_in_days,
         } => {
-            if !["read", "write"].contains(&scope.as_str()) {
-                bail!("--scope: `{scope}` is not read or write");
-            }
             let id = user_id(&store, &username).await?;
-            let request = accounts::NewToken {
+            let request = NewToken {
                 name,
                 scope: Some(scope.clone()),
                 expires_in_days,
             };
-            let (n, _, token) = accounts::create_token(&store, id, request)
+            let (n, _, token) = users::create_token(&store, id, request, now())
                 .await
-                .map_err(|e| match e {
-                    mieruka_server::ApiError::Invalid {
-                        field: Some(f),
-                        reason,
-                    } => anyhow!("--{}: {reason}", f.replace('_', "-")),
-                    other => anyhow!(other),
-                })?;
+                .cli()?;
             println!("API token #{n} for {username} ({scope}): {token}");
             if let Some(days) = expires_in_days {
                 println!("(it stops working in {days} days)");
@@ -163,23 +147,7 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
             println!("{n} sessions of {username} ended");
         }
         UserCommand::List { json } => {
-            let mut items = Vec::new();
-            for u in store.users().await? {
-                let c = store
-                    .credentials(&u.username)
-                    .await?
-                    .expect("listed user exists");
-                let roles: Vec<_> = store
-                    .memberships(c.user)
-                    .await?
-                    .into_iter()
-                    .map(|m| json!({"org": m.org_code, "role": m.role, "unit": m.unit}))
-                    .collect();
-                items.push(json!({
-                    "username": u.username, "name": u.display_name, "admin": c.is_admin,
-                    "disabled": c.disabled, "roles": roles,
-                }));
-            }
+            let items = users::list(&store).await.cli()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&items)?);
             } else {

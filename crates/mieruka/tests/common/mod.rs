@@ -25,17 +25,22 @@ impl Env {
         self.home.path()
     }
 
-    /// Runs mieruka on this test's database, as the user `tester`.
-    pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_mieruka"))
+    /// The command running mieruka on this test's database, as the user `tester`.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mieruka"));
+        command
             .args(args)
             .args(["--database", &self.url])
             .env("MIERUKA_HOME", self.home.path())
             .env("USER", "tester")
             .env_remove("MIERUKA_DATABASE_URL")
-            .env_remove("MIERUKA_LANG")
-            .output()
-            .unwrap()
+            .env_remove("MIERUKA_LANG");
+        command
+    }
+
+    /// Runs mieruka on this test's database, as the user `tester`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
     }
 
     /// Runs a command that must succeed and returns its output.

@@ -135,7 +135,7 @@ pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
             json!({
                 "name": s(), "scope": one_of(&["read", "write"]),
                 "expires_in_days": described(
-                    json!({ "type": ["integer", "null"], "minimum": 1, "maximum": crate::usecase::users::MAX_TOKEN_DAYS }),
+                    json!({ "type": ["integer", "null"], "minimum": 1, "maximum": mieruka_app::users::MAX_TOKEN_DAYS }),
                     "Days until the token stops working; omitted or null: until revoked.",
                 ),
             }),

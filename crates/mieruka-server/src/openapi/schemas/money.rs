@@ -69,8 +69,8 @@ pub(super) fn money(add: &mut impl FnMut(&str, Value)) {
         body(
             &["scenarios"],
             json!({
-                "scenarios": described(json!({ "type": "array", "items": r("Scenario"), "minItems": 1, "maxItems": crate::usecase::simulation::MAX_SCENARIOS }), "1–200 scenarios."),
-                "trials": described(int_in(1, crate::usecase::simulation::MAX_TRIALS), "Simulated years, from 1 to the server's bound for the caller (simulate.max_trials for owners and administrators, default 1,000,000; simulate.max_trials_reader for others, default 100,000). Default 100,000, or the caller's bound when lower."),
+                "scenarios": described(json!({ "type": "array", "items": r("Scenario"), "minItems": 1, "maxItems": mieruka_app::simulation::MAX_SCENARIOS }), "1–200 scenarios."),
+                "trials": described(int_in(1, mieruka_app::simulation::MAX_TRIALS), "Simulated years, from 1 to the server's bound for the caller (simulate.max_trials for owners and administrators, default 1,000,000; simulate.max_trials_reader for others, default 100,000). Default 100,000, or the caller's bound when lower."),
                 "seed": described(int_in(0, u64::MAX), "Default 2019."),
             }),
         ),

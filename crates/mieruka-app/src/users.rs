@@ -1,45 +1,35 @@
-//! Accounts for administrators: create (with a one-time password unless one is given), set
-//! flags, reset a password, grant and revoke roles; and API tokens for their owner. Secrets are
-//! shown once, when made, and stored only as hashes.
+//! Accounts, for administrators and the command line alike: create (with a one-time password
+//! unless one is given), set flags, reset a password, grant and revoke roles; and API tokens for
+//! their owner. Secrets are shown once, when made, and stored only as hashes.
 
-use mieruka_domain::Lang;
-use mieruka_store::access::Credentials;
+use mieruka_domain::{Lang, Timestamp};
+use mieruka_store::access::{Credentials, Membership};
 use mieruka_store::{Store, UserId};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::{hash_password, now, random_hex, sha256_hex};
-use crate::error::ApiError;
-use crate::views::membership_json;
-
-/// The shortest password accepted.
-pub const MIN_PASSWORD: usize = 12;
+use crate::secret::{MIN_PASSWORD, hash_password_blocking, random_hex, sha256_hex};
+use crate::{AppError, Result};
 
 /// A new account.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct NewUser {
     pub username: String,
     pub name: String,
-    #[serde(default)]
     pub admin: bool,
     /// Default: a one-time password, returned once, to be changed at the first sign-in.
     pub password: Option<String>,
-    #[serde(default)]
     pub lang: Lang,
 }
 
 /// Flags to change on an account.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct UserChange {
     pub disabled: Option<bool>,
     pub admin: Option<bool>,
 }
 
 /// A role to grant.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Grant {
     pub org: String,
     /// owner, contributor, viewer or auditor.
@@ -49,14 +39,12 @@ pub struct Grant {
 }
 
 /// A new API token.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct NewToken {
     pub name: String,
     /// read (default) or write.
     pub scope: Option<String>,
     /// Days until the token stops working, 1–[`MAX_TOKEN_DAYS`]; none: until revoked.
-    #[serde(default)]
     pub expires_in_days: Option<i64>,
 }
 
@@ -64,33 +52,23 @@ pub struct NewToken {
 pub const MAX_TOKEN_DAYS: i64 = 730;
 
 /// When a token made at `now` to last `days` days stops working (checked: 1–730 days).
-pub fn token_expiry(
-    days: Option<i64>,
-    now: mieruka_domain::Timestamp,
-) -> Result<Option<mieruka_domain::Timestamp>, ApiError> {
+pub fn token_expiry(days: Option<i64>, now: Timestamp) -> Result<Option<Timestamp>> {
     match days {
         None => Ok(None),
-        Some(d) if (1..=MAX_TOKEN_DAYS).contains(&d) => Ok(Some(
-            mieruka_domain::Timestamp::from_unix_seconds(now.unix_seconds() + d * 86_400),
-        )),
-        Some(d) => Err(ApiError::invalid(
+        Some(d) if (1..=MAX_TOKEN_DAYS).contains(&d) => Ok(Some(Timestamp::from_unix_seconds(
+            now.unix_seconds() + d * 86_400,
+        ))),
+        Some(d) => Err(AppError::invalid(
             "expires_in_days",
             format!("{d} is not a whole number of days from 1 to {MAX_TOKEN_DAYS}"),
         )),
     }
 }
 
-/// Hashes a password off the async threads (hashing is slow on purpose).
-async fn hash(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))?
-}
-
 /// The password to set: the one given (checked), or a new one-time password.
-fn password_or_one_time(given: Option<String>) -> Result<(String, bool), ApiError> {
+fn password_or_one_time(given: Option<String>) -> Result<(String, bool)> {
     match given {
-        Some(p) if p.chars().count() < MIN_PASSWORD => Err(ApiError::invalid(
+        Some(p) if p.chars().count() < MIN_PASSWORD => Err(AppError::invalid(
             "password",
             format!("at least {MIN_PASSWORD} characters"),
         )),
@@ -99,13 +77,21 @@ fn password_or_one_time(given: Option<String>) -> Result<(String, bool), ApiErro
     }
 }
 
-/// The account with this name (404 when there is none).
-pub async fn credentials(store: &Store, username: &str) -> Result<Credentials, ApiError> {
-    store.credentials(username).await?.ok_or(ApiError::NotFound)
+/// The account with this name.
+pub async fn credentials(store: &Store, username: &str) -> Result<Credentials> {
+    store
+        .credentials(username)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no user `{username}`")))
+}
+
+/// A role, as `mieruka user list --json` prints it.
+pub fn membership_json(m: &Membership) -> Value {
+    json!({ "org": m.org_code, "role": m.role, "unit": m.unit })
 }
 
 /// An account as `mieruka user list --json` lists it.
-pub async fn user_json(store: &Store, username: &str) -> Result<Value, ApiError> {
+pub async fn user_json(store: &Store, username: &str) -> Result<Value> {
     let u = store.user(username).await?;
     let c = credentials(store, username).await?;
     let roles: Vec<Value> = store
@@ -124,7 +110,7 @@ pub async fn user_json(store: &Store, username: &str) -> Result<Value, ApiError>
 }
 
 /// Every account, as listed.
-pub async fn list(store: &Store) -> Result<Vec<Value>, ApiError> {
+pub async fn list(store: &Store) -> Result<Vec<Value>> {
     let mut out = Vec::new();
     for u in store.users().await? {
         out.push(user_json(store, &u.username).await?);
@@ -133,13 +119,15 @@ pub async fn list(store: &Store) -> Result<Vec<Value>, ApiError> {
 }
 
 /// Creates an account; returns the one-time password when one was made.
-pub async fn create(store: &Store, u: NewUser) -> Result<Option<String>, ApiError> {
+pub async fn create(store: &Store, u: NewUser, now: Timestamp) -> Result<Option<String>> {
     let (password, one_time) = password_or_one_time(u.password)?;
-    let id = store
-        .create_user(&u.username, &u.name, u.lang, now())
-        .await?;
+    let id = store.create_user(&u.username, &u.name, u.lang, now).await?;
     store
-        .set_password_hash(id, &hash(password.clone()).await?, one_time)
+        .set_password_hash(
+            id,
+            &hash_password_blocking(password.clone()).await?,
+            one_time,
+        )
         .await?;
     if u.admin {
         store.set_admin(id, true).await?;
@@ -147,17 +135,18 @@ pub async fn create(store: &Store, u: NewUser) -> Result<Option<String>, ApiErro
     Ok(one_time.then_some(password))
 }
 
-/// Changes an account's flags. Administrators cannot disable themselves or drop their own
-/// administration, so the last way in is not closed by mistake.
+/// Changes an account's flags. `me`, when given, is the administrator asking: they cannot
+/// disable themselves or drop their own administration, so the last way in is not closed by
+/// mistake.
 pub async fn change(
     store: &Store,
-    me: UserId,
+    me: Option<UserId>,
     username: &str,
     c: UserChange,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let target = credentials(store, username).await?;
-    if target.user == me && (c.disabled == Some(true) || c.admin == Some(false)) {
-        return Err(ApiError::Conflict(
+    if Some(target.user) == me && (c.disabled == Some(true) || c.admin == Some(false)) {
+        return Err(AppError::Conflict(
             "an administrator cannot disable their own account or drop their own administration"
                 .into(),
         ));
@@ -177,22 +166,26 @@ pub async fn reset_password(
     store: &Store,
     username: &str,
     given: Option<String>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>> {
     let target = credentials(store, username).await?;
     let (password, one_time) = password_or_one_time(given)?;
     store
-        .set_password_hash(target.user, &hash(password.clone()).await?, one_time)
+        .set_password_hash(
+            target.user,
+            &hash_password_blocking(password.clone()).await?,
+            one_time,
+        )
         .await?;
     Ok(one_time.then_some(password))
 }
 
 /// Grants (or changes) a role in an organisation.
-pub async fn grant(store: &Store, username: &str, g: Grant) -> Result<(), ApiError> {
+pub async fn grant(store: &Store, username: &str, g: Grant, now: Timestamp) -> Result<()> {
     let target = credentials(store, username).await?;
     let org = store
         .organisation(&g.org)
         .await
-        .map_err(|_| ApiError::invalid("org", format!("there is no organisation `{}`", g.org)))?;
+        .map_err(|_| AppError::invalid("org", format!("there is no organisation `{}`", g.org)))?;
     let unit = match &g.unit {
         None => None,
         Some(u) => Some(
@@ -202,23 +195,21 @@ pub async fn grant(store: &Store, username: &str, g: Grant) -> Result<(), ApiErr
                 .iter()
                 .find(|x| x.unit.code.as_str() == u)
                 .ok_or_else(|| {
-                    ApiError::invalid("unit", format!("organisation {} has no unit `{u}`", g.org))
+                    AppError::invalid("unit", format!("organisation {} has no unit `{u}`", g.org))
                 })?
                 .id,
         ),
     };
-    Ok(store
-        .grant(target.user, org.id, &g.role, unit, now())
-        .await?)
+    Ok(store.grant(target.user, org.id, &g.role, unit, now).await?)
 }
 
 /// Removes a role.
-pub async fn revoke(store: &Store, username: &str, org: &str) -> Result<(), ApiError> {
+pub async fn revoke(store: &Store, username: &str, org: &str) -> Result<()> {
     let target = credentials(store, username).await?;
     let org = store
         .organisation(org)
         .await
-        .map_err(|_| ApiError::NotFound)?;
+        .map_err(|_| AppError::NotFound(format!("there is no organisation `{org}`")))?;
     Ok(store.revoke_membership(target.user, org.id).await?)
 }
 
@@ -228,12 +219,13 @@ pub async fn create_token(
     store: &Store,
     user: UserId,
     t: NewToken,
-) -> Result<(i64, Vec<String>, String), ApiError> {
+    now: Timestamp,
+) -> Result<(i64, Vec<String>, String)> {
     let scopes = match t.scope.as_deref().unwrap_or("read") {
         "read" => vec!["read".to_string()],
         "write" => vec!["read".to_string(), "write".to_string()],
         other => {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "scope",
                 format!("`{other}` is not read or write"),
             ));
@@ -241,10 +233,9 @@ pub async fn create_token(
     };
     let name = mieruka_domain::text::normalise(&t.name);
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name", "1–100 characters"));
+        return Err(AppError::invalid("name", "1–100 characters"));
     }
-    mieruka_domain::text::check_name(&name).map_err(|e| ApiError::invalid("name", e))?;
-    let now = now();
+    mieruka_domain::text::check_name(&name).map_err(|e| AppError::invalid("name", e))?;
     let expires_at = token_expiry(t.expires_in_days, now)?;
     let prefix = random_hex(4);
     let token = format!("mk_{prefix}_{}", random_hex(24));
@@ -260,4 +251,22 @@ pub async fn create_token(
         )
         .await?;
     Ok((id, scopes, token))
+}
+
+/// On first start, when there is no administrator, creates `admin` with a one-time password
+/// that must be changed at first sign-in; returns the password to print once.
+pub async fn ensure_admin(store: &Store, now: Timestamp) -> Result<Option<String>> {
+    if store.admin_count().await? > 0 {
+        return Ok(None);
+    }
+    let password = random_hex(12);
+    let id = match store.credentials("admin").await? {
+        Some(c) => c.user,
+        None => store.create_user("admin", "管理者", Lang::Ja, now).await?,
+    };
+    store
+        .set_password_hash(id, &hash_password_blocking(password.clone()).await?, true)
+        .await?;
+    store.set_admin(id, true).await?;
+    Ok(Some(password))
 }
