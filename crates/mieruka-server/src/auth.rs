@@ -15,12 +15,11 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash}
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
-use mieruka_domain::Timestamp;
+use mieruka_domain::{Timestamp, digest};
 use mieruka_store::access::{ApiToken, Membership};
 use mieruka_store::audit::Versions;
 use mieruka_store::orgs::StoredUnit;
 use mieruka_store::{OrgId, Store, UnitId, UserId};
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::cache::CachedToken;
@@ -62,21 +61,19 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).expect("the operating system provides randomness");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    digest::hex(&buf)
 }
 
+/// The hex SHA-256 of a secret, as the database keeps sessions and API tokens.
 pub fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest::sha256_hex(s.as_bytes())
 }
 
 /// Whether two secrets are equal, in a time that does not depend on where they differ: their
 /// SHA-256 digests are compared with every byte visited, so the time tells nothing about how
 /// much of a guess was right (nor about the secret's length).
 pub fn same_secret(a: &str, b: &str) -> bool {
-    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    let (x, y) = (digest::sha256(a.as_bytes()), digest::sha256(b.as_bytes()));
     x.iter()
         .zip(y.iter())
         .fold(0u8, |acc, (p, q)| acc | (p ^ q))
