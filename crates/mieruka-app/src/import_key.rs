@@ -9,7 +9,6 @@ use mieruka_domain::Date;
 use mieruka_domain::plan::MeasuredValue;
 use mieruka_store::measurements::{NewMeasurement, StoredMeasurement};
 use mieruka_store::{PlanId, Store};
-use sha2::{Digest, Sha256};
 
 use crate::Result;
 
@@ -58,9 +57,10 @@ pub fn import_key(
         canonical_value(value),
         evidence.unwrap_or("")
     );
-    let digest = Sha256::digest(text.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("row:{hex}")
+    format!(
+        "row:{}",
+        mieruka_domain::digest::sha256_hex(text.as_bytes())
+    )
 }
 
 /// The key of a measurement about to be stored, for the unit with this code.

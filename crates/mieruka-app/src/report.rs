@@ -10,7 +10,7 @@ mod kpis;
 mod sections;
 
 use mieruka_domain::i18n::{keys, tr};
-use mieruka_domain::period::{Period, PeriodKind};
+use mieruka_domain::period::Period;
 use mieruka_domain::plan::PlanState;
 use mieruka_domain::report::glossary::Glossary;
 use mieruka_domain::report::lint::{Finding, lint_report};
@@ -41,26 +41,6 @@ fn labels(lang: Lang) -> std::collections::BTreeMap<String, String> {
             )
         })
         .collect()
-}
-
-/// `2026年度 第3四半期` / `FY2026 Q3`.
-pub fn period_label(p: &Period, start_month: u8, lang: Lang) -> String {
-    let year = Period::fiscal_year_of(p.start, start_month);
-    let part = match (p.kind, lang) {
-        (PeriodKind::Quarter(q), Lang::Ja) => format!("第{q}四半期"),
-        (PeriodKind::Quarter(q), Lang::En) => format!("Q{q}"),
-        (PeriodKind::Half(1), Lang::Ja) => "上期".into(),
-        (PeriodKind::Half(_), Lang::Ja) => "下期".into(),
-        (PeriodKind::Half(h), Lang::En) => format!("H{h}"),
-        (PeriodKind::FiscalYear, Lang::Ja) => "通期".into(),
-        (PeriodKind::FiscalYear, Lang::En) => "full year".into(),
-        (PeriodKind::Custom, _) => return p.id.clone(),
-    };
-    tr(
-        lang,
-        "report_period_label",
-        &[("year", &year), ("part", &part)],
-    )
 }
 
 /// The plans a report on `period` shows: every plan but drafts whose period overlaps it,
@@ -119,7 +99,7 @@ pub async fn build(
             id: period.id.clone(),
             start: period.start,
             end: period.end,
-            label: period_label(period, start_month, lang),
+            label: mieruka_domain::figures::period_name(period, start_month, lang),
         },
         as_of,
         data_version,

@@ -5,7 +5,7 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
-use sha2::{Digest, Sha256};
+use mieruka_domain::digest;
 
 use crate::{AppError, Result};
 
@@ -49,13 +49,10 @@ pub async fn verify_password_blocking(password: String, hash: String) -> Result<
 pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).expect("the operating system provides randomness");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    digest::hex(&buf)
 }
 
 /// The SHA-256 digest of the text, as hex.
 pub fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest::sha256_hex(s.as_bytes())
 }

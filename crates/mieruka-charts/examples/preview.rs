@@ -11,8 +11,8 @@ use mieruka_charts::{
 };
 use mieruka_domain::Lang;
 use mieruka_domain::evaluation::Status;
+use mieruka_domain::figures::yen;
 use mieruka_domain::kpi::Direction;
-use mieruka_domain::money::yen;
 use mieruka_domain::risk::Cell;
 
 fn unit(name: &str, planned: f64, actual: Option<f64>, status: Status) -> UnitBars {

@@ -21,7 +21,7 @@ pub struct Exceedance {
     /// The axis captions, e.g. `損失額（対数目盛）` and `年間の超過確率`.
     pub x_label: String,
     pub y_label: String,
-    /// How a loss tick reads, e.g. `TickFormat::new(move |v| money::yen(v, lang))`. Ticks fall
+    /// How a loss tick reads, e.g. `TickFormat::new(move |v| figures::yen(v, lang))`. Ticks fall
     /// on powers of ten (in the caller's currency unit).
     pub x_ticks: TickFormat,
     /// The curves, styled in this order: solid, dashed, dotted, dash-dot, long dash-short dash,

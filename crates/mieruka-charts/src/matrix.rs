@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use mieruka_domain::Lang;
+use mieruka_domain::i18n::tr;
 use mieruka_domain::risk::{Cell, Severity, impact_band, impact_label, probability_label};
 
 use crate::svg::{FONT_FAMILY, ems, escape, num};
@@ -70,22 +71,9 @@ fn severity_code(s: Severity) -> &'static str {
     }
 }
 
-fn severity_tag(s: Severity, lang: Lang) -> &'static str {
-    match (s, lang) {
-        (Severity::Low, Lang::Ja) => "低",
-        (Severity::Medium, Lang::Ja) => "中",
-        (Severity::High, Lang::Ja) => "高",
-        (Severity::Low, Lang::En) => "Low",
-        (Severity::Medium, Lang::En) => "Med",
-        (Severity::High, Lang::En) => "High",
-    }
-}
-
-fn l(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
+/// The short word in a grid cell's corner: `低`/`Low`, `中`/`Med`, `高`/`High`.
+fn severity_tag(s: Severity, lang: Lang) -> String {
+    tr(lang, &format!("chart_matrix_tag_{}", severity_code(s)), &[])
 }
 
 fn clamp(c: Cell) -> Cell {
@@ -250,7 +238,7 @@ fn grid(svg: &mut String, lang: Lang) {
                 x + 5.0,
                 y + 13.0,
                 " font-size=\"10\" fill=\"#555555\"",
-                severity_tag(s, lang),
+                &severity_tag(s, lang),
             );
         }
     }
@@ -321,7 +309,7 @@ fn axes(svg: &mut String, lang: Lang, bands_yen: Option<&[f64; 4]>) {
         X0 + 2.5 * CELL,
         GRID_BOTTOM + 62.0,
         " text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\"",
-        &format!("{} →", l(lang, "発生確率", "Probability")),
+        &format!("{} →", tr(lang, "chart_matrix_probability", &[])),
     );
     let (cx, cy) = (28.0, Y0 + 2.5 * CELL);
     let _ = writeln!(
@@ -329,10 +317,7 @@ fn axes(svg: &mut String, lang: Lang, bands_yen: Option<&[f64; 4]>) {
         "<text x=\"{cx}\" y=\"{}\" transform=\"rotate(-90 {cx} {})\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">{}</text>",
         num(cy),
         num(cy),
-        escape(&format!(
-            "{} →",
-            l(lang, "影響度（損失額）", "Impact (loss)")
-        )),
+        escape(&format!("{} →", tr(lang, "chart_matrix_impact", &[]))),
     );
     // What the shades mean, in words too.
     let mut x = X0;
@@ -350,10 +335,11 @@ fn axes(svg: &mut String, lang: Lang, bands_yen: Option<&[f64; 4]>) {
             Severity::Medium => "5–11",
             Severity::High => "≥ 12",
         };
-        let words = match lang {
-            Lang::Ja => format!("{}（確率×影響度 {rule}）", s.label(lang)),
-            Lang::En => format!("{} (probability × impact {rule})", s.label(lang)),
-        };
+        let words = tr(
+            lang,
+            "chart_matrix_shade",
+            &[("severity", &s.label(lang)), ("rule", &rule)],
+        );
         text(svg, x + 24.0, y + 12.0, " font-size=\"11\"", &words);
         x += 20.0 + 24.0 + ems(&words) * 11.0;
     }

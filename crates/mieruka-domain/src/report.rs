@@ -11,7 +11,8 @@
 //! - [`glossary`] and [`lint`] — technical terms and board-irrelevant metrics with their
 //!   business phrasing, and the rules a report is checked against before it reaches the board.
 //! - [`demo`] — the demo company's narrative, in business words.
-//! - [`words`] — amounts and rates as a board reads them (`141億円`, `87%`).
+//!
+//! Amounts, rates and periods are written by [`crate::figures`], as everywhere else.
 
 pub mod demo;
 pub mod glossary;
@@ -19,4 +20,3 @@ pub mod lint;
 pub mod model;
 pub mod narrative;
 pub mod schedule;
-pub mod words;

@@ -10,9 +10,9 @@ use mieruka_charts::{
     risk_matrix_svg, trend_svg,
 };
 use mieruka_domain::evaluation::Status;
+use mieruka_domain::figures::yen;
 use mieruka_domain::kpi::Direction;
 use mieruka_domain::report::model::{BoardReport, KpiView};
-use mieruka_domain::report::words::board_yen;
 use mieruka_domain::risk::Cell;
 
 fn cell(c: Option<(u8, u8)>) -> Option<Cell> {
@@ -68,7 +68,7 @@ pub fn charts(r: &BoardReport) -> Vec<(String, String)> {
                 actual: trend.iter().map(|p| Some(p.today_yen / 1e8)).collect(),
                 planned: Vec::new(),
                 target: Some(r.summary.money.after_yen / 1e8),
-                last_text: board_yen(trend[trend.len() - 1].today_yen, lang),
+                last_text: yen(trend[trend.len() - 1].today_yen, lang),
                 start_label: trend[0].label.clone(),
                 end_label: trend[trend.len() - 1].label.clone(),
             }),
@@ -106,7 +106,7 @@ pub fn charts(r: &BoardReport) -> Vec<(String, String)> {
                 title: r.label("exceedance").into(),
                 x_label: r.label("exceedance_x").into(),
                 y_label: r.label("exceedance_y").into(),
-                x_ticks: TickFormat::new(move |v| board_yen(v, lang)),
+                x_ticks: TickFormat::new(move |v| yen(v, lang)),
                 curves: vec![
                     ExceedanceCurve {
                         label: r.label("now").into(),

@@ -13,12 +13,11 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
-use mieruka_domain::Timestamp;
+use mieruka_domain::{Timestamp, digest};
 use mieruka_store::access::{ApiToken, Membership};
 use mieruka_store::audit::Versions;
 use mieruka_store::orgs::StoredUnit;
 use mieruka_store::{OrgId, Store, UnitId, UserId};
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::cache::CachedToken;
@@ -45,7 +44,7 @@ pub use mieruka_app::secret::{hash_password, sha256_hex};
 /// SHA-256 digests are compared with every byte visited, so the time tells nothing about how
 /// much of a guess was right (nor about the secret's length).
 pub fn same_secret(a: &str, b: &str) -> bool {
-    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    let (x, y) = (digest::sha256(a.as_bytes()), digest::sha256(b.as_bytes()));
     x.iter()
         .zip(y.iter())
         .fold(0u8, |acc, (p, q)| acc | (p ^ q))

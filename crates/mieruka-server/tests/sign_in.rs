@@ -24,11 +24,7 @@ async fn accounts(url: &DatabaseUrl) -> Store {
 
 /// A secret's digest, as the server stores it.
 fn sha256_hex(s: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    mieruka_domain::digest::sha256_hex(s.as_bytes())
 }
 
 /// The seconds a refused sign-in is told to wait.

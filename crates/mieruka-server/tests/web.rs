@@ -111,9 +111,9 @@ async fn pages_for_every_role(url: &DatabaseUrl) {
         let t = &dash.text;
         for words in [
             "ダッシュボード",
-            "法令順守",  // a row of the Fig. 1 grid
-            "改善段階",  // the organisation's stage, highlighted
-            "141.0億円", // maximum loss now (Fig. 2)
+            "法令順守", // a row of the Fig. 1 grid
+            "改善段階", // the organisation's stage, highlighted
+            "141億円",  // maximum loss now (Fig. 2), as the board report writes it
             "想定損失額",
             "事業リスクの評価", // the risk matrix
             "<svg",
@@ -144,7 +144,7 @@ async fn pages_for_every_role(url: &DatabaseUrl) {
 
         let loss = c.get("/orgs/demo/loss").await;
         expect(&loss, 200, &format!("{who}: loss page"));
-        assert!(loss.text.contains("141.0億円"), "{who}");
+        assert!(loss.text.contains("141億円"), "{who}");
         assert!(loss.text.contains("算定式と前提"), "{who}");
 
         let risks = c.get("/orgs/demo/risks").await;
@@ -292,7 +292,7 @@ async fn english_is_remembered_for_the_user_across_sessions() {
     assert_eq!(r.headers["location"], "/orgs/demo");
     let dash = viewer.get("/orgs/demo").await;
     assert!(dash.text.contains("<html lang=\"en\">"), "{}", dash.text);
-    assert!(dash.text.contains("Dashboard") && dash.text.contains("¥14.10bn"));
+    assert!(dash.text.contains("Dashboard") && dash.text.contains("¥14.1bn"));
 
     // Signed out, then in again from another browser: still English.
     let out = post_form(&plain, "/sign-out", &[("csrf_token", &token)]).await;
@@ -487,6 +487,31 @@ async fn bad_input_comes_back_with_the_reason_and_writes_nothing() {
     );
 }
 
+/// The demo's maximum loss once the KPIs are met (9,660,002,000 yen) reads the same on the
+/// dashboard, on the loss page and in the board report (the pages used to say `96.6億円` where the
+/// report said `97億円`).
+#[tokio::test]
+async fn the_dashboard_and_the_board_report_print_the_same_figures() {
+    let (_dir, server, _) = demo_server().await;
+    let owner = browser(server.addr, OWNER).await;
+    let quarter = mieruka_domain::report::schedule::Schedule::default()
+        .period_containing(seed::today(), 4)
+        .id;
+    let report = owner
+        .get(&format!("/api/v1/orgs/demo/reports/{quarter}?format=html"))
+        .await;
+    expect(&report, 200, "the board report as HTML");
+    for path in ["/orgs/demo", "/orgs/demo/loss"] {
+        let page = owner.get(path).await;
+        expect(&page, 200, path);
+        for figure in ["141億円", "97億円"] {
+            assert!(page.text.contains(figure), "{path} lacks {figure}");
+            assert!(report.text.contains(figure), "the report lacks {figure}");
+        }
+        assert!(!page.text.contains("96.6億円"), "{path} rounds differently");
+    }
+}
+
 #[tokio::test]
 async fn htmx_gets_the_main_content_and_unknown_paths_get_the_right_404() {
     let (_dir, server, _) = demo_server().await;
@@ -499,7 +524,7 @@ async fn htmx_gets_the_main_content_and_unknown_paths_get_the_right_404() {
     let part = owner.get("/orgs/demo").await;
     expect(&part, 200, "htmx dashboard");
     assert!(!part.text.contains("<html") && part.text.contains("<title>"));
-    assert!(part.text.contains("141.0億円"));
+    assert!(part.text.contains("141億円"));
     owner.headers.clear();
 
     let page = owner.get("/no/such/page").await;

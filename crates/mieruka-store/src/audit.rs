@@ -68,7 +68,6 @@ mod seal;
 mod write;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::ids::OrgId;
@@ -210,7 +209,7 @@ fn entry_hash(h: &Hashed<'_>) -> String {
         h.before_json,
         h.after_json,
     ));
-    seal::hex(&Sha256::digest(encoded.as_bytes()))
+    mieruka_domain::digest::sha256_hex(encoded.as_bytes())
 }
 
 /// The newest entry an append wrote, and whether the log still held this machine's recorded

@@ -68,7 +68,7 @@ fn the_demo_gives_figure_2_now_and_after() {
     assert_eq!(plans.len(), 4, "the four Fig. 9 plans move the model");
     let text = env.ok(&["loss", "--org", "demo", "--as-of", "2026-11-26"]);
     assert!(
-        text.contains("141.0億円") && text.contains("96.6億円") && text.contains("① 情報盗難"),
+        text.contains("141億円") && text.contains("97億円") && text.contains("① 情報盗難"),
         "{text}"
     );
 }

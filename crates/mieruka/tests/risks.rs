@@ -105,7 +105,7 @@ fn the_cyber_risk_sits_at_impact_5_now_and_4_after_the_kpis() {
         10_000_000_000i64
     ]);
     assert_eq!(v["bands_yen"], bands);
-    // The demo's loss model: 141億円 now (≥ 100億: level 5), 96.6億円 after (level 4).
+    // The demo's loss model: 141億円 now (≥ 100億: level 5), 97億円 after (level 4).
     let (now, after) = (&v["cyber"]["now"], &v["cyber"]["after"]);
     assert_eq!(
         (now["impact"].as_i64(), after["impact"].as_i64()),
@@ -141,13 +141,13 @@ fn the_cyber_risk_sits_at_impact_5_now_and_4_after_the_kpis() {
     for words in [
         "サイバーリスク・個人情報の保護",
         "5 甚大 → 4 大",
-        "141.0億円",
-        "96.6億円",
+        "141億円",
+        "97億円",
     ] {
         assert!(text.contains(words), "`{words}` in\n{text}");
     }
     let en = env.ok("--lang en risks --org demo");
-    for words in ["5 Severe → 4 Major", "¥14.10bn", "Probability: 1 Rare"] {
+    for words in ["5 Severe → 4 Major", "¥14.1bn", "Probability: 1 Rare"] {
         assert!(en.contains(words), "`{words}` in\n{en}");
     }
 }

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use mieruka_connectors::figures::{FigureValue, KpiFigure};
 use mieruka_domain::Date;
 use mieruka_domain::Timestamp;
+use mieruka_domain::digest::sha256_hex;
 use mieruka_domain::period::Period;
 use mieruka_domain::plan::{MeasurementInput, MeasurementSource, PlanState};
 use mieruka_domain::text::normalise;
@@ -21,7 +22,6 @@ use mieruka_store::measurements::NewMeasurement;
 use mieruka_store::orgs::StoredOrg;
 use mieruka_store::plans::PlanContext;
 use serde::Serialize;
-use sha2::Digest as _;
 
 use crate::{AppError, Result};
 
@@ -40,7 +40,7 @@ impl Evidence {
     pub fn of_bytes(name: &str, bytes: &[u8]) -> Evidence {
         Evidence {
             name: name.to_string(),
-            sha256: hex(&sha2::Sha256::digest(bytes)),
+            sha256: sha256_hex(bytes),
         }
     }
 
@@ -48,10 +48,6 @@ impl Evidence {
     pub fn text(&self) -> String {
         format!("{} sha256:{}", self.name, self.sha256)
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What a write did.
@@ -192,9 +188,9 @@ pub fn measurements(
             }
             let key = format!(
                 "connector:{}",
-                hex(&sha2::Sha256::digest(
+                sha256_hex(
                     format!("{}|{}|{}", how.evidence.sha256, pc.plan.id, unit.id).as_bytes()
-                ))
+                )
             );
             let m = crate::measure::to_new_measurement(
                 pc,

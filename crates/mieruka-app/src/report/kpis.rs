@@ -2,33 +2,21 @@
 //! appendix of definitions, and the numbers behind the report for the workbook.
 
 use mieruka_domain::evaluation::Assessment;
+use mieruka_domain::figures::{kpi_value, percent, yen};
 use mieruka_domain::loss::LossReport;
 use mieruka_domain::plan::MeasuredValue;
 use mieruka_domain::report::model::{
     Definition, KpiView, LossDataRow, MeasurementRow, PlanRow, ReportData, UnitBar,
 };
-use mieruka_domain::report::words::{board_yen, percent};
 use mieruka_domain::{KpiDefinition, Lang};
 
 use super::sections::Context;
 use crate::Result;
 use crate::status::{PlanStatus, unit_of};
 
-/// A KPI value written with its unit, as the report writes targets: `95%`, `3 人・件`, `12 時間`.
-fn with_unit(kpi: &KpiDefinition, number: &str, lang: Lang) -> String {
-    match unit_of(kpi) {
-        "percent" => format!("{number}%"),
-        "count" => l(lang, &format!("{number} 人・件"), number),
-        "hours" => l(lang, &format!("{number} 時間"), &format!("{number} hours")),
-        _ => number.to_string(),
-    }
-}
-
-/// A measured or surveyed KPI value for the board: at most one decimal, with its unit.
+/// A measured, surveyed or target KPI value with its unit, as every page writes it.
 pub(super) fn value_text(kpi: &KpiDefinition, v: f64, lang: Lang) -> String {
-    let s = format!("{v:.1}");
-    let number = s.strip_suffix(".0").unwrap_or(&s);
-    with_unit(kpi, number, lang)
+    kpi_value(kpi, v, lang)
 }
 
 /// A share of the target (actual ÷ target), for the bars.
@@ -73,7 +61,7 @@ pub(super) fn kpis(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<KpiView>
             let target_text = e
                 .parts
                 .iter()
-                .map(|a| with_unit(&s.ctx.kpi, &a.target.to_string(), lang))
+                .map(|a| kpi_value(&s.ctx.kpi, a.target, lang))
                 .collect::<Vec<_>>()
                 .join(" / ");
             let units = e
@@ -112,7 +100,7 @@ pub(super) fn kpis(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<KpiView>
                 achievement: e.achievement,
                 planned: first.and_then(|a| share(a, a.planned)),
                 forecast_text: first.and_then(|a| a.forecast_achievement).map(percent),
-                reduction_text: reduction(s, loss).map(|y| board_yen(y, lang)),
+                reduction_text: reduction(s, loss).map(|y| yen(y, lang)),
                 units,
             }
         })

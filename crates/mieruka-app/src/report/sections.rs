@@ -4,6 +4,7 @@
 
 use mieruka_domain::benchmark::{Benchmark, PeerPlacement, latest, place};
 use mieruka_domain::evaluation::Status;
+use mieruka_domain::figures::{yen, yen_change};
 use mieruka_domain::i18n::tr;
 use mieruka_domain::loss::LossReport;
 use mieruka_domain::period::Period;
@@ -13,7 +14,6 @@ use mieruka_domain::report::model::{
     RiskPoint, RiskView, StatusCount, StepView, StoryView, Summary, TrendPoint,
 };
 use mieruka_domain::report::narrative::KpiWording;
-use mieruka_domain::report::words::{board_change, board_yen};
 use mieruka_domain::risk::Impact;
 use mieruka_domain::{Date, Formula, KpiDefinition, Lang};
 use mieruka_store::Store;
@@ -104,10 +104,10 @@ pub(super) async fn fill(ctx: &Context<'_>, r: &mut BoardReport) -> Result<()> {
             now_yen: l.now.total_yen,
             today_yen: l.today.total_yen,
             after_yen: l.after.total_yen,
-            now_text: board_yen(l.now.total_yen, lang),
-            today_text: board_yen(l.today.total_yen, lang),
-            after_text: board_yen(l.after.total_yen, lang),
-            reduction_text: board_yen(l.now.total_yen - l.after.total_yen, lang),
+            now_text: yen(l.now.total_yen, lang),
+            today_text: yen(l.today.total_yen, lang),
+            after_text: yen(l.after.total_yen, lang),
+            reduction_text: yen(l.now.total_yen - l.after.total_yen, lang),
             previous: previous(ctx, l.today.total_yen).await?,
         };
         r.summary.trend = trend(ctx).await?;
@@ -141,7 +141,7 @@ pub(super) async fn fill(ctx: &Context<'_>, r: &mut BoardReport) -> Result<()> {
         challenge: s.challenge.get(lang).into(),
         solution: s.solution.get(lang).into(),
         investment: s.investment.get(lang).into(),
-        investment_text: s.investment_yen.map(|y| board_yen(y as f64, lang)),
+        investment_text: s.investment_yen.map(|y| yen(y as f64, lang)),
     });
     let checklist = ctx.store.checklist(ctx.org.id, &ctx.period.id).await?;
     r.checklist = checklist
@@ -329,7 +329,7 @@ async fn previous(ctx: &Context<'_>, today_yen: f64) -> Result<Option<PreviousRe
             period: prev.period.label.clone(),
             today_yen: m.today_yen,
             after_yen: m.after_yen,
-            change_text: board_change(today_yen - m.today_yen, ctx.lang),
+            change_text: yen_change(today_yen - m.today_yen, ctx.lang),
         }));
     }
     Ok(None)
@@ -355,7 +355,7 @@ async fn trend(ctx: &Context<'_>) -> Result<Vec<TrendPoint>> {
                     Lang::En => format!("{}-{:02}-{:02}", d.year(), d.month(), d.day()),
                 },
                 today_yen: l.today.total_yen,
-                text: board_yen(l.today.total_yen, ctx.lang),
+                text: yen(l.today.total_yen, ctx.lang),
             });
         }
     }
@@ -381,8 +381,8 @@ fn loss_view(ctx: &Context<'_>, l: &LossReport) -> LossView {
                 label: c.label(lang).into(),
                 now_yen: l.now.amount(*c),
                 after_yen: l.after.amount(*c),
-                now_text: board_yen(l.now.amount(*c), lang),
-                after_text: board_yen(l.after.amount(*c), lang),
+                now_text: yen(l.now.amount(*c), lang),
+                after_text: yen(l.after.amount(*c), lang),
                 drivers,
             }
         })
@@ -391,8 +391,8 @@ fn loss_view(ctx: &Context<'_>, l: &LossReport) -> LossView {
         categories,
         now_yen: l.now.total_yen,
         after_yen: l.after.total_yen,
-        now_text: board_yen(l.now.total_yen, lang),
-        after_text: board_yen(l.after.total_yen, lang),
+        now_text: yen(l.now.total_yen, lang),
+        after_text: yen(l.after.total_yen, lang),
         exceedance: None,
     }
 }
@@ -417,8 +417,8 @@ async fn exceedance(ctx: &Context<'_>) -> Result<Option<Exceedance>> {
         seed: SIMULATION_SEED,
         now: pts(now_curve),
         after: pts(after_curve),
-        p99_now_text: board_yen(now_sim.p99, ctx.lang),
-        p99_after_text: board_yen(after_sim.p99, ctx.lang),
+        p99_now_text: yen(now_sim.p99, ctx.lang),
+        p99_after_text: yen(after_sim.p99, ctx.lang),
     }))
 }
 

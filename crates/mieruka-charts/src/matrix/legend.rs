@@ -5,10 +5,10 @@
 use std::fmt::Write as _;
 
 use mieruka_domain::Lang;
+use mieruka_domain::i18n::tr;
 
 use super::{
-    CYBER, LEGEND_FONT, LEGEND_LINE, LEGEND_X, MatrixPoint, NORMAL_FILL, PointKind, WIDTH, Y0, l,
-    text,
+    CYBER, LEGEND_FONT, LEGEND_LINE, LEGEND_X, MatrixPoint, NORMAL_FILL, PointKind, WIDTH, Y0, text,
 };
 use crate::svg::{num, wrap};
 
@@ -21,7 +21,7 @@ pub(super) fn legend(svg: &mut String, lang: Lang, points: &[MatrixPoint]) -> f6
         LEGEND_X,
         y,
         " font-size=\"14\" font-weight=\"bold\"",
-        l(lang, "リスク一覧", "Risks"),
+        &tr(lang, "chart_matrix_risks", &[]),
     );
     y += 24.0;
     for (i, p) in points.iter().enumerate() {
@@ -42,7 +42,7 @@ pub(super) fn legend(svg: &mut String, lang: Lang, points: &[MatrixPoint]) -> f6
         );
         let mut label = p.label.clone();
         if p.at.is_none() {
-            label.push_str(l(lang, "（未配置）", " (not placed)"));
+            label.push_str(&tr(lang, "chart_matrix_not_placed", &[]));
         }
         let lines = wrap(&label, max_ems);
         for (k, line) in lines.iter().enumerate() {
@@ -76,18 +76,14 @@ pub(super) fn legend(svg: &mut String, lang: Lang, points: &[MatrixPoint]) -> f6
             LEGEND_X + 26.0,
             y,
             " font-size=\"12\"",
-            l(lang, "サイバーリスク（現在）", "Cyber risk now"),
+            &tr(lang, "chart_matrix_cyber_now", &[]),
         );
         text(
             svg,
             LEGEND_X + 26.0,
             y + LEGEND_LINE,
             " font-size=\"12\"",
-            l(
-                lang,
-                "KPI 達成後（対策後の影響度）",
-                "After the KPIs are met",
-            ),
+            &tr(lang, "chart_matrix_cyber_after", &[]),
         );
         y += 2.0 * LEGEND_LINE;
     }
@@ -96,31 +92,30 @@ pub(super) fn legend(svg: &mut String, lang: Lang, points: &[MatrixPoint]) -> f6
 
 /// A sentence for screen readers: how many risks, and where the cyber risk moves.
 pub(super) fn description(lang: Lang, points: &[MatrixPoint]) -> String {
-    let mut d = match lang {
-        Lang::Ja => format!("事業リスク {} 件の発生確率と影響度。", points.len()),
-        Lang::En => format!("Probability and impact of {} business risks.", points.len()),
-    };
+    let mut d = tr(
+        lang,
+        "chart_matrix_description",
+        &[("count", &points.len())],
+    );
     for p in points {
         if let (Some(now), PointKind::Cyber { after }) = (p.at, p.kind) {
-            let _ = match lang {
-                Lang::Ja => write!(
-                    d,
-                    "{}: 発生確率 {}、影響度 {}",
-                    p.label, now.probability, now.impact
-                ),
-                Lang::En => write!(
-                    d,
-                    " {}: probability {}, impact {}",
-                    p.label, now.probability, now.impact
-                ),
-            };
+            d.push_str(&tr(
+                lang,
+                "chart_matrix_cyber_place",
+                &[
+                    ("risk", &p.label),
+                    ("probability", &now.probability),
+                    ("impact", &now.impact),
+                ],
+            ));
             if let Some(a) = after {
-                let _ = match lang {
-                    Lang::Ja => write!(d, " → KPI 達成後 影響度 {}", a.impact),
-                    Lang::En => write!(d, " → impact {} after the KPIs are met", a.impact),
-                };
+                d.push_str(&tr(
+                    lang,
+                    "chart_matrix_cyber_moves",
+                    &[("impact", &a.impact)],
+                ));
             }
-            d.push_str(l(lang, "。", "."));
+            d.push_str(&tr(lang, "chart_sentence_end", &[]));
         }
     }
     d

@@ -72,14 +72,7 @@ fn hashes() -> &'static Vec<String> {
     HASHES.get_or_init(|| {
         ASSETS
             .iter()
-            .map(|a| {
-                use sha2::{Digest, Sha256};
-                Sha256::digest(a.bytes)
-                    .iter()
-                    .take(5)
-                    .map(|b| format!("{b:02x}"))
-                    .collect()
-            })
+            .map(|a| mieruka_domain::digest::hex(&mieruka_domain::digest::sha256(a.bytes)[..5]))
             .collect()
     })
 }

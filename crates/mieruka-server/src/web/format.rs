@@ -1,15 +1,12 @@
-//! Numbers, dates and statuses as pages show them, in the reader's language: 億円/万円 through
-//! `mieruka_domain::money`, 2026年11月 through `Date::month_for_people`, values with the KPI's
-//! unit, and each status with its icon and words (never colour alone). Pages format here and
-//! nowhere else, so a figure reads the same on every page.
+//! Numbers, dates and statuses as pages show them, in the reader's language: amounts, KPI values,
+//! rates and loss-model terms from `mieruka_domain::figures` (the one rule every front end and
+//! report shares), 2026年11月 through `Date::month_for_people`, and each status with its icon and
+//! words (never colour alone).
 
 use mieruka_domain::evaluation::Status;
-use mieruka_domain::{Date, Formula, KpiDefinition, Lang, money};
+use mieruka_domain::{Date, Lang};
 
-/// Yen for people: `141.0億円`, `6,000万円`; `¥14.10bn` in English.
-pub fn yen(amount: f64, lang: Lang) -> String {
-    money::yen(amount, lang)
-}
+pub use mieruka_domain::figures::{hours, kpi_value as value, number, percent, term, yen};
 
 /// A month: `2026年11月`, `Nov 2026`.
 pub fn month(d: Date, lang: Lang) -> String {
@@ -19,67 +16,6 @@ pub fn month(d: Date, lang: Lang) -> String {
 /// A day: `2026年11月26日`, `26 Nov 2026`.
 pub fn day(d: Date, lang: Lang) -> String {
     d.for_people(lang)
-}
-
-/// A fraction as a percentage with one decimal: 0.853 → `85.3%`.
-pub fn percent(fraction: f64) -> String {
-    format!("{:.1}%", fraction * 100.0)
-}
-
-/// A KPI's value with its unit: `85.0%`, `36.5時間` / `36.5 h`, `12件` / `12`, `3.2`.
-pub fn value(kpi: &KpiDefinition, v: f64, lang: Lang) -> String {
-    match kpi.formula {
-        Formula::Ratio { .. } | Formula::Progress { .. } | Formula::Compound { .. } => {
-            format!("{v:.1}%")
-        }
-        Formula::MeanDuration { .. } => match lang {
-            Lang::Ja => format!("{v:.1}時間"),
-            Lang::En => format!("{v:.1} h"),
-        },
-        Formula::Count { .. } => {
-            let n = money::grouped(v);
-            match lang {
-                Lang::Ja => format!("{n}件"),
-                Lang::En => n,
-            }
-        }
-        Formula::Score { .. } => format!("{v:.1}"),
-    }
-}
-
-/// A plain number: grouped by thousands when whole (`1,200`), else with one decimal (`42.5`).
-pub fn number(v: f64) -> String {
-    if v.fract() == 0.0 {
-        money::grouped(v)
-    } else {
-        format!("{v:.1}")
-    }
-}
-
-/// Hours: `120.0時間`, `120.0 h`.
-pub fn grouped_hours(h: f64, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("{}時間", number(h)),
-        Lang::En => format!("{} h", number(h)),
-    }
-}
-
-/// A term of the loss model with its unit as people read it: `1,000億円`, `5日`, `1,333,334人`,
-/// `21.0%` for shares.
-pub fn term(v: f64, unit: &str, lang: Lang) -> String {
-    let n = number(v);
-    match (unit, lang) {
-        ("yen", _) => yen(v, lang),
-        ("share", _) => percent(v),
-        ("", _) => n,
-        ("days", Lang::Ja) => format!("{n}日"),
-        ("people", Lang::Ja) => format!("{n}人"),
-        ("eur", Lang::Ja) => format!("{n}ユーロ"),
-        ("eur", Lang::En) => format!("€{n}"),
-        ("yen/eur", Lang::Ja) => format!("{n}円/ユーロ"),
-        ("yen/eur", Lang::En) => format!("{n} yen/€"),
-        (other, _) => format!("{n} {other}"),
-    }
 }
 
 /// A status as every page shows it: a CSS class (colour), an icon and words.
@@ -220,18 +156,10 @@ mod tests {
 
     #[test]
     fn japanese_conventions() {
-        assert_eq!(yen(14_100_004_000.0, Lang::Ja), "141.0億円");
-        assert_eq!(yen(60_000_000.0, Lang::Ja), "6,000万円");
         let d = Date::new(2026, 11, 26).unwrap();
         assert_eq!(month(d, Lang::Ja), "2026年11月");
         assert_eq!(day(d, Lang::Ja), "2026年11月26日");
         assert_eq!(day(d, Lang::En), "26 Nov 2026");
-        assert_eq!(percent(0.8534), "85.3%");
-        assert_eq!(term(5.0, "days", Lang::Ja), "5日");
-        assert_eq!(term(1_333_334.0, "people", Lang::Ja), "1,333,334人");
-        assert_eq!(term(0.21, "share", Lang::Ja), "21.0%");
-        assert_eq!(term(100_000_000_000.0, "yen", Lang::Ja), "1,000億円");
-        assert_eq!(term(5.0, "days", Lang::En), "5 days");
     }
 
     #[test]

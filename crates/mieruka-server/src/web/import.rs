@@ -102,11 +102,7 @@ pub fn form_data(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
 
 /// The SHA-256 of a file, in hex, which the confirmation must match.
 fn digest(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    mieruka_domain::digest::sha256_hex(bytes)
 }
 
 fn text(parts: &[Part], name: &str) -> Option<String> {

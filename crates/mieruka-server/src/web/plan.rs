@@ -10,7 +10,7 @@ use mieruka_domain::{Date, KpiDefinition, Lang};
 use mieruka_store::plans::PlanRevision;
 
 use super::cards::{PlanCard, plan_card};
-use super::format::{day, grouped_hours, number, value};
+use super::format::{day, hours, number, value};
 use super::{Chrome, Viewer, WebError, render};
 use crate::AppState;
 use crate::auth::now;
@@ -175,14 +175,10 @@ fn detail(v: &MeasuredValue, lang: Lang) -> String {
             events,
             ..
         } => match lang {
-            Lang::Ja => format!(
-                "{} / {}件",
-                grouped_hours(total_hours, lang),
-                number(events)
-            ),
+            Lang::Ja => format!("{} / {}件", hours(total_hours, lang), number(events)),
             Lang::En => format!(
                 "{} over {} events",
-                grouped_hours(total_hours, lang),
+                hours(total_hours, lang),
                 number(events)
             ),
         },

@@ -4,7 +4,6 @@
 //! reported as corrupt instead of being rendered as if it were the report the board received.
 
 use mieruka_domain::Timestamp;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -27,10 +26,7 @@ pub struct IssuedReport {
 
 /// The hex SHA-256 of a snapshot.
 pub fn snapshot_hash(snapshot: &str) -> String {
-    Sha256::digest(snapshot.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    mieruka_domain::digest::sha256_hex(snapshot.as_bytes())
 }
 
 fn from_row(r: &AnyRow) -> Result<IssuedReport> {

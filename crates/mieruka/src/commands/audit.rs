@@ -5,6 +5,7 @@
 
 use anyhow::{Context as _, Result, bail};
 use mieruka_domain::Lang;
+use mieruka_domain::i18n::tr;
 use mieruka_store::audit::{Anchor, AuditEntry, AuditReport, VerifyError};
 use serde_json::json;
 
@@ -51,34 +52,26 @@ async fn anchor(ctx: &Ctx) -> Result<()> {
 
 /// What vouched for the entries, below the verdict.
 fn seal_lines(lang: Lang, report: &AuditReport, anchors: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    lines.push(match lang {
-        Lang::Ja => format!(
-            "  封印: {} 件を鍵で確認（鍵の作成前の記録 {} 件は封印なし）",
-            report.sealed, report.unsealed
-        ),
-        Lang::En => format!(
-            "  seals: {} entries checked with the key ({} written before the key, unsealed)",
-            report.sealed, report.unsealed
-        ),
-    });
-    if report.unchecked > 0 {
-        lines.push(match lang {
-            Lang::Ja => format!("  鍵がないため未確認の封印: {} 件", report.unchecked),
-            Lang::En => format!("  seals not checked (no key): {}", report.unchecked),
-        });
+    fn indented(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        format!("  {}", tr(lang, key, args))
     }
-    lines.push(match (lang, report.head) {
-        (Lang::Ja, Some(seq)) => format!("  この機械が記録した先頭: 記録 No. {seq} を保持"),
-        (Lang::En, Some(seq)) => format!("  head recorded on this machine: entry {seq}, held"),
-        (Lang::Ja, None) => "  この機械が記録した先頭: まだありません".into(),
-        (Lang::En, None) => "  head recorded on this machine: none yet".into(),
+    let line = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| indented(lang, key, args);
+    let mut lines = vec![line(
+        "audit_seals_checked",
+        &[("sealed", &report.sealed), ("unsealed", &report.unsealed)],
+    )];
+    if report.unchecked > 0 {
+        lines.push(line(
+            "audit_seals_unchecked",
+            &[("unchecked", &report.unchecked)],
+        ));
+    }
+    lines.push(match report.head {
+        Some(seq) => line("audit_head_held", &[("seq", &seq)]),
+        None => line("audit_head_none", &[]),
     });
     if anchors > 0 {
-        lines.push(match lang {
-            Lang::Ja => format!("  アンカー: {anchors} 件すべて保持"),
-            Lang::En => format!("  anchors: all {anchors} held"),
-        });
+        lines.push(line("audit_anchors_held", &[("anchors", &anchors)]));
     }
     lines
 }
@@ -106,16 +99,14 @@ async fn verify(ctx: &Ctx, as_json: bool, anchor: Option<&str>) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
         Ok(report) => {
-            match ctx.lang {
-                Lang::Ja => {
-                    println!("監査ログ: {} 件、改ざんなし", report.entries);
-                    println!("  最後のハッシュ: {}", report.last_hash);
-                }
-                Lang::En => {
-                    println!("Audit log: {} entries, not tampered with", report.entries);
-                    println!("  last hash: {}", report.last_hash);
-                }
-            }
+            println!(
+                "{}",
+                tr(ctx.lang, "audit_intact", &[("entries", &report.entries)])
+            );
+            println!(
+                "  {}",
+                tr(ctx.lang, "audit_last_hash", &[("hash", &report.last_hash)])
+            );
             for line in seal_lines(ctx.lang, &report, anchors.len()) {
                 println!("{line}");
             }
@@ -160,18 +151,12 @@ async fn list(ctx: &Ctx, org: Option<String>, limit: u32, as_json: bool) -> Resu
 
 fn render(lang: Lang, entries: &[AuditEntry]) -> String {
     if entries.is_empty() {
-        return match lang {
-            Lang::Ja => "監査ログに記録はありません。\n".into(),
-            Lang::En => "The audit log has no entries.\n".into(),
-        };
+        return format!("{}\n", tr(lang, "audit_empty", &[]));
     }
-    let header: Vec<String> = match lang {
-        Lang::Ja => ["#", "日時 (UTC)", "実行者", "操作", "対象", "キー"],
-        Lang::En => ["#", "Time (UTC)", "Actor", "Action", "Entity", "Key"],
-    }
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let header: Vec<String> = ["seq", "at", "actor", "action", "entity", "key"]
+        .iter()
+        .map(|c| tr(lang, &format!("audit_col_{c}"), &[]))
+        .collect();
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
@@ -190,14 +175,8 @@ fn render(lang: Lang, entries: &[AuditEntry]) -> String {
 
 /// The action in the output language; anything unknown (only after tampering) as stored.
 fn action_label(lang: Lang, action: &str) -> String {
-    let ja = match action {
-        "create" => "作成",
-        "update" => "変更",
-        "delete" => "削除",
-        other => return other.to_string(),
-    };
-    match lang {
-        Lang::Ja => ja.into(),
-        Lang::En => action.into(),
+    match action {
+        "create" | "update" | "delete" => tr(lang, &format!("audit_action_{action}"), &[]),
+        other => other.to_string(),
     }
 }

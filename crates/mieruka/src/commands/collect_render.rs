@@ -17,7 +17,7 @@ fn hours(v: Option<f64>) -> String {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or("—".into(), |s| format!("{:.1}%", s * 100.0))
+    v.map_or("—".into(), mieruka_domain::figures::percent)
 }
 
 fn unit(lang: Lang, u: &Option<String>) -> String {

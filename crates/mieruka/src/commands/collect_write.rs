@@ -9,9 +9,9 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use mieruka_app::collect::{self, Evidence, Recording};
 use mieruka_connectors::figures::KpiFigure;
+use mieruka_domain::digest::{Sha256Hasher, sha256_hex};
 use mieruka_domain::period::Period;
 use mieruka_store::plans::PlanContext;
-use sha2::Digest as _;
 
 use super::{Ctx, find_org, now, parse_date, today, who};
 use crate::commands::collect_render::tr;
@@ -39,7 +39,7 @@ fn file_digest(path: &Path) -> Result<String> {
     use std::io::Read as _;
     let mut f =
         std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut hasher = sha2::Sha256::new();
+    let mut hasher = Sha256Hasher::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = f
@@ -50,7 +50,7 @@ fn file_digest(path: &Path) -> Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(collect::hex(&hasher.finalize()))
+    Ok(hasher.finish_hex())
 }
 
 /// The evidence of the files a run read.
@@ -75,7 +75,7 @@ fn evidence(files: &[&Path]) -> Result<Evidence> {
         },
         _ => Evidence {
             name: names.join("+"),
-            sha256: collect::hex(&sha2::Sha256::digest(digests.join("|").as_bytes())),
+            sha256: sha256_hex(digests.join("|").as_bytes()),
         },
     })
 }

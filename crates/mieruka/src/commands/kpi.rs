@@ -1,8 +1,8 @@
 //! `mieruka kpi`: an organisation's own KPIs, validated like the catalogue's.
 
 use anyhow::{Result, anyhow, bail};
-use mieruka_domain::Lang;
 use mieruka_domain::catalogue::RawKpi;
+use mieruka_domain::i18n::tr;
 
 use super::{Ctx, find_org, now};
 use crate::cli::KpiCommand;
@@ -61,10 +61,14 @@ pub async fn run(ctx: &Ctx, command: KpiCommand) -> Result<()> {
                 );
             }
             store.add_own_kpi(o.id, &def, now()).await?;
-            match lang {
-                Lang::Ja => println!("自社独自の KPI {}「{}」を追加しました", def.id, def.name.ja),
-                Lang::En => println!("Added own KPI {} \"{}\"", def.id, def.name.en),
-            }
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    "kpi_added",
+                    &[("id", &def.id), ("name", &def.name.get(lang))]
+                )
+            );
         }
         KpiCommand::List { org, json } => {
             let o = find_org(&store, &org.org).await?;
@@ -86,13 +90,10 @@ pub async fn run(ctx: &Ctx, command: KpiCommand) -> Result<()> {
                         ]
                     })
                     .collect();
-                let header: Vec<String> = match lang {
-                    Lang::Ja => ["ID", "KPI", "成熟度", "目標の目安", "出典"],
-                    Lang::En => ["ID", "KPI", "Maturity", "Target", "Source"],
-                }
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
+                let header: Vec<String> = ["id", "kpi", "maturity", "target", "source"]
+                    .iter()
+                    .map(|c| tr(lang, &format!("kpi_col_{c}"), &[]))
+                    .collect();
                 print!("{}", table(&header, &rows));
             }
         }

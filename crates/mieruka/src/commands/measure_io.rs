@@ -8,6 +8,7 @@ mod export;
 
 use anyhow::{Result, anyhow, bail};
 use mieruka_domain::Lang;
+use mieruka_domain::i18n::tr;
 use mieruka_store::{PlanId, StoreError};
 use serde_json::json;
 
@@ -125,28 +126,24 @@ fn summary(
     invalid: usize,
     superseded: usize,
 ) -> String {
-    match lang {
-        Lang::Ja => {
-            let mut s = format!(
-                "{file}: 追加 {added} 件、登録済みのためスキップ {already} 件、不正な行 {invalid} 件"
-            );
-            if superseded > 0 {
-                s.push_str(&format!(
-                    "、訂正前の行 {superseded} 件は取り込みませんでした"
-                ));
-            }
-            s
-        }
-        Lang::En => {
-            let mut s = format!(
-                "{file}: added {added}, already recorded {already} (skipped), invalid {invalid}"
-            );
-            if superseded > 0 {
-                s.push_str(&format!(", superseded rows not imported {superseded}"));
-            }
-            s
-        }
+    let mut s = tr(
+        lang,
+        "measure_import_summary",
+        &[
+            ("file", &file),
+            ("added", &added),
+            ("already", &already),
+            ("invalid", &invalid),
+        ],
+    );
+    if superseded > 0 {
+        s.push_str(&tr(
+            lang,
+            "measure_import_superseded",
+            &[("superseded", &superseded)],
+        ));
     }
+    s
 }
 
 fn problems_json(problems: &[Problem]) -> serde_json::Value {
@@ -200,28 +197,13 @@ fn dry_run_json(file: &str, c: &Checked) -> serde_json::Value {
 }
 
 fn print_preview(lang: Lang, file: &str, c: &Checked) {
-    let header: Vec<String> = match lang {
-        Lang::Ja => [
-            "行",
-            "目標",
-            "KPI",
-            "ユニット",
-            "日付",
-            "部分",
-            "値",
-            "取込",
-        ],
-        Lang::En => [
-            "Row", "Plan", "KPI", "Unit", "Date", "Part", "Value", "Import",
-        ],
-    }
+    let header: Vec<String> = [
+        "row", "plan", "kpi", "unit", "date", "part", "value", "import",
+    ]
     .iter()
-    .map(|s| s.to_string())
+    .map(|c| tr(lang, &format!("measure_preview_col_{c}"), &[]))
     .collect();
-    let recorded = match lang {
-        Lang::Ja => "登録済み",
-        Lang::En => "already recorded",
-    };
+    let recorded = tr(lang, "measure_preview_recorded", &[]);
     let body: Vec<Vec<String>> = c
         .good
         .iter()
@@ -235,7 +217,7 @@ fn print_preview(lang: Lang, file: &str, c: &Checked) {
                 g.measurement.part.clone().unwrap_or_default(),
                 g.reading.clone(),
                 if g.recorded {
-                    recorded.to_string()
+                    recorded.clone()
                 } else {
                     String::new()
                 },
@@ -246,13 +228,7 @@ fn print_preview(lang: Lang, file: &str, c: &Checked) {
         println!("{}", table(&header, &body));
     }
     if !c.problems.is_empty() {
-        println!(
-            "{}",
-            match lang {
-                Lang::Ja => "不正な行:",
-                Lang::En => "Invalid rows:",
-            }
-        );
+        println!("{}", tr(lang, "measure_invalid_rows", &[]));
         for p in &c.problems {
             println!("  {}", problem_line(p));
         }
@@ -262,15 +238,16 @@ fn print_preview(lang: Lang, file: &str, c: &Checked) {
     let invalid = c.invalid_rows();
     println!(
         "{}",
-        match lang {
-            Lang::Ja => format!(
-                "{file}: 確認のみ (--dry-run) — 何も書き込んでいません。{} 行中、追加予定 {would_add} 件、登録済み {already} 件、不正な行 {invalid} 件",
-                c.rows
-            ),
-            Lang::En => format!(
-                "{file}: dry run — nothing was written. Of {} rows: {would_add} would be added, {already} already recorded, {invalid} invalid",
-                c.rows
-            ),
-        }
+        tr(
+            lang,
+            "measure_dry_run",
+            &[
+                ("file", &file),
+                ("rows", &c.rows),
+                ("would_add", &would_add),
+                ("already", &already),
+                ("invalid", &invalid),
+            ],
+        )
     );
 }

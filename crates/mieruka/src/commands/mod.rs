@@ -44,12 +44,9 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The Japanese or the English of a short message, by the language asked for.
-    pub fn say(&self, ja: &str, en: &str) -> String {
-        match self.lang {
-            Lang::Ja => ja.to_string(),
-            Lang::En => en.to_string(),
-        }
+    /// A message of the translation catalogue in the language asked for.
+    pub fn t(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        mieruka_domain::i18n::tr(self.lang, key, args)
     }
 
     /// Opens (creating and migrating when needed) the selected database, with the built-in

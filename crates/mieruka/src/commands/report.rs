@@ -159,32 +159,21 @@ async fn make(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     match issued {
         Some(i) => eprintln!(
             "{}",
-            ctx.say(
-                &format!(
-                    "報告書 {} を発行しました（{}、データ版 {}）: {}",
-                    i.id,
-                    period.id,
-                    i.data_version,
-                    output.display()
-                ),
-                &format!(
-                    "Issued report {} ({}, data version {}): {}",
-                    i.id,
-                    period.id,
-                    i.data_version,
-                    output.display()
-                ),
+            ctx.t(
+                "cli_report_issued",
+                &[
+                    ("id", &i.id),
+                    ("period", &period.id),
+                    ("version", &i.data_version),
+                    ("file", &output.display()),
+                ],
             )
         ),
         None => eprintln!(
             "{}",
-            ctx.say(
-                &format!(
-                    "{} の報告書を書き出しました: {}",
-                    period.id,
-                    output.display()
-                ),
-                &format!("Wrote the report for {}: {}", period.id, output.display()),
+            ctx.t(
+                "cli_report_written",
+                &[("period", &period.id), ("file", &output.display())],
             )
         ),
     }
@@ -223,10 +212,7 @@ async fn list(ctx: &Ctx, org: &str, json: bool) -> Result<()> {
         })
         .collect();
     if rows.is_empty() {
-        println!(
-            "{}",
-            ctx.say("発行済みの報告書はありません", "No report has been issued")
-        );
+        println!("{}", ctx.t("cli_report_none_issued", &[]));
     } else {
         let head: Vec<String> = ["id", "period", "lang", "data", "by", "at", "sha256"]
             .map(String::from)
@@ -258,21 +244,14 @@ async fn reissue(
     write_whole(output, &bytes, Some("--output"))?;
     eprintln!(
         "{}",
-        ctx.say(
-            &format!(
-                "報告書 {}（{}、データ版 {}）を発行時のとおり書き出しました: {}",
-                issued.id,
-                issued.period,
-                issued.data_version,
-                output.display()
-            ),
-            &format!(
-                "Wrote report {} ({}, data version {}) as issued: {}",
-                issued.id,
-                issued.period,
-                issued.data_version,
-                output.display()
-            ),
+        ctx.t(
+            "cli_report_written_as_issued",
+            &[
+                ("id", &issued.id),
+                ("period", &issued.period),
+                ("version", &issued.data_version),
+                ("file", &output.display()),
+            ],
         )
     );
     Ok(())

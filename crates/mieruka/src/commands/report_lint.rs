@@ -46,13 +46,7 @@ fn print(ctx: &Ctx, findings: &[(Lang, Finding)], json: bool) -> Result<()> {
             }))?
         );
     } else if findings.is_empty() {
-        println!(
-            "{}",
-            ctx.say(
-                "問題は見つかりませんでした。経営層に伝わる言葉です。",
-                "No findings: the report speaks the board's language."
-            )
-        );
+        println!("{}", ctx.t("cli_report_lint_clean", &[]));
     } else {
         for (lang, f) in findings {
             let tag = match lang {
@@ -65,10 +59,7 @@ fn print(ctx: &Ctx, findings: &[(Lang, Finding)], json: bool) -> Result<()> {
     if !findings.is_empty() {
         bail!(
             "{}",
-            ctx.say(
-                &format!("報告書の点検で {} 件の指摘があります", findings.len()),
-                &format!("the report lint has {} findings", findings.len()),
-            )
+            ctx.t("cli_report_lint_findings", &[("count", &findings.len())])
         );
     }
     Ok(())

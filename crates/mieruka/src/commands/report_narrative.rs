@@ -153,13 +153,17 @@ pub enum ScheduleCommand {
 /// "Next report: FY2026-Q3, due 2027-01-30".
 pub fn next_line(ctx: &Ctx, n: &NextReport) -> String {
     let overdue = if n.overdue {
-        ctx.say("（期限超過）", " (overdue)")
+        ctx.t("cli_report_overdue", &[])
     } else {
         String::new()
     };
-    ctx.say(
-        &format!("次回の報告: {}（期限 {}）{overdue}", n.period.id, n.due),
-        &format!("Next report: {}, due {}{overdue}", n.period.id, n.due),
+    ctx.t(
+        "cli_report_next",
+        &[
+            ("period", &n.period.id),
+            ("due", &n.due),
+            ("overdue", &overdue),
+        ],
     )
 }
 
@@ -199,17 +203,12 @@ pub async fn schedule(ctx: &Ctx, args: ScheduleArgs) -> Result<()> {
     } else {
         println!(
             "{}",
-            ctx.say(
-                &format!(
-                    "報告の頻度: {}（期末から {} 日以内）",
-                    s.cadence.label(ctx.lang),
-                    s.due_days
-                ),
-                &format!(
-                    "Cadence: {} (due {} days after the period)",
-                    s.cadence.label(ctx.lang),
-                    s.due_days
-                ),
+            ctx.t(
+                "cli_report_cadence",
+                &[
+                    ("cadence", &s.cadence.label(ctx.lang)),
+                    ("days", &s.due_days),
+                ],
             )
         );
         println!("{}", next_line(ctx, &next));
@@ -239,13 +238,7 @@ pub async fn story(ctx: &Ctx, command: StoryCommand) -> Result<()> {
             let o = find_org(&store, &org).await?;
             store.set_story(o.id, &story, now()).await?;
             store.close().await;
-            println!(
-                "{}",
-                ctx.say(
-                    "戦略とセキュリティの役割を更新しました",
-                    "The strategy story is set"
-                )
-            );
+            println!("{}", ctx.t("cli_report_story_set", &[]));
             Ok(())
         }
     }
@@ -284,10 +277,7 @@ pub async fn ask(ctx: &Ctx, args: AskArgs) -> Result<()> {
     if ask.items.is_empty() {
         println!(
             "{}",
-            ctx.say(
-                &format!("{}: 依頼事項なし", period.id),
-                &format!("{}: nothing asked", period.id)
-            )
+            ctx.t("cli_report_nothing_asked", &[("period", &period.id)])
         );
     }
     for a in &ask.items {

@@ -6,8 +6,10 @@ use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
 use mieruka_app::simulation::{org_scenarios, portfolio_json, simulate_all};
+use mieruka_charts::{Exceedance, ExceedanceCurve, TickFormat, exceedance_svg};
 use mieruka_domain::Lang;
-use mieruka_domain::money::grouped;
+use mieruka_domain::figures::{grouped, percent, yen};
+use mieruka_domain::i18n::tr;
 use mieruka_sim::{CurvePoint, Scenario, Simulation, analytic_mean, parse_riskquant_csv};
 use serde_json::{Value, json};
 
@@ -103,7 +105,7 @@ pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
             .collect();
         crate::files::write_whole(
             path,
-            exceedance_svg(ctx.lang, &labelled).as_bytes(),
+            exceedance_chart(ctx.lang, &labelled).as_bytes(),
             Some("--svg"),
         )?;
     }
@@ -137,84 +139,57 @@ fn read_scenarios(path: &Path) -> Result<Vec<Scenario>> {
 
 /// A portfolio label from the loss model, in the reader's language.
 fn label_text(lang: Lang, label: &str) -> String {
-    let ja = lang == Lang::Ja;
     match label {
-        "now" if ja => "現在".into(),
-        "today" if ja => "今日時点".into(),
-        "after" if ja => "KPI 達成後".into(),
-        "after" => "after KPIs".into(),
+        "now" | "today" | "after" => tr(lang, &format!("simulate_portfolio_{label}"), &[]),
         other => other.into(),
     }
 }
 
-/// An amount for people: `2.39億円`, `4,500万円`, `800円` in Japanese; `238,970,913` in English.
-fn amount(lang: Lang, yen: f64) -> String {
-    match lang {
-        Lang::Ja if yen >= 1e8 => {
-            // In hundredths of 億 (1e6 yen), rounded once, so 1.999億 becomes 2.00億.
-            let hundredths = (yen / 1e6).round();
-            format!(
-                "{}.{:02}億円",
-                grouped((hundredths / 100.0).trunc()),
-                (hundredths % 100.0) as u64
-            )
-        }
-        Lang::Ja if yen >= 1e4 => format!("{}万円", grouped((yen / 1e4).round())),
-        Lang::Ja => format!("{}円", grouped(yen)),
-        Lang::En => grouped(yen),
-    }
-}
-
 fn render(lang: Lang, title: Option<&str>, scenarios: &[Scenario], sim: &Simulation) -> String {
-    let l = |ja: &'static str, en: &'static str| if lang == Lang::Ja { ja } else { en };
+    let l = |key: &str| tr(lang, &format!("simulate_{key}"), &[]);
     let mut out = String::new();
     if let Some(t) = title {
         out.push_str(&format!("[{t}]\n"));
     }
-    let years = grouped(sim.trials as f64);
-    out.push_str(&match lang {
-        Lang::Ja => format!(
-            "年間損失のシミュレーション（{years} 年分、シード {}）\n",
-            sim.seed
-        ),
-        Lang::En => format!(
-            "Annual loss simulation (yen): {years} simulated years, seed {}\n",
-            sim.seed
-        ),
-    });
+    out.push_str(&tr(
+        lang,
+        "simulate_heading",
+        &[("years", &grouped(sim.trials as f64)), ("seed", &sim.seed)],
+    ));
+    out.push('\n');
     let rows = [
-        (l("平均", "mean"), sim.mean),
-        (l("平均の理論値", "analytic mean"), analytic_mean(scenarios)),
-        (l("中央値 P50", "median P50"), sim.p50),
-        ("P90", sim.p90),
-        ("P95", sim.p95),
-        ("P99", sim.p99),
-        (l("最大", "max"), sim.max),
+        (l("mean"), sim.mean),
+        (l("analytic_mean"), analytic_mean(scenarios)),
+        (l("p50"), sim.p50),
+        ("P90".to_string(), sim.p90),
+        ("P95".to_string(), sim.p95),
+        ("P99".to_string(), sim.p99),
+        (l("max"), sim.max),
     ];
     let label_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
-    let values: Vec<String> = rows.iter().map(|(_, v)| amount(lang, *v)).collect();
+    let values: Vec<String> = rows.iter().map(|(_, v)| yen(*v, lang)).collect();
     let value_w = values.iter().map(|v| width(v)).max().unwrap_or(0);
     for ((k, _), v) in rows.iter().zip(&values) {
         let gap = " ".repeat(value_w - width(v));
         out.push_str(&format!("  {}  {gap}{v}\n", pad(k, label_w)));
     }
     out.push_str(&format!(
-        "  {}: {:.1}%\n",
-        l("損失が出る年の割合", "years with any loss"),
-        sim.probability_of_loss * 100.0
+        "  {}: {}\n",
+        l("years_with_loss"),
+        percent(sim.probability_of_loss)
     ));
     out.push('\n');
     let header: Vec<String> = [
-        l("ID", "id"),
-        l("シナリオ", "scenario"),
-        l("頻度/年", "events/year"),
-        l("1 件の P5", "one event P5"),
-        l("1 件の P95", "one event P95"),
-        l("年間平均", "mean/year"),
-        l("理論値", "analytic"),
+        "id",
+        "scenario",
+        "rate",
+        "p5",
+        "p95",
+        "mean_per_year",
+        "analytic",
     ]
     .iter()
-    .map(ToString::to_string)
+    .map(|c| l(&format!("col_{c}")))
     .collect();
     let rows: Vec<Vec<String>> = scenarios
         .iter()
@@ -225,10 +200,10 @@ fn render(lang: Lang, title: Option<&str>, scenarios: &[Scenario], sim: &Simulat
                 s.name.clone(),
                 // `Display` is the shortest text that reads back as the number: 0.05, 2.
                 s.annual_rate.to_string(),
-                amount(lang, s.low_p5),
-                amount(lang, s.high_p95),
-                amount(lang, *mean),
-                amount(lang, s.analytic_mean()),
+                yen(s.low_p5, lang),
+                yen(s.high_p95, lang),
+                yen(*mean, lang),
+                yen(s.analytic_mean(), lang),
             ]
         })
         .collect();
@@ -236,178 +211,28 @@ fn render(lang: Lang, title: Option<&str>, scenarios: &[Scenario], sim: &Simulat
     out
 }
 
-/// Text made safe inside SVG (XML) text and attributes.
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A power of ten as an axis label: `1万円`, `10億円`; `¥10k`, `¥1B`.
-fn decade_label(lang: Lang, power: i32) -> String {
-    let units: &[(i32, &str)] = match lang {
-        Lang::Ja => &[(12, "兆円"), (8, "億円"), (4, "万円"), (0, "円")],
-        Lang::En => &[(12, "T"), (9, "B"), (6, "M"), (3, "k"), (0, "")],
-    };
-    let (n, unit) = match units.iter().find(|(b, _)| power >= *b) {
-        Some(&(base, unit)) => (grouped(10f64.powi(power - base)), unit),
-        // Below one yen: 0.1, 0.01…
-        None => (
-            format!("{:.*}", power.unsigned_abs() as usize, 10f64.powi(power)),
-            units.last().expect("units").1,
-        ),
-    };
-    match lang {
-        Lang::Ja => format!("{n}{unit}"),
-        Lang::En => format!("¥{n}{unit}"),
-    }
-}
-
-/// Line colours, distinguishable in colour and in grey.
-const COLOURS: [&str; 4] = ["#d1495b", "#00798c", "#edae49", "#30638e"];
-
-/// The loss-exceedance curves as a standalone SVG: loss on a log scale (yen), probability of
-/// exceeding it from 0 to 100%, one line per labelled curve with a legend.
-pub fn exceedance_svg(lang: Lang, curves: &[(String, Vec<CurvePoint>)]) -> String {
-    let l = |ja: &'static str, en: &'static str| if lang == Lang::Ja { ja } else { en };
-    let (w, h) = (760.0, 460.0);
-    let (left, right, top, bottom) = (70.0, 44.0, 48.0, 70.0);
-    let (pw, ph) = (w - left - right, h - top - bottom);
-    let title = l(
-        "年間損失の超過確率曲線",
-        "Loss exceedance curve (annual loss)",
-    );
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
-         role=\"img\" aria-label=\"{title}\" font-family=\"system-ui, -apple-system, 'Segoe UI', \
-         'Hiragino Sans', 'Noto Sans JP', 'Yu Gothic', Meiryo, sans-serif\" font-size=\"12\">\n\
-         <rect width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n\
-         <text x=\"{left}\" y=\"28\" font-size=\"16\" font-weight=\"bold\" fill=\"#1a1a1a\">{title}</text>\n"
-    );
-    let losses = curves
-        .iter()
-        .flat_map(|(_, c)| c.iter().map(|p| p.loss))
-        .filter(|&x| x > 0.0 && x.is_finite());
-    let (min, max) = losses.fold((f64::INFINITY, 0.0f64), |(a, b), x| (a.min(x), b.max(x)));
-    if max <= 0.0 {
-        svg.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555555\">{}</text>\n</svg>\n",
-            w / 2.0,
-            h / 2.0,
-            l(
-                "損失が出た年はありませんでした",
-                "No simulated year had a loss"
-            )
-        ));
-        return svg;
-    }
-    let lo = min.log10().floor() as i32;
-    let hi = (max.log10().ceil() as i32).max(lo + 1);
-    let x_of = |loss: f64| left + (loss.log10() - f64::from(lo)) / f64::from(hi - lo) * pw;
-    let y_of = |p: f64| top + (1.0 - p) * ph;
-    // Grid and axes.
-    let step = ((hi - lo) as usize).div_ceil(8).max(1);
-    for power in (lo..=hi).step_by(step) {
-        let x = x_of(10f64.powi(power));
-        svg.push_str(&format!(
-            "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#e3e3e3\"/>\n\
-             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#333333\">{}</text>\n",
-            top + ph,
-            top + ph + 18.0,
-            escape(&decade_label(lang, power))
-        ));
-    }
-    for pct in (0..=100).step_by(20) {
-        let y = y_of(f64::from(pct) / 100.0);
-        svg.push_str(&format!(
-            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#e3e3e3\"/>\n\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#333333\">{pct}%</text>\n",
-            left + pw,
-            left - 8.0,
-            y + 4.0
-        ));
-    }
-    svg.push_str(&format!(
-        "<rect x=\"{left}\" y=\"{top}\" width=\"{pw}\" height=\"{ph}\" fill=\"none\" stroke=\"#888888\"/>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#1a1a1a\">{}</text>\n\
-         <text transform=\"translate(18 {:.1}) rotate(-90)\" text-anchor=\"middle\" fill=\"#1a1a1a\">{}</text>\n",
-        left + pw / 2.0,
-        h - 22.0,
-        l("年間損失額（対数目盛）", "Annual loss in yen (log scale)"),
-        top + ph / 2.0,
-        l("この額を超える確率", "Probability of exceeding")
-    ));
-    // One line per curve, then the legend on top.
-    for (i, (_, curve)) in curves.iter().enumerate() {
-        let points: Vec<String> = curve
+/// The loss-exceedance curves as a standalone SVG, drawn by `mieruka-charts` as the pages and
+/// the report draw theirs: loss on a log scale in the reader's units, the probability of a year
+/// with at least that loss, one line per labelled curve with a legend.
+pub fn exceedance_chart(lang: Lang, curves: &[(String, Vec<CurvePoint>)]) -> String {
+    exceedance_svg(&Exceedance {
+        title: tr(lang, "simulate_chart_title", &[]),
+        x_label: tr(lang, "simulate_chart_x", &[]),
+        y_label: tr(lang, "simulate_chart_y", &[]),
+        x_ticks: TickFormat::new(move |v| yen(v, lang)),
+        curves: curves
             .iter()
-            .filter(|p| p.loss > 0.0 && p.loss.is_finite())
-            .map(|p| format!("{:.1},{:.1}", x_of(p.loss), y_of(p.probability)))
-            .collect();
-        svg.push_str(&format!(
-            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
-            COLOURS[i % COLOURS.len()],
-            points.join(" ")
-        ));
-    }
-    let legend_w = curves
-        .iter()
-        .map(|(label, _)| width(label))
-        .max()
-        .unwrap_or(0) as f64
-        * 7.0
-        + 40.0;
-    let (lx, ly) = (left + pw - legend_w - 8.0, top + 10.0);
-    svg.push_str(&format!(
-        "<rect x=\"{lx:.1}\" y=\"{ly:.1}\" width=\"{legend_w:.1}\" height=\"{:.1}\" fill=\"#ffffff\" stroke=\"#cccccc\"/>\n",
-        curves.len() as f64 * 20.0 + 8.0
-    ));
-    for (i, (label, _)) in curves.iter().enumerate() {
-        let y = ly + 16.0 + i as f64 * 20.0;
-        svg.push_str(&format!(
-            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{}\" stroke-width=\"2\"/>\n\
-             <text x=\"{:.1}\" y=\"{:.1}\" fill=\"#1a1a1a\">{}</text>\n",
-            lx + 8.0,
-            y - 4.0,
-            lx + 28.0,
-            y - 4.0,
-            COLOURS[i % COLOURS.len()],
-            lx + 34.0,
-            y,
-            escape(label)
-        ));
-    }
-    svg.push_str("</svg>\n");
-    svg
+            .map(|(label, points)| ExceedanceCurve {
+                label: label.clone(),
+                points: points.iter().map(|p| (p.loss, p.probability)).collect(),
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_read_as_people_write_them() {
-        assert_eq!(amount(Lang::Ja, 123_456_789.0), "1.23億円");
-        assert_eq!(amount(Lang::Ja, 123_456_789_012.0), "1,234.57億円");
-        assert_eq!(amount(Lang::Ja, 199_999_999.0), "2.00億円");
-        assert_eq!(amount(Lang::Ja, 101_000_000.0), "1.01億円");
-        assert_eq!(amount(Lang::Ja, 45_000_000.0), "4,500万円");
-        assert_eq!(amount(Lang::Ja, 800.0), "800円");
-        assert_eq!(amount(Lang::En, 238_970_913.4), "238,970,913");
-    }
-
-    #[test]
-    fn decades_are_labelled_in_the_readers_units() {
-        assert_eq!(decade_label(Lang::Ja, 4), "1万円");
-        assert_eq!(decade_label(Lang::Ja, 7), "1,000万円");
-        assert_eq!(decade_label(Lang::Ja, 9), "10億円");
-        assert_eq!(decade_label(Lang::Ja, 2), "100円");
-        assert_eq!(decade_label(Lang::En, 6), "¥1M");
-        assert_eq!(decade_label(Lang::En, 10), "¥10B");
-        assert_eq!(decade_label(Lang::En, -1), "¥0.1");
-        assert_eq!(decade_label(Lang::Ja, -2), "0.01円");
-    }
 
     #[test]
     fn the_chart_is_standalone_svg_with_a_line_and_legend_entry_per_curve() {
@@ -419,7 +244,7 @@ mod tests {
                 })
                 .collect()
         };
-        let svg = exceedance_svg(
+        let svg = exceedance_chart(
             Lang::Ja,
             &[("現在".into(), curve(1.0)), ("A & <B>".into(), curve(0.5))],
         );
@@ -427,10 +252,11 @@ mod tests {
         assert!(svg.trim_end().ends_with("</svg>"));
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains(">現在</text>") && svg.contains("A &amp; &lt;B&gt;"));
-        assert!(svg.contains("1億円") && svg.contains("100%"));
-        assert!(svg.contains("sans-serif"));
+        assert!(svg.contains(">1億円</text>") && svg.contains("100%"));
+        assert!(svg.contains("年間損失の超過確率曲線") && svg.contains("sans-serif"));
         assert!(!svg.contains("href"), "no external resources");
-        let empty = exceedance_svg(Lang::En, &[("now".into(), vec![])]);
-        assert!(empty.contains("No simulated year had a loss"));
+        let empty = exceedance_chart(Lang::En, &[("now".into(), vec![])]);
+        assert!(empty.contains("Loss exceedance curve") && !empty.contains("<polyline"));
+        assert!(empty.trim_end().ends_with("</svg>"));
     }
 }

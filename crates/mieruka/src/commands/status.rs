@@ -2,13 +2,14 @@
 //! previous period, overall and per unit.
 
 use anyhow::Result;
-pub use mieruka_app::status::{PlanStatus, resolve_period, status_json, statuses, unit_of};
+pub use mieruka_app::status::{PlanStatus, resolve_period, status_json, statuses};
+use mieruka_domain::figures::{kpi_value, percent};
+use mieruka_domain::i18n::tr;
 use mieruka_domain::period::Period;
 use mieruka_domain::{Date, KpiDefinition, Lang};
 use mieruka_store::orgs::StoredOrg;
 use serde_json::json;
 
-use super::measure::trim_number;
 use super::{Ctx, find_org, parse_date, today};
 use crate::cli::StatusArgs;
 use crate::render::{pad, width};
@@ -20,16 +21,11 @@ fn bar(fraction: Option<f64>, w: usize) -> String {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or("－".into(), |v| format!("{:.0}%", v * 100.0))
+    v.map_or("－".into(), percent)
 }
 
-fn value(kpi: &KpiDefinition, v: Option<f64>) -> String {
-    match (v, unit_of(kpi)) {
-        (None, _) => "－".into(),
-        (Some(v), "percent") => format!("{v:.1}%"),
-        (Some(v), "hours") => format!("{} h", trim_number((v * 10.0).round() / 10.0)),
-        (Some(v), _) => trim_number((v * 100.0).round() / 100.0),
-    }
+fn value(kpi: &KpiDefinition, v: Option<f64>, lang: Lang) -> String {
+    v.map_or("－".into(), |v| kpi_value(kpi, v, lang))
 }
 
 fn render(
@@ -39,20 +35,20 @@ fn render(
     as_of: Date,
     list: &[PlanStatus],
 ) -> String {
-    let l = |ja: &'static str, en: &'static str| if lang == Lang::Ja { ja } else { en };
-    let mut out = format!(
-        "{} {} — {} {} ({} {as_of})\n",
-        org.org.slug,
-        org.org.name,
-        period.id,
-        l("の達成状況", "status"),
-        l("基準日", "as of"),
+    let l = |key: &str| tr(lang, &format!("status_{key}"), &[]);
+    let mut out = tr(
+        lang,
+        "status_heading",
+        &[
+            ("org", &org.org.slug),
+            ("name", &org.org.name),
+            ("period", &period.id),
+            ("as_of", &as_of),
+        ],
     );
+    out.push('\n');
     if list.is_empty() {
-        out.push_str(l(
-            "  この期の目標はまだありません。\n",
-            "  No plans for this period yet.\n",
-        ));
+        out.push_str(&format!("  {}\n", l("no_plans")));
     }
     for s in list {
         let e = &s.evaluation;
@@ -73,24 +69,20 @@ fn render(
                 .unwrap_or_default();
             out.push_str(&format!(
                 "   {part}{} {}  {} {}  {} {}  {} {}  {} {}\n",
-                l("目標", "target"),
-                value(k, Some(a.target)),
-                l("実績", "actual"),
-                value(k, a.actual),
-                l("計画", "plan"),
-                value(k, a.planned),
-                l("達成率", "achievement"),
+                l("target"),
+                value(k, Some(a.target), lang),
+                l("actual"),
+                value(k, a.actual, lang),
+                l("plan"),
+                value(k, a.planned, lang),
+                l("achievement"),
                 pct(a.achievement),
-                l("期限時点の予測", "forecast at deadline"),
-                value(k, a.forecast),
+                l("forecast"),
+                value(k, a.forecast, lang),
             ));
         }
         if let Some(c) = e.change {
-            out.push_str(&format!(
-                "   {}: {:+.1}\n",
-                l("前期からの変化", "change from previous period"),
-                c
-            ));
+            out.push_str(&format!("   {}: {:+.1}\n", l("change"), c));
         }
         let name_w = e
             .units
@@ -116,7 +108,7 @@ fn render(
                 bar(a.and_then(|a| a.achievement), 20),
                 u.status.icon(),
                 pct(a.and_then(|a| a.achievement)),
-                value(k, a.and_then(|a| a.actual)),
+                value(k, a.and_then(|a| a.actual), lang),
                 u.status.label(lang),
             ));
         }

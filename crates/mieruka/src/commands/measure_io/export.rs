@@ -4,10 +4,11 @@
 //! (`mieruka_domain::spreadsheet`); the importer takes the quote off.
 
 use anyhow::{Result, anyhow, bail};
+use mieruka_domain::Formula;
+use mieruka_domain::i18n::tr;
 use mieruka_domain::period::Period;
 use mieruka_domain::plan::MeasuredValue;
 use mieruka_domain::spreadsheet::formula_safe;
-use mieruka_domain::{Formula, Lang};
 use mieruka_store::PlanId;
 use mieruka_store::measurements::StoredMeasurement;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -195,16 +196,17 @@ pub async fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let p = plans.len();
     println!(
         "{}",
-        match ctx.lang {
-            Lang::Ja => format!(
-                "{file} に書き出しました: {} {code} の目標 {p} 件、実績 {n} 件",
-                org.org.slug
-            ),
-            Lang::En => format!(
-                "Exported {n} measurements of {p} plans ({} {code}) to {file}",
-                org.org.slug
-            ),
-        }
+        tr(
+            ctx.lang,
+            "measure_exported",
+            &[
+                ("file", &file),
+                ("org", &org.org.slug),
+                ("period", &code),
+                ("plans", &p),
+                ("rows", &n),
+            ],
+        )
     );
     Ok(())
 }
