@@ -72,7 +72,7 @@ pub struct Agreement {
 }
 
 /// A plan's target: one number, or one per part of a compound KPI.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanTarget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part: Option<String>,
@@ -81,7 +81,7 @@ pub struct PlanTarget {
 }
 
 /// A planned value at the end of a month (計画).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrajectoryPoint {
     /// The month, `YYYY-MM`.
     pub month: String,
@@ -516,21 +516,27 @@ pub fn check_scope(
 /// ratio and compound parts — `numerator`, `denominator`; progress — `actual`, `plan`
 /// (or numerator and denominator); count and score — `value`; mean duration — `mean_hours`
 /// (with `events`, default 1) and optionally `effort_hours` (mean person-hours per event).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasurementInput {
+    /// The unit's code.
     pub unit: String,
+    /// `YYYY-MM-DD`, inside the plan's period.
     pub date: String,
+    /// A compound KPI's part.
     #[serde(default)]
     pub part: Option<String>,
     #[serde(default)]
     pub numerator: Option<f64>,
     #[serde(default)]
     pub denominator: Option<f64>,
+    /// A progress KPI's actual (実績値).
     #[serde(default)]
     pub actual: Option<f64>,
+    /// A progress KPI's plan (計画値).
     #[serde(default)]
     pub plan: Option<f64>,
+    /// A count or a score.
     #[serde(default)]
     pub value: Option<f64>,
     #[serde(default)]
@@ -539,6 +545,7 @@ pub struct MeasurementInput {
     pub events: Option<f64>,
     #[serde(default)]
     pub effort_hours: Option<f64>,
+    /// A note or a link to the evidence.
     #[serde(default)]
     pub evidence: Option<String>,
 }

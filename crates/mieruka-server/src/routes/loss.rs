@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use mieruka_app::loss::{loss_json, org_loss};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::route::{Answer, Route, who};
 use super::status::AS_OF;
@@ -39,7 +39,11 @@ pub fn routes() -> Vec<Route> {
                 "Replace the loss model's inputs (a new revision with its reason; the old ones are kept)",
             )
             .who(who::OWNER)
-            .body("LossInputsChange")
+            .body::<InputsChange>()
+            .example(json!({
+                "inputs": mieruka_domain::loss::LossInputs::template(),
+                "reason": "保有する個人情報の件数を見直した",
+            }))
             .answers(Answer::Object("LossInputsRevision")),
     ]
 }

@@ -16,7 +16,7 @@ use crate::auth::{Need, Principal};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::usecase::measurements::{self as use_measurements, Correction};
+use crate::usecase::measurements::{self as use_measurements, Correction, ImportReport};
 
 const HISTORY: Param = Param {
     name: "history",
@@ -49,7 +49,14 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/v1/plans/{plan}/measurements", add)
             .doc("measurements", "Record a measurement for a plan and unit")
             .who(who::MEASURE)
-            .body("MeasurementInput")
+            .body::<MeasurementInput>()
+            .example(json!({
+                "unit": "security",
+                "date": "2026-11-30",
+                "numerator": 45.0,
+                "denominator": 50.0,
+                "evidence": "https://example.com/drills/2026-11",
+            }))
             .created()
             .answers(Answer::Object("Measurement")),
         Route::post("/api/v1/measurements/{id}/correction", correct)
@@ -58,7 +65,8 @@ pub fn routes() -> Vec<Route> {
                 "Correct a measurement: the correction supersedes it, which stays in the history",
             )
             .who(who::MEASURE)
-            .body("Correction")
+            .body::<Correction>()
+            .example(json!({ "numerator": 46.0, "denominator": 50.0, "evidence": "再集計" }))
             .created()
             .answers(Answer::Object("Measurement")),
         Route::post("/api/v1/plans/{plan}/measurements/import", import)
@@ -68,8 +76,12 @@ pub fn routes() -> Vec<Route> {
             )
             .who(who::MEASURE)
             .query(&[SKIP_INVALID, DRY_RUN])
-            .body("MeasurementRows")
-            .answers(Answer::Object("ImportReport")),
+            .body::<MeasurementRows>()
+            .example(json!([
+                { "unit": "security", "date": "2026-10-31", "numerator": 40.0, "denominator": 50.0 },
+                { "unit": "security", "date": "2026-11-30", "numerator": 45.0, "denominator": 50.0 },
+            ]))
+            .answers(Answer::of::<ImportReport>()),
     ]
 }
 
@@ -139,13 +151,22 @@ struct ImportQuery {
     dry_run: bool,
 }
 
+/// Measurements to record in one request: 1–10,000 rows, each as `POST …/measurements` takes
+/// one.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(transparent)]
+#[schemars(rename = "MeasurementRows")]
+struct MeasurementRows(
+    #[schemars(length(min = 1, max = use_measurements::MAX_ROWS))] Vec<MeasurementInput>,
+);
+
 async fn import(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
     Params(q): Params<ImportQuery>,
-    Body(rows): Body<Vec<MeasurementInput>>,
-) -> Result<Json<Value>, ApiError> {
+    Body(MeasurementRows(rows)): Body<MeasurementRows>,
+) -> Result<Json<ImportReport>, ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     let store = state.store.with_actor(&who.actor());
     let source = use_measurements::source(who.token_scopes.is_some());
@@ -154,5 +175,5 @@ async fn import(
         who.require_with(ctx.org.id, Need::Measure(*unit), &ctx.units)?;
     }
     let report = use_measurements::apply(&store, checked, q.skip_invalid, q.dry_run).await?;
-    Ok(Json(json!(report)))
+    Ok(Json(report))
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use mieruka_app::plan::{plan_json, plan_with_revisions_json};
 use mieruka_store::PlanId;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use super::{Page, visible_org, visible_plan};
@@ -37,7 +37,18 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/v1/orgs/{org}/plans", create)
             .doc("plans", "Create a draft plan")
             .who(who::OWNER)
-            .body("NewPlan")
+            .body::<NewPlan>()
+            .example(json!({
+                "period": "FY2026-H2",
+                "kpi": "1.2.2",
+                "targets": [{ "value": 90.0 }],
+                "purpose": {
+                    "text": "訓練で報告する人を増やし、情報漏えいの損失を減らす",
+                    "reduces": ["theft"],
+                    "effects": [{ "lever": "identifiability", "to": 3.0 }],
+                },
+                "units": ["security"],
+            }))
             .created()
             .answers(Answer::Object("Plan")),
         Route::get("/api/v1/plans/{plan}", show)
@@ -52,7 +63,12 @@ pub fn routes() -> Vec<Route> {
                 "Change a plan: a new revision with its reason; the old one is kept",
             )
             .who(who::OWNER)
-            .body("PlanChange")
+            .body::<PlanChange>()
+            .example(json!({
+                "reason": "経営会議で目標を引き上げた",
+                "targets": [{ "value": 95.0 }],
+                "trajectory": [{ "month": "2026-12", "value": 85.0 }],
+            }))
             .created()
             .answers(Answer::Object("Plan")),
         Route::post("/api/v1/plans/{plan}/agreement", agree)
@@ -61,7 +77,8 @@ pub fn routes() -> Vec<Route> {
                 "Record the executives' agreement (who, when) and mark the draft plan agreed",
             )
             .who(who::OWNER)
-            .body("Agreement")
+            .body::<AgreementInput>()
+            .example(json!({ "by": "取締役会", "on": "2026-10-15" }))
             .answers(Answer::Object("Plan")),
         Route::post("/api/v1/plans/{plan}/close", close)
             .doc("plans", "Close a plan at the end of its period")

@@ -9,6 +9,7 @@ use mieruka_domain::Lang;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::answers::Removed;
 use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use super::status::AS_OF;
 use super::{Page, date_or_today, visible_org};
@@ -48,13 +49,20 @@ pub fn routes() -> Vec<Route> {
                 "Add a business risk, or replace the one with this code (201 when added, 200 when replaced)",
             )
             .who(who::OWNER)
-            .body("RiskInput")
+            .body::<RiskInput>()
+            .example(json!({
+                "name": "主要取引先の倒産",
+                "category": "財務",
+                "probability": 2,
+                "impact_yen": 3_000_000_000_i64,
+                "owner": "CFO",
+            }))
             .answers(Answer::Object("Risk"))
             .or_created(),
         Route::delete("/api/v1/orgs/{org}/risks/{code}", remove)
             .doc("risks", "Remove a business risk")
             .who(who::OWNER)
-            .answers(Answer::Object("Removed")),
+            .answers(Answer::of::<Removed>()),
     ]
 }
 
@@ -145,9 +153,9 @@ async fn remove(
     State(state): State<AppState>,
     who: Principal,
     UrlPath((org_code, code)): UrlPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Removed>, ApiError> {
     let org = visible_org(&state, &who, &org_code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     risks::remove(&state.store.with_actor(&who.actor()), &org, &code).await?;
-    Ok(Json(json!({ "removed": code })))
+    Ok(Json(Removed { removed: code }))
 }

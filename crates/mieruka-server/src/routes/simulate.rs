@@ -46,7 +46,18 @@ pub fn routes() -> Vec<Route> {
                 "Simulate annual loss for scenarios in riskquant's terms: mean, percentiles, loss-exceedance curve",
             )
             .who(who::SIGNED_IN)
-            .body("SimulationRequest")
+            .body::<SimulationRequest>()
+            .example(json!({
+                "scenarios": [{
+                    "id": "ransomware",
+                    "name": "ランサムウェア",
+                    "annual_rate": 0.1,
+                    "low_p5": 10_000_000.0,
+                    "high_p95": 2_000_000_000.0,
+                }],
+                "trials": 10000,
+                "seed": 2019,
+            }))
             .answers(Answer::Object("Simulation"))
             .simulates(),
         Route::get("/api/v1/orgs/{org}/simulation", org_simulation)

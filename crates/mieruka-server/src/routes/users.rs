@@ -31,7 +31,8 @@ pub fn routes() -> Vec<Route> {
                 "Create an account; without a password, a one-time password is returned once",
             )
             .who(who::ADMIN)
-            .body("NewUser")
+            .body::<NewUser>()
+            .example(json!({ "username": "sato", "name": "佐藤 花子", "lang": "ja" }))
             .created()
             .answers(Answer::Object("User")),
         Route::patch("/api/v1/users/{username}", change)
@@ -40,7 +41,8 @@ pub fn routes() -> Vec<Route> {
                 "Disable or re-enable an account, or make it an administrator",
             )
             .who(who::ADMIN)
-            .body("UserChange")
+            .body::<UserChange>()
+            .example(json!({ "disabled": false }))
             .answers(Answer::Object("User")),
         Route::post("/api/v1/users/{username}/password", reset_password)
             .doc(
@@ -48,7 +50,8 @@ pub fn routes() -> Vec<Route> {
                 "Set a new password; without one, a one-time password is returned once",
             )
             .who(who::ADMIN)
-            .body("PasswordReset")
+            .body::<PasswordReset>()
+            .example(json!({ "password": "a long passphrase of words" }))
             .answers(Answer::Object("User")),
         Route::post("/api/v1/users/{username}/roles", grant)
             .doc(
@@ -56,7 +59,8 @@ pub fn routes() -> Vec<Route> {
                 "Give a role in an organisation: owner, contributor (with a unit), viewer, auditor",
             )
             .who(who::ADMIN)
-            .body("Grant")
+            .body::<Grant>()
+            .example(json!({ "org": "demo", "role": "contributor", "unit": "security" }))
             .answers(Answer::Object("User")),
         Route::delete("/api/v1/users/{username}/roles/{org}", revoke)
             .doc("users", "Remove a role")
@@ -100,7 +104,7 @@ async fn change(
     Ok(Json(users::user_json(&store, &username).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PasswordReset {
     password: Option<String>,

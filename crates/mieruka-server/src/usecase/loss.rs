@@ -12,8 +12,9 @@ use crate::auth::now;
 use crate::error::ApiError;
 
 /// New loss inputs and why they change.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "LossInputsChange")]
 pub struct InputsChange {
     pub inputs: LossInputs,
     pub reason: String,

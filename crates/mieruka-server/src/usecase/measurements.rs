@@ -23,9 +23,10 @@ pub const MAX_ROWS: usize = 10_000;
 
 /// A correction: the new value for a measurement, for the same plan and unit. `date` and `part`
 /// default to the corrected measurement's.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
+    /// `YYYY-MM-DD`; default: the corrected measurement's.
     pub date: Option<String>,
     pub part: Option<String>,
     pub numerator: Option<f64>,
@@ -179,11 +180,17 @@ pub async fn check(
 }
 
 /// What an import did (or, on a dry run, would do).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[schemars(example = ImportReport {
+    rows: 2, added: 1, would_add: 1, already_recorded: 1, invalid: Vec::new(), dry_run: false,
+})]
 pub struct ImportReport {
     pub rows: usize,
     pub added: usize,
     pub would_add: usize,
+    /// Rows skipped because the same measurement is recorded.
     pub already_recorded: usize,
     pub invalid: Vec<RowProblem>,
     pub dry_run: bool,

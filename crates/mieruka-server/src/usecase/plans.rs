@@ -20,8 +20,9 @@ use crate::auth::now;
 use crate::error::ApiError;
 
 /// What a plan is for, as a request gives it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Purpose")]
 pub struct PurposeInput {
     pub text: String,
     #[serde(default)]
@@ -31,7 +32,7 @@ pub struct PurposeInput {
 }
 
 /// A new plan.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPlan {
     /// FY2026, FY2026-H1, FY2026-Q3, a stored custom period, or a new custom one with `from`/`to`.
@@ -53,7 +54,7 @@ pub struct NewPlan {
 }
 
 /// A change to a plan: every field but `reason` is optional and replaces the current value.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanChange {
     pub reason: String,
@@ -66,7 +67,7 @@ pub struct PlanChange {
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PurposeChange {
     pub text: Option<String>,
@@ -75,8 +76,9 @@ pub struct PurposeChange {
 }
 
 /// The executives' agreement.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Agreement")]
 pub struct AgreementInput {
     pub by: String,
     /// Default: today.

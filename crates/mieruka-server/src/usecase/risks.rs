@@ -12,14 +12,20 @@ use crate::error::ApiError;
 
 /// A risk as a request gives it; its code is the path's. Exactly one of `impact` (1–5),
 /// `impact_yen` and `cyber: true` says where the impact comes from.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiskInput {
     pub name: String,
     pub category: String,
+    /// 1–5.
+    #[schemars(range(min = 1, max = 5))]
     pub probability: i64,
+    /// 1–5.
+    #[schemars(range(min = 1, max = 5))]
     pub impact: Option<i64>,
+    #[schemars(range(min = 0, max = mieruka_domain::risk::MAX_YEN))]
     pub impact_yen: Option<i64>,
+    /// The impact is the loss model's (one risk per organisation).
     #[serde(default)]
     pub cyber: bool,
     pub owner: Option<String>,

@@ -16,7 +16,7 @@ use crate::views::membership_json;
 pub const MIN_PASSWORD: usize = 12;
 
 /// A new account.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     pub username: String,
@@ -30,7 +30,7 @@ pub struct NewUser {
 }
 
 /// Flags to change on an account.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
     pub disabled: Option<bool>,
@@ -38,25 +38,28 @@ pub struct UserChange {
 }
 
 /// A role to grant.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grant {
     pub org: String,
     /// owner, contributor, viewer or auditor.
+    #[schemars(extend("enum" = ["owner", "contributor", "viewer", "auditor"]))]
     pub role: String,
     /// A contributor's unit (they may enter measurements for it and the units under it).
     pub unit: Option<String>,
 }
 
 /// A new API token.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     pub name: String,
     /// read (default) or write.
+    #[schemars(extend("enum" = ["read", "write", null]))]
     pub scope: Option<String>,
     /// Days until the token stops working, 1–[`MAX_TOKEN_DAYS`]; none: until revoked.
     #[serde(default)]
+    #[schemars(range(min = 1, max = MAX_TOKEN_DAYS))]
     pub expires_in_days: Option<i64>,
 }
 
