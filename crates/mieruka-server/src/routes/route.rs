@@ -100,6 +100,7 @@ pub enum Answer {
     Typed {
         schema: fn(&mut SchemaGenerator) -> Schema,
         /// Reads a value as the type and writes it again (for the examples' test).
+        #[cfg_attr(not(test), allow(dead_code))]
         round_trip: fn(Value) -> Result<Value, String>,
     },
     /// A JSON object described by a component schema written by hand.
@@ -120,7 +121,9 @@ pub enum BodyDoc {
     Json {
         /// The schema of the type, as a reference to its component when it has one.
         schema: fn(&mut SchemaGenerator) -> Schema,
-        /// Reads a value as the handler does (the same checks, the same type).
+        /// Reads a value as the handler does (the same checks, the same type; for the examples'
+        /// test).
+        #[cfg_attr(not(test), allow(dead_code))]
         read: fn(Value) -> Result<(), crate::error::ApiError>,
         /// A body the route accepts, shown in the document.
         example: Option<Value>,
