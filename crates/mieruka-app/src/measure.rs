@@ -302,11 +302,15 @@ pub async fn check(
 }
 
 /// What an import did (or, on a dry run, would do).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[schemars(example = ImportReport {
+    rows: 2, added: 1, would_add: 1, already_recorded: 1, invalid: Vec::new(), dry_run: false,
+})]
 pub struct ImportReport {
     pub rows: usize,
     pub added: usize,
     pub would_add: usize,
+    /// Rows skipped because the same measurement is recorded.
     pub already_recorded: usize,
     pub invalid: Vec<RowProblem>,
     pub dry_run: bool,

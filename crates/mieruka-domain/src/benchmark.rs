@@ -55,8 +55,9 @@ pub struct Benchmark {
 }
 
 /// A benchmark as typed, read from a file or sent to the API, before validation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "BenchmarkInput")]
 pub struct RawBenchmark {
     pub kpi: String,
     /// `YYYY-MM-DD`.
@@ -66,6 +67,8 @@ pub struct RawBenchmark {
     pub lower: Option<f64>,
     #[serde(default)]
     pub upper: Option<f64>,
+    /// How many organisations the figures are from, at least 1.
+    #[schemars(range(min = 1, max = u32::MAX))]
     pub peers: i64,
     pub source: String,
     #[serde(default)]

@@ -232,8 +232,9 @@ fn toml_reason(e: &toml::de::Error) -> String {
 }
 
 /// A KPI definition as written by a person, before validation.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "KpiDefinitionInput")]
 pub struct RawKpi {
     pub id: Option<String>,
     pub source: Option<String>,
@@ -254,14 +255,14 @@ pub struct RawKpi {
     pub note: Option<RawText>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawText {
     pub ja: Option<String>,
     pub en: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFormula {
     pub kind: Option<String>,
@@ -277,7 +278,7 @@ pub struct RawFormula {
     pub parts: Option<Vec<RawPart>>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPart {
     pub key: Option<String>,
@@ -286,7 +287,7 @@ pub struct RawPart {
     pub denominator: Option<RawText>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTarget {
     pub rule: Option<String>,
@@ -295,7 +296,7 @@ pub struct RawTarget {
     pub part: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGridCell {
     pub measure_kind: Option<String>,

@@ -24,6 +24,7 @@ pub mod plan;
 pub mod recommend;
 pub mod report;
 pub mod risk;
+mod schema;
 pub mod spreadsheet;
 pub mod text;
 mod vocab;

@@ -41,7 +41,7 @@ vocabulary! {
 }
 
 /// What a plan does to the loss model when it meets its target.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Effect {
     pub lever: LossLever,
@@ -50,7 +50,7 @@ pub struct Effect {
 }
 
 /// A kind of personal data held, placed on JNSA's Simple-EP chart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataKind {
     pub name: String,
@@ -67,7 +67,7 @@ impl DataKind {
 }
 
 /// How a regulatory fine is estimated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "regime", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FineRegime {
     /// The larger of a share of worldwide revenue and a floor in euros.
@@ -93,7 +93,7 @@ fn default_fine_floor_eur() -> f64 {
 }
 
 /// One item of the incident-response cost.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CostItem {
     pub name: String,
@@ -101,7 +101,7 @@ pub struct CostItem {
 }
 
 /// How often each kind of loss is expected per year, for the simulation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AnnualRates {
     pub theft: f64,
@@ -123,7 +123,7 @@ impl Default for AnnualRates {
 
 /// Everything the loss model needs beyond the organisation's facts. Every field has a
 /// documented default except the ones that describe the company.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LossInputs {
     /// People whose personal data is held.

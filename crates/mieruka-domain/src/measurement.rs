@@ -230,22 +230,28 @@ pub fn check_scope(
 /// ratio and compound parts — `numerator`, `denominator`; progress — `actual`, `plan`
 /// (or numerator and denominator); count and score — `value`; mean duration — `mean_hours`
 /// (with `events`, default 1) and optionally `effort_hours` (mean person-hours per event).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasurementInput {
+    /// The unit's code.
     pub unit: String,
+    /// `YYYY-MM-DD`, inside the plan's period.
     pub date: String,
     #[serde(default)]
+    /// A compound KPI's part.
     pub part: Option<String>,
     #[serde(default)]
     pub numerator: Option<f64>,
     #[serde(default)]
     pub denominator: Option<f64>,
     #[serde(default)]
+    /// A progress KPI's actual (実績値).
     pub actual: Option<f64>,
     #[serde(default)]
+    /// A progress KPI's plan (計画値).
     pub plan: Option<f64>,
     #[serde(default)]
+    /// A count or a score.
     pub value: Option<f64>,
     #[serde(default)]
     pub mean_hours: Option<f64>,
@@ -254,6 +260,7 @@ pub struct MeasurementInput {
     #[serde(default)]
     pub effort_hours: Option<f64>,
     #[serde(default)]
+    /// A note or a link to the evidence.
     pub evidence: Option<String>,
 }
 

@@ -144,7 +144,7 @@ pub struct Agreement {
 }
 
 /// A plan's target: one number, or one per part of a compound KPI.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanTarget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part: Option<String>,
@@ -153,7 +153,7 @@ pub struct PlanTarget {
 }
 
 /// A planned value at the end of a month (計画).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrajectoryPoint {
     /// The month, `YYYY-MM`.
     pub month: String,

@@ -1,9 +1,11 @@
 //! A small macro for the closed vocabularies of the model (maturity, measure kind, …).
 //!
 //! Each vocabulary has a stable snake_case code used in files, JSON and the database, and a
-//! Japanese and English label for people. The code is the contract; labels may be reworded.
+//! Japanese and English label for people. The code is the contract; labels may be reworded. The
+//! API's document lists the codes (`schemars::JsonSchema`: a string, one of the codes).
 
-/// Declares a closed vocabulary: the enum, its codes, labels, `FromStr` and serde by code.
+/// Declares a closed vocabulary: the enum, its codes, labels, `FromStr`, serde by code and the
+/// JSON Schema of its codes.
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
@@ -64,6 +66,19 @@ macro_rules! vocabulary {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.code())
+            }
+        }
+
+        /// The JSON Schema of the codes, written where the vocabulary is used.
+        impl schemars::JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "enum": [$( $code ),+] })
             }
         }
 

@@ -1,12 +1,14 @@
 //! JSON request bodies whose errors name the field: a wrong type or a missing field is a 400
 //! with `field` set, never a 500. Every string in a body (and every key) is checked with the
 //! domain's rule for text from outside (`mieruka_domain::text::check_text`: no NUL or other
-//! control character but tab and line breaks) before a handler sees it, naming the field.
+//! control character but tab and line breaks) before a handler sees it, naming the field. The
+//! field at fault is serde's path to it (`serde_path_to_error`: `rows[2].value`); a body's type
+//! is also what the OpenAPI document describes it with (`schemars::JsonSchema`).
 
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
+use schemars::{JsonSchema, SchemaGenerator};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -17,7 +19,7 @@ pub struct Body<T>(pub T);
 
 impl<S, T> FromRequest<S> for Body<T>
 where
-    T: DeserializeOwned,
+    T: DeserializeOwned + JsonSchema,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -41,63 +43,62 @@ where
                 });
             }
         };
-        // JSON first (a syntax error is answered below, by the typed parse): its texts are
-        // checked as written, and a whole number written with a fraction (`42.0`, which JSON
-        // Schema's `integer` allows) is read as the integer it is.
-        let bytes = match serde_json::from_slice::<Value>(&bytes) {
-            Ok(mut raw) => {
-                // serde reads a struct from an array too (`[null, null]` as its fields in order):
-                // a body is an array only where a list is taken.
-                let takes_list = std::any::type_name::<T>().starts_with("alloc::vec::Vec<");
-                if raw.is_array() && !takes_list {
-                    return Err(ApiError::Invalid {
-                        field: None,
-                        reason: "send a JSON object, not an array".into(),
-                    });
-                }
-                check_texts(&raw, &mut String::new())?;
-                whole_numbers(&mut raw);
-                Bytes::from(serde_json::to_vec(&raw).map_err(|e| {
-                    ApiError::Internal(format!("a parsed body could not be written again: {e}"))
-                })?)
-            }
-            Err(_) => bytes,
-        };
-        match axum::Json::<T>::from_bytes(&bytes) {
-            Ok(axum::Json(v)) => Ok(Body(v)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                // The message reads "Failed to deserialize …: PATH: REASON at line L column C".
-                let detail = e.body_text();
-                let tail = detail.split_once(": ").map_or(detail.as_str(), |(_, t)| t);
-                let (field, reason) = match tail.split_once(": ") {
-                    Some((path, reason)) if !path.contains(' ') => (path, reason),
-                    _ => (".", tail),
-                };
-                Err(data_error(field, reason))
-            }
-            Err(JsonRejection::JsonSyntaxError(_)) => Err(ApiError::Invalid {
-                field: None,
-                reason: "the body is not valid JSON".into(),
-            }),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::Invalid {
-                field: None,
-                reason: "send the body as JSON (Content-Type: application/json)".into(),
-            }),
-            Err(JsonRejection::BytesRejection(e))
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
-            {
-                Err(ApiError::TooLarge)
-            }
-            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::Invalid {
-                field: None,
-                reason: "the body could not be read".into(),
-            }),
-            Err(other) => Err(ApiError::Invalid {
-                field: None,
-                reason: other.body_text(),
-            }),
+        // JSON first (a syntax error is answered by the typed parse).
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(raw) => from_value(raw).map(Body),
+            Err(_) => parse(&bytes).map(Body),
         }
     }
+}
+
+/// Reads a JSON value as a body of type `T`: its texts are checked as written, a whole number
+/// written with a fraction (`42.0`, which JSON Schema's `integer` allows) is read as the integer
+/// it is, and an array is taken only where `T` is a list.
+pub fn from_value<T: DeserializeOwned + JsonSchema>(mut raw: Value) -> Result<T, ApiError> {
+    // serde reads a struct from an array too (`[null, null]` as its fields in order): a body is
+    // an array only where a list is taken.
+    if raw.is_array() && !takes_list::<T>() {
+        return Err(ApiError::Invalid {
+            field: None,
+            reason: "send a JSON object, not an array".into(),
+        });
+    }
+    check_texts(&raw, &mut String::new())?;
+    whole_numbers(&mut raw);
+    let bytes = serde_json::to_vec(&raw).map_err(|e| {
+        ApiError::Internal(format!("a parsed body could not be written again: {e}"))
+    })?;
+    parse(&bytes)
+}
+
+/// Whether `T`'s JSON is an array, as its schema says.
+fn takes_list<T: JsonSchema>() -> bool {
+    let schema = T::json_schema(&mut SchemaGenerator::default());
+    schema.get("type").and_then(Value::as_str) == Some("array")
+}
+
+/// Reads a body into `T`: serde's path to the value at fault (`serde_path_to_error`) is the
+/// field, and serde's own words are the reason.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let syntax = || ApiError::Invalid {
+        field: None,
+        reason: "the body is not valid JSON".into(),
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(match e.inner().classify() {
+                serde_json::error::Category::Data => {
+                    data_error(&e.path().to_string(), &e.inner().to_string())
+                }
+                _ => syntax(),
+            });
+        }
+    };
+    // Anything but white space after the value is not JSON.
+    de.end().map_err(|_| syntax())?;
+    Ok(value)
 }
 
 /// Whether the request says its body is JSON (`application/json`, or a `+json` type).
@@ -260,6 +261,64 @@ mod tests {
             Some("inputs.colour".into())
         );
         assert_eq!(field_of(data_error(".", "expected a map")).0, None);
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Row {
+        value: f64,
+        note: Option<String>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Rows {
+        rows: Vec<Row>,
+        purpose: Purpose,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Purpose {
+        text: String,
+    }
+
+    #[test]
+    fn a_body_names_the_field_at_fault_by_its_path() {
+        let bad = |body: &str| field_of(parse::<Rows>(body.as_bytes()).unwrap_err());
+        let (field, reason) =
+            bad(r#"{"rows": [{"value": 1}, {"value": "x"}], "purpose": {"text": ""}}"#);
+        assert_eq!(field.as_deref(), Some("rows[1].value"));
+        assert!(reason.starts_with("invalid type: string"), "{reason}");
+        assert!(!reason.contains(" at line "), "{reason}");
+        assert_eq!(
+            bad(r#"{"rows": [], "purpose": {}}"#).0.as_deref(),
+            Some("purpose.text")
+        );
+        assert_eq!(
+            bad(r#"{"rows": [{"value": 1, "colour": 2}], "purpose": {"text": ""}}"#)
+                .0
+                .as_deref(),
+            Some("rows[0].colour")
+        );
+        assert_eq!(
+            bad(r#"{"purpose": {"text": ""}}"#).0.as_deref(),
+            Some("rows")
+        );
+        assert_eq!(
+            bad(r#"{"rows": [], "purpose": {"text": ""}} x"#),
+            (None, "the body is not valid JSON".to_string())
+        );
+        assert_eq!(bad(r#"{"rows": ["#).0, None);
+        assert!(
+            parse::<Rows>(
+                br#"{"rows": [{"value": 2.5, "note": null}], "purpose": {"text": "t"}} "#
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mieruka_app::AppError;
 use mieruka_store::StoreError;
-use serde_json::json;
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +52,22 @@ pub enum ApiError {
 
 pub use mieruka_app::RowProblem;
 
+/// Every error's body: a stable code, a message a person can act on, and the field at fault.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "Error")]
+pub struct ErrorBody {
+    #[schemars(extend("enum" = ["unauthenticated", "forbidden", "csrf", "not_found", "invalid",
+        "invalid_rows", "conflict", "too_large", "throttled", "busy", "no_route",
+        "method_not_allowed", "internal"]))]
+    pub code: String,
+    pub message: String,
+    /// The request field at fault (a dotted path: `purpose.text`, `targets[0].value`), or null.
+    pub field: Option<String>,
+    /// With `invalid_rows`: every bad row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<RowProblem>>,
+}
+
 impl ApiError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ApiError {
         ApiError::Invalid {
@@ -90,10 +105,15 @@ impl IntoResponse for ApiError {
             ApiError::Invalid { field, .. } => field.clone(),
             _ => None,
         };
-        let mut body = json!({ "code": code, "message": self.to_string(), "field": field });
-        if let ApiError::InvalidRows { problems, .. } = &self {
-            body["problems"] = json!(problems);
-        }
+        let body = ErrorBody {
+            code: code.to_string(),
+            message: self.to_string(),
+            field,
+            problems: match &self {
+                ApiError::InvalidRows { problems, .. } => Some(problems.clone()),
+                _ => None,
+            },
+        };
         let mut response = (status, Json(body)).into_response();
         if let ApiError::Throttled(wait) | ApiError::Busy { retry_after: wait } = &self {
             response

@@ -1,16 +1,22 @@
 //! The OpenAPI 3 document, built from the same route table as the router (`routes::table`):
 //! every served route is documented with its method, path and query parameters, and nothing
-//! else is. Request and answer bodies refer to the component schemas in `schemas`.
+//! else is. Request bodies are described by the types their handlers read
+//! (`schemars::JsonSchema`, derived beside `Deserialize`: fields, bounds, the vocabularies'
+//! codes), each with an example the type reads; answers refer to the component schemas in
+//! `schemas`.
 
 mod schemas;
 
 use std::sync::OnceLock;
 
 use axum::http::Method;
+use schemars::SchemaGenerator;
+use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 use crate::auth::{COOKIE, CSRF_HEADER};
-use crate::routes::route::{Answer, Kind, Route};
+use crate::error::ErrorBody;
+use crate::routes::route::{Answer, BodyDoc, Kind, Route};
 
 /// The document, built once.
 pub fn document() -> &'static Value {
@@ -22,12 +28,27 @@ pub fn document() -> &'static Value {
 pub fn build(routes: &[Route]) -> Value {
     let mut paths = Map::new();
     let mut tags: Vec<&str> = Vec::new();
+    let mut bodies = settings().for_deserialize().into_generator();
+    // Answers as serde writes them.
+    let mut answers = settings().for_serialize().into_generator();
+    answers.subschema_for::<ErrorBody>();
     for r in routes {
         if !tags.contains(&r.tag) {
             tags.push(r.tag);
         }
         let item = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
-        item[r.method.as_str().to_ascii_lowercase()] = operation(r);
+        item[r.method.as_str().to_ascii_lowercase()] = operation(r, &mut bodies, &mut answers);
+    }
+    let mut components = schemas::all();
+    let derived = bodies
+        .take_definitions(true)
+        .into_iter()
+        .chain(answers.take_definitions(true));
+    for (name, schema) in derived {
+        assert!(
+            components.insert(name.clone(), schema).is_none(),
+            "two component schemas are named {name}"
+        );
     }
     json!({
         "openapi": "3.1.0",
@@ -61,11 +82,14 @@ pub fn build(routes: &[Route]) -> Value {
                     "description": "An API token (mk_<prefix>_<secret>) from POST /api/v1/me/tokens; a read-scope token cannot write.",
                 },
             },
-            "schemas": schemas::all(),
+            "schemas": components,
             "responses": {
                 "Error": {
                     "description": "An error: a stable code, a message a person can act on, and the field at fault.",
-                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } },
+                    "content": { "application/json": {
+                        "schema": { "$ref": "#/components/schemas/Error" },
+                        "example": error_example(),
+                    } },
                 },
                 "SignInThrottled": {
                     "description": "Too many failed sign-ins for this account or from this address: try again after the seconds in Retry-After.",
@@ -74,6 +98,25 @@ pub fn build(routes: &[Route]) -> Value {
                 },
             },
         },
+    })
+}
+
+/// JSON Schema 2020-12 (OpenAPI 3.1's dialect) with the named schemas among the components.
+/// Bodies are described as the handlers' types read them (serde's deserialising side), answers
+/// as serde writes them.
+fn settings() -> SchemaSettings {
+    SchemaSettings::draft2020_12().with(|s| {
+        s.definitions_path = "/components/schemas".into();
+        s.meta_schema = None;
+    })
+}
+
+/// The example of an error answer.
+fn error_example() -> Value {
+    json!({
+        "code": "invalid",
+        "message": "invalid type: string \"x\", expected f64",
+        "field": "targets[0].value",
     })
 }
 
@@ -133,7 +176,7 @@ fn path_param(name: &str) -> Value {
     })
 }
 
-fn operation(r: &Route) -> Value {
+fn operation(r: &Route, bodies: &mut SchemaGenerator, answers: &mut SchemaGenerator) -> Value {
     let mut parameters: Vec<Value> = path_params(r.path).into_iter().map(path_param).collect();
     parameters.extend(r.query.iter().map(|p| {
         let example = match p.kind {
@@ -161,6 +204,10 @@ fn operation(r: &Route) -> Value {
         json!([{ "session": [], "csrf": [] }, { "bearer": [] }])
     };
     let success = match r.answer {
+        Answer::Typed { schema, .. } => json!({
+            "description": "OK",
+            "content": { "application/json": { "schema": schema(answers) } },
+        }),
         Answer::Object(name) => json!({
             "description": "OK",
             "content": { "application/json": { "schema": schema_ref(name) } },
@@ -247,17 +294,26 @@ fn operation(r: &Route) -> Value {
         "parameters": parameters,
         "responses": responses,
     });
-    if let Some(body) = r.body {
-        // An uploaded export is sent as it is, whatever its format.
-        let media = if body == "UploadedFile" {
-            "application/octet-stream"
-        } else {
-            "application/json"
-        };
-        op["requestBody"] = json!({
-            "required": true,
-            "content": { media: { "schema": schema_ref(body) } },
-        });
+    match &r.body {
+        Some(BodyDoc::Json {
+            schema, example, ..
+        }) => {
+            let mut media = json!({ "schema": schema(bodies) });
+            if let Some(example) = example {
+                media["example"] = example.clone();
+            }
+            op["requestBody"] = json!({
+                "required": true,
+                "content": { "application/json": media },
+            });
+        }
+        Some(BodyDoc::File) => {
+            op["requestBody"] = json!({
+                "required": true,
+                "content": { "application/octet-stream": { "schema": schema_ref("UploadedFile") } },
+            });
+        }
+        None => {}
     }
     op
 }
@@ -319,6 +375,249 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), n, "operation ids repeat");
+    }
+
+    /// Every JSON body a route takes is documented with an example, and the example is read by
+    /// the route's own type through the same checks as a request's body; the same example with
+    /// one unknown field more is refused, naming the field (so the reading is the type's).
+    #[test]
+    fn every_body_example_is_read_by_its_type() {
+        let doc = document();
+        let mut checked = 0;
+        for r in crate::routes::table() {
+            let Some(BodyDoc::Json { read, example, .. }) = &r.body else {
+                continue;
+            };
+            let at = format!("{} {}", r.method, r.path);
+            let example = example
+                .clone()
+                .unwrap_or_else(|| panic!("{at}: no example"));
+            if let Err(e) = read(example.clone()) {
+                panic!("{at}: the example is refused: {e:?}\n{example:#}");
+            }
+            let op = &doc["paths"][r.path][r.method.as_str().to_ascii_lowercase()];
+            assert_eq!(
+                op["requestBody"]["content"]["application/json"]["example"], example,
+                "{at}: the document shows the example"
+            );
+            let mut spoiled = example.clone();
+            let (object, field) = match &mut spoiled {
+                Value::Array(items) => (items[0].as_object_mut().unwrap(), "[0].colour"),
+                Value::Object(map) => (map, "colour"),
+                other => panic!("{at}: {other}"),
+            };
+            object.insert("colour".into(), json!("red"));
+            match read(spoiled) {
+                Err(crate::error::ApiError::Invalid { field: Some(f), .. }) if f == field => {}
+                other => panic!("{at}: an unknown field: {other:?}"),
+            }
+            checked += 1;
+        }
+        assert!(checked >= 20, "{checked} bodies");
+    }
+
+    /// The examples of bodies whose types serde also writes (the domain's measurement, benchmark
+    /// and loss inputs) read back the same after being written: the documented shape is the one
+    /// both directions use.
+    #[test]
+    fn examples_of_written_types_read_back_the_same() {
+        fn round_trip<T>(example: &Value)
+        where
+            T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+        {
+            let read: T = serde_json::from_value(example.clone()).unwrap();
+            let written = serde_json::to_value(&read).unwrap();
+            let again: T = serde_json::from_value(written).unwrap();
+            assert_eq!(read, again, "{example}");
+        }
+        let doc = document();
+        let example = |path: &str, method: &str| {
+            doc["paths"][path][method]["requestBody"]["content"]["application/json"]["example"]
+                .clone()
+        };
+        round_trip::<mieruka_domain::plan::MeasurementInput>(&example(
+            "/api/v1/plans/{plan}/measurements",
+            "post",
+        ));
+        round_trip::<Vec<mieruka_domain::plan::MeasurementInput>>(&example(
+            "/api/v1/plans/{plan}/measurements/import",
+            "post",
+        ));
+        round_trip::<Vec<mieruka_domain::benchmark::RawBenchmark>>(&example(
+            "/api/v1/benchmarks",
+            "put",
+        ));
+        round_trip::<mieruka_domain::loss::LossInputs>(
+            &example("/api/v1/orgs/{org}/loss/inputs", "put")["inputs"],
+        );
+    }
+
+    /// Every answer described by its type shows an example, which the type reads and writes
+    /// back unchanged.
+    #[test]
+    fn every_typed_answer_example_is_read_by_its_type() {
+        let doc = document();
+        let mut checked = 0;
+        for r in crate::routes::table() {
+            let Answer::Typed { round_trip, .. } = r.answer else {
+                continue;
+            };
+            let at = format!("{} {}", r.method, r.path);
+            let op = &doc["paths"][r.path][r.method.as_str().to_ascii_lowercase()];
+            let mut schema =
+                &op["responses"][r.status.as_str()]["content"]["application/json"]["schema"];
+            if let Some(name) = schema["$ref"].as_str() {
+                schema =
+                    &doc["components"]["schemas"][name.trim_start_matches("#/components/schemas/")];
+            }
+            let examples = schema["examples"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{at}: no example in {schema}"));
+            assert!(!examples.is_empty(), "{at}");
+            for example in examples {
+                assert_eq!(
+                    round_trip(example.clone()).as_ref(),
+                    Ok(example),
+                    "{at}: the example read and written again"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 6, "{checked} answers");
+    }
+
+    /// The error answer's example is read by its type and written back the same, and every
+    /// code an error is answered with is one the document lists.
+    #[test]
+    fn the_error_answer_is_its_type() {
+        let doc = document();
+        let example =
+            &doc["components"]["responses"]["Error"]["content"]["application/json"]["example"];
+        let read: ErrorBody = serde_json::from_value(example.clone()).unwrap();
+        assert_eq!(&serde_json::to_value(&read).unwrap(), example);
+        let codes = doc["components"]["schemas"]["Error"]["properties"]["code"]["enum"]
+            .as_array()
+            .unwrap()
+            .clone();
+        use crate::error::{ApiError, RowProblem};
+        let every = [
+            ApiError::Unauthenticated,
+            ApiError::Forbidden(String::new()),
+            ApiError::NotFound,
+            ApiError::invalid("f", "r"),
+            ApiError::Conflict(String::new()),
+            ApiError::Throttled(1),
+            ApiError::Busy { retry_after: 1 },
+            ApiError::TooLarge,
+            ApiError::Csrf,
+            ApiError::InvalidRows {
+                message: String::new(),
+                problems: vec![RowProblem {
+                    row: 1,
+                    field: None,
+                    reason: String::new(),
+                }],
+            },
+            ApiError::NoRoute,
+            ApiError::MethodNotAllowed,
+            ApiError::Internal(String::new()),
+        ];
+        assert_eq!(every.len(), codes.len());
+        for e in every {
+            let code = e.parts().1;
+            assert!(codes.contains(&json!(code)), "{code}");
+        }
+        let error = &doc["components"]["schemas"]["Error"];
+        assert_eq!(
+            error["required"],
+            json!(["code", "message", "field"]),
+            "{error}"
+        );
+    }
+
+    /// The derived schemas keep the bounds and codes the server reads with: a schema allowing
+    /// less than the handler would fail schemathesis' negative checks, more its positive ones.
+    #[test]
+    fn derived_body_schemas_keep_bounds_and_codes() {
+        let doc = document();
+        let schema = |name: &str| doc["components"]["schemas"][name].clone();
+        let org = schema("NewOrganisation");
+        assert_eq!(org["additionalProperties"], json!(false));
+        assert_eq!(org["required"], json!(["code", "name"]));
+        let month = &org["properties"]["fiscal_start_month"];
+        assert_eq!(
+            (&month["minimum"], &month["maximum"]),
+            (&json!(1), &json!(12))
+        );
+        assert_eq!(
+            org["properties"]["maturity"]["enum"],
+            json!(["initial", "improving", "optimising", null]),
+            "{org:#}"
+        );
+        let unit = schema("NewUnit");
+        assert_eq!(
+            unit["properties"]["kind"]["enum"],
+            json!(["company", "subsidiary", "overseas_subsidiary", "department"])
+        );
+        assert_eq!(unit["properties"]["employees"]["minimum"], json!(0));
+        let risk = schema("RiskInput");
+        assert_eq!(risk["properties"]["probability"]["maximum"], json!(5));
+        assert_eq!(
+            risk["properties"]["impact_yen"]["maximum"],
+            json!(mieruka_domain::risk::MAX_YEN)
+        );
+        let token = schema("NewToken");
+        assert_eq!(
+            token["properties"]["expires_in_days"]["maximum"],
+            json!(crate::usecase::users::MAX_TOKEN_DAYS)
+        );
+        assert_eq!(
+            token["properties"]["scope"]["enum"],
+            json!(["read", "write", null])
+        );
+        let sim = schema("SimulationRequest");
+        assert_eq!(sim["properties"]["scenarios"]["minItems"], json!(1));
+        assert_eq!(
+            sim["properties"]["scenarios"]["maxItems"],
+            json!(crate::usecase::simulation::MAX_SCENARIOS)
+        );
+        let schedule = schema("ReportScheduleInput");
+        assert_eq!(
+            schedule["properties"]["cadence"]["enum"],
+            json!(["quarterly", "half_yearly"])
+        );
+        let purpose = schema("Purpose");
+        assert_eq!(
+            purpose["properties"]["reduces"]["items"]["enum"],
+            json!(["theft", "interruption", "fine", "response"])
+        );
+        let effect = schema("Effect");
+        assert_eq!(
+            effect["properties"]["lever"]["enum"],
+            json!([
+                "identifiability",
+                "people_held",
+                "outage_days",
+                "affected_revenue_share",
+                "response_cost_factor"
+            ])
+        );
+        let mut rows = &doc["paths"]["/api/v1/plans/{plan}/measurements/import"]["post"]["requestBody"]
+            ["content"]["application/json"]["schema"];
+        if let Some(name) = rows["$ref"].as_str() {
+            rows = &doc["components"]["schemas"][name.trim_start_matches("#/components/schemas/")];
+        }
+        assert_eq!(
+            (&rows["type"], &rows["minItems"]),
+            (&json!("array"), &json!(1)),
+            "{rows}"
+        );
+        let new_plan = schema("NewPlan");
+        assert_eq!(
+            new_plan["properties"]["deadline"]["format"],
+            json!("date"),
+            "{new_plan:#}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use mieruka_domain::benchmark::RawBenchmark;
 use serde_json::{Value, json};
 
 use super::Page;
+use super::answers::BenchmarkChanges;
 use super::route::{Answer, PAGE, Route, who};
 use crate::AppState;
 use crate::auth::{Principal, now};
@@ -31,8 +32,17 @@ pub fn routes() -> Vec<Route> {
                 "Add benchmark figures, or replace those with the same KPI and date: every item is checked first, and all are written or none",
             )
             .who(who::ADMIN)
-            .body("BenchmarkInput")
-            .answers(Answer::Object("BenchmarkChanges")),
+            .body::<Vec<RawBenchmark>>()
+            .example(json!([{
+                "kpi": "1.2.2",
+                "as_of": "2026-03-31",
+                "median": 72.5,
+                "lower": 60.0,
+                "upper": 85.0,
+                "peers": 120,
+                "source": "業界団体の調査 2026",
+            }]))
+            .answers(Answer::of::<BenchmarkChanges>()),
     ]
 }
 
@@ -55,7 +65,7 @@ async fn set(
     State(state): State<AppState>,
     who: Principal,
     Body(items): Body<Vec<RawBenchmark>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<BenchmarkChanges>, ApiError> {
     who.require_admin()?;
     let rows = validate_items(&state.store, &items).await?;
     let changes = state
@@ -63,9 +73,9 @@ async fn set(
         .with_actor(&who.actor())
         .set_benchmarks(&rows, now())
         .await?;
-    Ok(Json(json!({
-        "added": changes.added,
-        "replaced": changes.replaced,
-        "unchanged": changes.unchanged,
-    })))
+    Ok(Json(BenchmarkChanges {
+        added: changes.added,
+        replaced: changes.replaced,
+        unchanged: changes.unchanged,
+    }))
 }

@@ -66,7 +66,7 @@ pub fn routes() -> Vec<Route> {
             )
             .who(who::MEASURE)
             .query(&[PERIOD, WRITE, DATE, UNIT, STRICT, NAME])
-            .body("UploadedFile")
+            .file()
             .answers(Answer::Object("CollectResult")),
     ]
 }

@@ -44,7 +44,22 @@ pub fn routes() -> Vec<Route> {
                 "Add an own KPI, validated like the catalogue's (fields as docs/catalogue.md; source defaults to own)",
             )
             .who(who::OWNER)
-            .body("KpiDefinitionInput")
+            .body::<RawKpi>()
+            .example(json!({
+                "id": "ACME.1",
+                "name": { "ja": "フィッシング訓練の報告率", "en": "Phishing drill report rate" },
+                "measure_kind": "process",
+                "maturity": "improving",
+                "direction": "higher_is_better",
+                "measure_type": "ratio",
+                "frequency": "quarterly",
+                "formula": {
+                    "kind": "ratio",
+                    "numerator": { "ja": "報告した人数", "en": "People who reported" },
+                    "denominator": { "ja": "訓練の対象者数", "en": "People in the drill" },
+                },
+                "targets": [{ "rule": "at_least", "value": 80.0, "unit": "percent" }],
+            }))
             .created()
             .answers(Answer::Object("KpiDefinition")),
         Route::get("/api/v1/orgs/{org}/recommendations", recommendations)

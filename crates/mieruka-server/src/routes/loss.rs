@@ -6,7 +6,7 @@ use axum::extract::State;
 use mieruka_app::loss::{loss_json, org_loss, set_inputs};
 use mieruka_domain::loss::LossInputs;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::route::{Answer, Route, who};
 use super::status::AS_OF;
@@ -39,14 +39,19 @@ pub fn routes() -> Vec<Route> {
                 "Replace the loss model's inputs (a new revision with its reason; the old ones are kept)",
             )
             .who(who::OWNER)
-            .body("LossInputsChange")
+            .body::<InputsChange>()
+            .example(json!({
+                "inputs": mieruka_domain::loss::LossInputs::template(),
+                "reason": "保有する個人情報の件数を見直した",
+            }))
             .answers(Answer::Object("LossInputsRevision")),
     ]
 }
 
 /// New loss inputs and why they change, as a request gives them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "LossInputsChange")]
 pub struct InputsChange {
     pub inputs: LossInputs,
     pub reason: String,

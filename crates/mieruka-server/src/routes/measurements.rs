@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::measure::{self as use_measurements, measurement_json};
+use mieruka_app::measure::{self as use_measurements, ImportReport, measurement_json};
 use mieruka_domain::plan::MeasurementInput;
 use mieruka_store::MeasurementId;
 use serde::Deserialize;
@@ -48,7 +48,14 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/v1/plans/{plan}/measurements", add)
             .doc("measurements", "Record a measurement for a plan and unit")
             .who(who::MEASURE)
-            .body("MeasurementInput")
+            .body::<MeasurementInput>()
+            .example(json!({
+                "unit": "security",
+                "date": "2026-11-30",
+                "numerator": 45.0,
+                "denominator": 50.0,
+                "evidence": "https://example.com/drills/2026-11",
+            }))
             .created()
             .answers(Answer::Object("Measurement")),
         Route::post("/api/v1/measurements/{id}/correction", correct)
@@ -57,7 +64,8 @@ pub fn routes() -> Vec<Route> {
                 "Correct a measurement: the correction supersedes it, which stays in the history",
             )
             .who(who::MEASURE)
-            .body("Correction")
+            .body::<Correction>()
+            .example(json!({ "numerator": 46.0, "denominator": 50.0, "evidence": "再集計" }))
             .created()
             .answers(Answer::Object("Measurement")),
         Route::post("/api/v1/plans/{plan}/measurements/import", import)
@@ -67,8 +75,12 @@ pub fn routes() -> Vec<Route> {
             )
             .who(who::MEASURE)
             .query(&[SKIP_INVALID, DRY_RUN])
-            .body("MeasurementRows")
-            .answers(Answer::Object("ImportReport")),
+            .body::<MeasurementRows>()
+            .example(json!([
+                { "unit": "security", "date": "2026-10-31", "numerator": 40.0, "denominator": 50.0 },
+                { "unit": "security", "date": "2026-11-30", "numerator": 45.0, "denominator": 50.0 },
+            ]))
+            .answers(Answer::of::<ImportReport>()),
     ]
 }
 
@@ -116,9 +128,10 @@ async fn add(
 
 /// A correction, as a request gives it: the new value for a measurement, for the same plan
 /// and unit. `date` and `part` default to the corrected measurement's.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
+    /// `YYYY-MM-DD`; default: the corrected measurement's.
     pub date: Option<String>,
     pub part: Option<String>,
     pub numerator: Option<f64>,
@@ -183,13 +196,22 @@ struct ImportQuery {
     dry_run: bool,
 }
 
+/// Measurements to record in one request: 1–10,000 rows, each as `POST …/measurements` takes
+/// one.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(transparent)]
+#[schemars(rename = "MeasurementRows")]
+struct MeasurementRows(
+    #[schemars(length(min = 1, max = use_measurements::MAX_ROWS))] Vec<MeasurementInput>,
+);
+
 async fn import(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
     Params(q): Params<ImportQuery>,
-    Body(rows): Body<Vec<MeasurementInput>>,
-) -> Result<Json<Value>, ApiError> {
+    Body(MeasurementRows(rows)): Body<MeasurementRows>,
+) -> Result<Json<ImportReport>, ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     let store = state.store.with_actor(&who.actor());
     let source = use_measurements::source(who.token_scopes.is_some());
@@ -198,5 +220,5 @@ async fn import(
         who.require_with(ctx.org.id, Need::Measure(*unit), &ctx.units)?;
     }
     let report = use_measurements::apply(&store, checked, q.skip_invalid, q.dry_run, now()).await?;
-    Ok(Json(json!(report)))
+    Ok(Json(report))
 }

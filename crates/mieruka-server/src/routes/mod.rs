@@ -4,6 +4,7 @@
 //! [`table`] lists every route with its documentation; [`api`] builds the router from it and
 //! `crate::openapi` builds the OpenAPI document from it.
 
+mod answers;
 mod audit;
 mod benchmarks;
 mod catalog;
@@ -38,7 +39,7 @@ pub fn table() -> Vec<Route> {
         Route::get("/api/v1/health", health)
             .doc("meta", "Whether the server and its database answer")
             .who(who::ANYONE)
-            .answers(Answer::Object("Health")),
+            .answers(Answer::of::<answers::Health>()),
         Route::get("/api/v1/openapi.json", openapi)
             .doc("meta", "This API's OpenAPI 3 document")
             .who(who::ANYONE),
@@ -75,9 +76,12 @@ pub fn api() -> Router<AppState> {
     })
 }
 
-async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn health(State(state): State<AppState>) -> Result<Json<answers::Health>, ApiError> {
     let version = state.store.applied_version().await?;
-    Ok(Json(json!({ "status": "ok", "schema_version": version })))
+    Ok(Json(answers::Health {
+        status: "ok".into(),
+        schema_version: version,
+    }))
 }
 
 async fn openapi() -> Json<Value> {

@@ -27,7 +27,8 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/v1/orgs", create)
             .doc("organisations", "Create an organisation")
             .who(who::ADMIN)
-            .body("NewOrganisation")
+            .body::<NewOrganisation>()
+            .example(json!({ "code": "acme", "name": "株式会社アクメ", "maturity": "initial", "fiscal_start_month": 4 }))
             .created()
             .answers(Answer::Object("Organisation")),
         Route::get("/api/v1/orgs/{org}", show)
@@ -39,7 +40,8 @@ pub fn routes() -> Vec<Route> {
         Route::patch("/api/v1/orgs/{org}", update)
             .doc("organisations", "Set the organisation's maturity stage")
             .who(who::OWNER)
-            .body("OrganisationChange")
+            .body::<OrganisationChange>()
+            .example(json!({ "maturity": "improving" }))
             .answers(Answer::Object("Organisation")),
         Route::get("/api/v1/orgs/{org}/units", units)
             .doc("organisations", "The organisation's units")
@@ -48,7 +50,15 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/v1/orgs/{org}/units", add_unit)
             .doc("organisations", "Add a unit")
             .who(who::OWNER)
-            .body("NewUnit")
+            .body::<NewUnit>()
+            .example(json!({
+                "code": "sales",
+                "name": "営業部",
+                "kind": "department",
+                "parent": "hq",
+                "employees": 120,
+                "it_staff": 2,
+            }))
             .created()
             .answers(Answer::Object("Unit")),
         Route::patch("/api/v1/orgs/{org}/units/{unit}", update_unit)
@@ -57,7 +67,8 @@ pub fn routes() -> Vec<Route> {
                 "Change a unit: its name, its own maturity stage (a group company's; null clears it) or its facts (all of them, as sent)",
             )
             .who(who::OWNER)
-            .body("UnitChange")
+            .body::<UnitChange>()
+            .example(json!({ "name": "営業本部", "maturity": null, "facts": { "employees": 130, "industry": "製造業" } }))
             .answers(Answer::Object("Unit")),
     ]
 }
@@ -78,14 +89,16 @@ async fn list(
     Ok(Json(page.of(orgs)?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NewOrganisation {
     code: String,
     name: String,
     #[serde(default)]
     maturity: Option<Maturity>,
+    /// 1–12, default 4.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 12))]
     fiscal_start_month: Option<u32>,
 }
 
@@ -120,7 +133,7 @@ async fn show(
     Ok(Json(org_with_units_json(&org, &units)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OrganisationChange {
     maturity: Maturity,
@@ -156,7 +169,7 @@ async fn units(
     Ok(Json(page.of(units)?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NewUnit {
     code: String,
@@ -167,16 +180,22 @@ struct NewUnit {
     #[serde(default)]
     maturity: Option<Maturity>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     employees: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     it_staff: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     security_staff: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     annual_revenue_yen: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     it_budget_yen: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     security_budget_yen: Option<i64>,
     #[serde(default)]
     industry: Option<String>,
@@ -212,7 +231,7 @@ async fn add_unit(
     Ok((StatusCode::CREATED, Json(unit_json(&added))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UnitChange {
     /// The unit's own stage; `null` clears it (the organisation's applies); absent keeps it.
@@ -226,20 +245,26 @@ struct UnitChange {
 }
 
 /// A unit's facts as sent.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FactsBody {
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     employees: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     it_staff: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     security_staff: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     annual_revenue_yen: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     it_budget_yen: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = 0, max = i64::MAX))]
     security_budget_yen: Option<i64>,
     #[serde(default)]
     industry: Option<String>,

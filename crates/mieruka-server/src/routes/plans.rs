@@ -10,7 +10,7 @@ use mieruka_domain::loss::Effect;
 use mieruka_domain::plan::{LossCategory, PlanTarget, Purpose, TrajectoryPoint};
 use mieruka_store::PlanId;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use super::{Page, visible_org, visible_plan};
@@ -39,7 +39,18 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/v1/orgs/{org}/plans", create)
             .doc("plans", "Create a draft plan")
             .who(who::OWNER)
-            .body("NewPlan")
+            .body::<NewPlan>()
+            .example(json!({
+                "period": "FY2026-H2",
+                "kpi": "1.2.2",
+                "targets": [{ "value": 90.0 }],
+                "purpose": {
+                    "text": "訓練で報告する人を増やし、情報漏えいの損失を減らす",
+                    "reduces": ["theft"],
+                    "effects": [{ "lever": "identifiability", "to": 3.0 }],
+                },
+                "units": ["security"],
+            }))
             .created()
             .answers(Answer::Object("Plan")),
         Route::get("/api/v1/plans/{plan}", show)
@@ -54,7 +65,12 @@ pub fn routes() -> Vec<Route> {
                 "Change a plan: a new revision with its reason; the old one is kept",
             )
             .who(who::OWNER)
-            .body("PlanChange")
+            .body::<PlanChange>()
+            .example(json!({
+                "reason": "経営会議で目標を引き上げた",
+                "targets": [{ "value": 95.0 }],
+                "trajectory": [{ "month": "2026-12", "value": 85.0 }],
+            }))
             .created()
             .answers(Answer::Object("Plan")),
         Route::post("/api/v1/plans/{plan}/agreement", agree)
@@ -63,7 +79,8 @@ pub fn routes() -> Vec<Route> {
                 "Record the executives' agreement (who, when) and mark the draft plan agreed",
             )
             .who(who::OWNER)
-            .body("Agreement")
+            .body::<AgreementInput>()
+            .example(json!({ "by": "取締役会", "on": "2026-10-15" }))
             .answers(Answer::Object("Plan")),
         Route::post("/api/v1/plans/{plan}/close", close)
             .doc("plans", "Close a plan at the end of its period")
@@ -73,8 +90,9 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// What a plan is for, as a request gives it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Purpose")]
 pub struct PurposeInput {
     pub text: String,
     #[serde(default)]
@@ -84,7 +102,7 @@ pub struct PurposeInput {
 }
 
 /// A new plan, as a request gives it (`mieruka_app::plan::NewPlan`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPlan {
     pub period: String,
@@ -125,7 +143,7 @@ impl From<NewPlan> for plans::NewPlan {
 
 /// A change to a plan, as a request gives it: every field but `reason` is optional and
 /// replaces the current value.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanChange {
     pub reason: String,
@@ -138,7 +156,7 @@ pub struct PlanChange {
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PurposeChange {
     pub text: Option<String>,
@@ -168,8 +186,9 @@ impl From<PlanChange> for plans::PlanChange {
 }
 
 /// The executives' agreement, as a request gives it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Agreement")]
 pub struct AgreementInput {
     pub by: String,
     /// Default: today.

@@ -78,7 +78,8 @@ pub fn routes() -> Vec<Route> {
                 "Set the report schedule: quarterly or half_yearly (never less often), due days after the period",
             )
             .who(who::OWNER)
-            .body("ReportScheduleInput")
+            .body::<ScheduleInput>()
+            .example(json!({ "cadence": "quarterly", "due_days": 30 }))
             .answers(Answer::Object("ReportSchedule")),
     ]
 }
@@ -244,11 +245,16 @@ async fn schedule(
     Ok(Json(schedule_json(&state, &org).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ReportScheduleInput")]
 pub struct ScheduleInput {
+    /// At least half-yearly: a yearly cadence is refused.
+    #[schemars(with = "mieruka_domain::report::schedule::Cadence")]
     cadence: String,
+    /// Days after the period's end the report is due, 0–90 (default 30).
     #[serde(default = "default_due_days")]
+    #[schemars(range(min = 0, max = mieruka_domain::report::schedule::MAX_DUE_DAYS))]
     due_days: i64,
 }
 

@@ -10,6 +10,7 @@ use mieruka_domain::risk::RawRisk;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::answers::Removed;
 use super::route::{Answer, Kind, LIMIT, OFFSET, Param, Route, who};
 use super::status::AS_OF;
 use super::{Page, date_or_today, visible_org};
@@ -48,13 +49,20 @@ pub fn routes() -> Vec<Route> {
                 "Add a business risk, or replace the one with this code (201 when added, 200 when replaced)",
             )
             .who(who::OWNER)
-            .body("RiskInput")
+            .body::<RiskInput>()
+            .example(json!({
+                "name": "主要取引先の倒産",
+                "category": "財務",
+                "probability": 2,
+                "impact_yen": 3_000_000_000_i64,
+                "owner": "CFO",
+            }))
             .answers(Answer::Object("Risk"))
             .or_created(),
         Route::delete("/api/v1/orgs/{org}/risks/{code}", remove)
             .doc("risks", "Remove a business risk")
             .who(who::OWNER)
-            .answers(Answer::Object("Removed")),
+            .answers(Answer::of::<Removed>()),
     ]
 }
 
@@ -125,15 +133,21 @@ async fn listed(
 
 /// A risk as a request gives it; its code is the path's. Exactly one of `impact` (1–5),
 /// `impact_yen` and `cyber: true` says where the impact comes from.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiskInput {
     pub name: String,
     pub category: String,
+    /// 1–5.
+    #[schemars(range(min = 1, max = 5))]
     pub probability: i64,
+    /// 1–5.
+    #[schemars(range(min = 1, max = 5))]
     pub impact: Option<i64>,
+    #[schemars(range(min = 0, max = mieruka_domain::risk::MAX_YEN))]
     pub impact_yen: Option<i64>,
     #[serde(default)]
+    /// The impact is the loss model's (one risk per organisation).
     pub cyber: bool,
     pub owner: Option<String>,
     pub note: Option<String>,
@@ -178,9 +192,9 @@ async fn remove(
     State(state): State<AppState>,
     who: Principal,
     UrlPath((org_code, code)): UrlPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Removed>, ApiError> {
     let org = visible_org(&state, &who, &org_code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     risks::remove(&state.store.with_actor(&who.actor()), &org, &code).await?;
-    Ok(Json(json!({ "removed": code })))
+    Ok(Json(Removed { removed: code }))
 }

@@ -9,6 +9,10 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
 use axum::routing::{MethodFilter, MethodRouter, on};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::AppState;
 use crate::params::{check_params_text, check_query_names};
@@ -89,9 +93,17 @@ pub const OFFSET: Param = Param {
 pub const PAGE: &[Param] = &[LIMIT, OFFSET];
 
 /// What a successful answer holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Answer {
-    /// A JSON object described by a component schema.
+    /// A JSON object of a type the handler answers with (`Json<T>`): its schema is derived from
+    /// the type as serde writes it ([`Answer::of`]).
+    Typed {
+        schema: fn(&mut SchemaGenerator) -> Schema,
+        /// Reads a value as the type and writes it again (for the examples' test).
+        #[cfg_attr(not(test), allow(dead_code))]
+        round_trip: fn(Value) -> Result<Value, String>,
+    },
+    /// A JSON object described by a component schema written by hand.
     Object(&'static str),
     /// A page of items (`{items, total, limit, offset}`), each described by a component schema.
     List(&'static str),
@@ -99,6 +111,48 @@ pub enum Answer {
     Svg,
     /// A file to download: PDF, HTML or an Excel workbook, as the `format` parameter asks.
     Download,
+}
+
+/// What a route takes as its body.
+#[derive(Debug, Clone)]
+pub enum BodyDoc {
+    /// JSON read into a type (`body::Body<T>`): the document's schema is derived from the type,
+    /// and the example shown is one the type reads.
+    Json {
+        /// The schema of the type, as a reference to its component when it has one.
+        schema: fn(&mut SchemaGenerator) -> Schema,
+        /// Reads a value as the handler does (the same checks, the same type; for the examples'
+        /// test).
+        #[cfg_attr(not(test), allow(dead_code))]
+        read: fn(Value) -> Result<(), crate::error::ApiError>,
+        /// A body the route accepts, shown in the document.
+        example: Option<Value>,
+    },
+    /// A file sent as it is (`application/octet-stream`), whatever its format.
+    File,
+}
+
+fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
+
+fn round_trip<T: Serialize + DeserializeOwned>(v: Value) -> Result<Value, String> {
+    let read: T = serde_json::from_value(v).map_err(|e| e.to_string())?;
+    serde_json::to_value(read).map_err(|e| e.to_string())
+}
+
+fn read_as<T: DeserializeOwned + JsonSchema>(v: Value) -> Result<(), crate::error::ApiError> {
+    crate::body::from_value::<T>(v).map(|_| ())
+}
+
+impl Answer {
+    /// The answer is a `T`, as serde writes it.
+    pub fn of<T: JsonSchema + Serialize + DeserializeOwned>() -> Answer {
+        Answer::Typed {
+            schema: schema_of::<T>,
+            round_trip: round_trip::<T>,
+        }
+    }
 }
 
 /// A route and its documentation.
@@ -109,8 +163,8 @@ pub struct Route {
     pub tag: &'static str,
     pub who: &'static str,
     pub query: &'static [Param],
-    /// The request body's component schema, if the route takes a body.
-    pub body: Option<&'static str>,
+    /// The request body, if the route takes one.
+    pub body: Option<BodyDoc>,
     pub status: StatusCode,
     pub answer: Answer,
     /// The route runs a simulation: it may answer 429 with `Retry-After` when as many as the
@@ -174,8 +228,29 @@ impl Route {
         self.query = params;
         self
     }
-    pub fn body(mut self, schema: &'static str) -> Route {
-        self.body = Some(schema);
+    /// Takes a JSON body read into `T` (`body::Body<T>`).
+    pub fn body<T: DeserializeOwned + JsonSchema>(mut self) -> Route {
+        self.body = Some(BodyDoc::Json {
+            schema: schema_of::<T>,
+            read: read_as::<T>,
+            example: None,
+        });
+        self
+    }
+    /// A body the route accepts, shown in the document (after [`Route::body`]).
+    pub fn example(mut self, value: Value) -> Route {
+        match &mut self.body {
+            Some(BodyDoc::Json { example, .. }) => *example = Some(value),
+            _ => panic!(
+                "{} {}: an example of a JSON body it does not take",
+                self.method, self.path
+            ),
+        }
+        self
+    }
+    /// Takes a file as the body, as it is.
+    pub fn file(mut self) -> Route {
+        self.body = Some(BodyDoc::File);
         self
     }
     /// Answers 201 Created.

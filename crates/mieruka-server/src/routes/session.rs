@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::answers::SessionsEnded;
 use super::route::{Answer, Route, who};
 use crate::AppState;
 use crate::auth::{Principal, same_site};
@@ -23,7 +24,8 @@ pub fn routes() -> Vec<Route> {
                 "Sign in: sets the session cookie and returns the CSRF token to send on writes",
             )
             .who(who::ANYONE)
-            .body("SignIn")
+            .body::<SignIn>()
+            .example(json!({ "username": "sato", "password": "a long passphrase of words" }))
             .answers(Answer::Object("SignedIn")),
         Route::delete("/api/v1/session", sign_out)
             .doc("session", "Sign out: ends the session")
@@ -38,18 +40,19 @@ pub fn routes() -> Vec<Route> {
                 "Change one's own password (required after a one-time password); every other session of the account ends, this one stays",
             )
             .who(who::SESSION)
-            .body("PasswordChange"),
+            .body::<ChangePassword>()
+            .example(json!({ "current": "a long passphrase of words", "new": "another long passphrase" })),
         Route::delete("/api/v1/me/sessions", sign_out_everywhere)
             .doc(
                 "session",
                 "Sign out everywhere: every session of the signed-in user ends, this one included (API tokens are not affected)",
             )
             .who(who::SIGNED_IN)
-            .answers(Answer::Object("SessionsEnded")),
+            .answers(Answer::of::<SessionsEnded>()),
     ]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SignIn {
     username: String,
@@ -103,7 +106,7 @@ async fn sign_out_everywhere(
     who: Principal,
 ) -> Result<Response, ApiError> {
     let ended = session::close_everywhere(&state, &who).await?;
-    let mut response = Json(json!({ "ended": ended })).into_response();
+    let mut response = Json(SessionsEnded { ended }).into_response();
     if who.token_scopes.is_none() {
         response
             .headers_mut()
@@ -125,8 +128,9 @@ async fn me(who: Principal) -> Json<serde_json::Value> {
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PasswordChange")]
 struct ChangePassword {
     current: String,
     new: String,

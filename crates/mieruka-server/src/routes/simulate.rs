@@ -43,7 +43,18 @@ pub fn routes() -> Vec<Route> {
                 "Simulate annual loss for scenarios in riskquant's terms: mean, percentiles, loss-exceedance curve",
             )
             .who(who::SIGNED_IN)
-            .body("SimulationRequest")
+            .body::<SimulationRequest>()
+            .example(json!({
+                "scenarios": [{
+                    "id": "ransomware",
+                    "name": "ランサムウェア",
+                    "annual_rate": 0.1,
+                    "low_p5": 10_000_000.0,
+                    "high_p95": 2_000_000_000.0,
+                }],
+                "trials": 10000,
+                "seed": 2019,
+            }))
             .answers(Answer::Object("Simulation"))
             .simulates(),
         Route::get("/api/v1/orgs/{org}/simulation", org_simulation)
@@ -58,23 +69,35 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// A scenario in riskquant's terms, as a request gives it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Scenario")]
 pub struct ScenarioInput {
     pub id: String,
     #[serde(default)]
     pub name: String,
+    /// Events per year, 0–10,000.
     pub annual_rate: f64,
+    /// One event's loss at its 5th percentile (> 0).
     pub low_p5: f64,
+    /// One event's loss at its 95th percentile (> low_p5).
     pub high_p95: f64,
 }
 
 /// Scenarios to simulate, with the number of simulated years and the seed.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationRequest {
+    /// 1–200 scenarios.
+    #[schemars(length(min = 1, max = simulation::MAX_SCENARIOS))]
     pub scenarios: Vec<ScenarioInput>,
+    /// Simulated years, from 1 to the server's bound for the caller (simulate.max_trials for
+    /// owners and administrators, default 1,000,000; simulate.max_trials_reader for others,
+    /// default 100,000). Default 100,000, or the caller's bound when lower.
+    #[schemars(range(min = 1, max = MAX_TRIALS))]
     pub trials: Option<u64>,
+    /// Default 2019.
+    #[schemars(range(min = 0, max = u64::MAX))]
     pub seed: Option<u64>,
 }
 

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Page;
+use super::answers::TokensRevoked;
 use super::route::{Answer, PAGE, Route, who};
 use crate::AppState;
 use crate::auth::{Principal, now};
@@ -30,7 +31,8 @@ pub fn routes() -> Vec<Route> {
                 "Create an API token; its secret (mk_<prefix>_<secret>) is in this answer only. Send it as `Authorization: Bearer …`",
             )
             .who(who::SESSION)
-            .body("NewToken")
+            .body::<NewToken>()
+            .example(json!({ "name": "nightly import", "scope": "write", "expires_in_days": 90 }))
             .created()
             .answers(Answer::Object("NewApiToken")),
         Route::delete("/api/v1/me/tokens", revoke_all)
@@ -39,7 +41,7 @@ pub fn routes() -> Vec<Route> {
                 "Revoke every API token of the signed-in user (the one sending this request too)",
             )
             .who(who::SIGNED_IN)
-            .answers(Answer::Object("TokensRevoked")),
+            .answers(Answer::of::<TokensRevoked>()),
         Route::delete("/api/v1/me/tokens/{id}", revoke)
             .doc("tokens", "Revoke one of the signed-in user's API tokens")
             .who(who::SIGNED_IN)
@@ -48,14 +50,16 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// A new API token, as a request gives it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     pub name: String,
     /// read (default) or write.
+    #[schemars(extend("enum" = ["read", "write", null]))]
     pub scope: Option<String>,
     /// Days until the token stops working, 1–730; none: until revoked.
     #[serde(default)]
+    #[schemars(range(min = 1, max = mieruka_app::users::MAX_TOKEN_DAYS))]
     pub expires_in_days: Option<i64>,
 }
 
@@ -118,8 +122,8 @@ async fn revoke(
 async fn revoke_all(
     State(state): State<AppState>,
     who: Principal,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TokensRevoked>, ApiError> {
     let store = state.store.with_actor(&who.actor());
     let revoked = store.revoke_api_tokens(who.user, now()).await?;
-    Ok(Json(json!({ "revoked": revoked })))
+    Ok(Json(TokensRevoked { revoked }))
 }

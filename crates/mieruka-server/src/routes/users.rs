@@ -32,7 +32,8 @@ pub fn routes() -> Vec<Route> {
                 "Create an account; without a password, a one-time password is returned once",
             )
             .who(who::ADMIN)
-            .body("NewUser")
+            .body::<NewUser>()
+            .example(json!({ "username": "sato", "name": "佐藤 花子", "lang": "ja" }))
             .created()
             .answers(Answer::Object("User")),
         Route::patch("/api/v1/users/{username}", change)
@@ -41,7 +42,8 @@ pub fn routes() -> Vec<Route> {
                 "Disable or re-enable an account, or make it an administrator",
             )
             .who(who::ADMIN)
-            .body("UserChange")
+            .body::<UserChange>()
+            .example(json!({ "disabled": false }))
             .answers(Answer::Object("User")),
         Route::post("/api/v1/users/{username}/password", reset_password)
             .doc(
@@ -49,7 +51,8 @@ pub fn routes() -> Vec<Route> {
                 "Set a new password; without one, a one-time password is returned once",
             )
             .who(who::ADMIN)
-            .body("PasswordReset")
+            .body::<PasswordReset>()
+            .example(json!({ "password": "a long passphrase of words" }))
             .answers(Answer::Object("User")),
         Route::post("/api/v1/users/{username}/roles", grant)
             .doc(
@@ -57,7 +60,8 @@ pub fn routes() -> Vec<Route> {
                 "Give a role in an organisation: owner, contributor (with a unit), viewer, auditor",
             )
             .who(who::ADMIN)
-            .body("Grant")
+            .body::<Grant>()
+            .example(json!({ "org": "demo", "role": "contributor", "unit": "security" }))
             .answers(Answer::Object("User")),
         Route::delete("/api/v1/users/{username}/roles/{org}", revoke)
             .doc("users", "Remove a role")
@@ -67,7 +71,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// A new account, as a request gives it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     pub username: String,
@@ -81,7 +85,7 @@ pub struct NewUser {
 }
 
 /// Flags to change on an account.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
     pub disabled: Option<bool>,
@@ -89,11 +93,12 @@ pub struct UserChange {
 }
 
 /// A role to grant.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grant {
     pub org: String,
     /// owner, contributor, viewer or auditor.
+    #[schemars(extend("enum" = ["owner", "contributor", "viewer", "auditor"]))]
     pub role: String,
     /// A contributor's unit (they may enter measurements for it and the units under it).
     pub unit: Option<String>,
@@ -145,7 +150,7 @@ async fn change(
     Ok(Json(users::user_json(&store, &username).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PasswordReset {
     password: Option<String>,

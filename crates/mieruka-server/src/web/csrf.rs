@@ -32,7 +32,7 @@ pub async fn form_token_to_header(req: Request, next: Next) -> Response {
         .unwrap_or("");
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     // A file upload's form carries the token as one of its fields (`web/import.rs`).
-    let upload = super::import::boundary(content_type);
+    let upload = super::multipart::boundary(content_type);
     if req.method() != Method::POST
         || !(is_form || upload.is_some())
         || req.headers().contains_key(CSRF_HEADER)
@@ -49,7 +49,8 @@ pub async fn form_token_to_header(req: Request, next: Next) -> Response {
         return super::WebError(ApiError::TooLarge).into_response();
     };
     let token = match &upload {
-        Some(b) => super::import::form_data(&bytes, b)
+        Some(b) => super::multipart::form_data(bytes.clone(), b)
+            .await
             .and_then(|fields| fields.into_iter().find(|f| f.name == FIELD))
             .and_then(|f| String::from_utf8(f.data).ok()),
         None => field(&bytes, FIELD),

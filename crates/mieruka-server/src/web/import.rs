@@ -6,8 +6,7 @@
 //! any instance can take the confirmation); it is checked again and written in one transaction,
 //! all rows or, when asked explicitly, only the good ones (`mieruka_app::measure::apply`).
 //!
-//! Files come as `multipart/form-data`; [`form_data`] reads such a body (the CSRF layer uses it
-//! too, to find the form's token).
+//! Files come as `multipart/form-data`, read by `multipart.rs`.
 
 use askama::Template;
 use axum::body::Bytes;
@@ -23,82 +22,11 @@ use mieruka_store::plans::PlanContext;
 
 use super::entry::explain;
 use super::format::{day, value};
+use super::multipart::{Part, boundary, form_data};
 use super::{Chrome, Viewer, WebError, render};
 use crate::AppState;
 use crate::auth::{Need, now};
 use crate::error::{ApiError, RowProblem};
-
-/// One field of a `multipart/form-data` body: its name, the file name if it is a file, and its
-/// bytes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Part {
-    pub name: String,
-    pub filename: Option<String>,
-    pub data: Vec<u8>,
-}
-
-/// The boundary of a `multipart/form-data` content type.
-pub fn boundary(content_type: &str) -> Option<String> {
-    if !content_type.starts_with("multipart/form-data") {
-        return None;
-    }
-    content_type.split(';').find_map(|p| {
-        p.trim()
-            .strip_prefix("boundary=")
-            .map(|b| b.trim_matches('"').to_string())
-    })
-}
-
-fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
-    (from..=hay.len() - needle.len()).find(|&i| &hay[i..i + needle.len()] == needle)
-}
-
-/// A quoted parameter of a `Content-Disposition` header (`name="file"`).
-fn disposition_param(headers: &str, key: &str) -> Option<String> {
-    let line = headers
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
-    let pat = format!("{key}=\"");
-    let mut at = 0;
-    while let Some(i) = line[at..].find(&pat) {
-        let start = at + i;
-        // `name=` must not match the end of `filename=`.
-        if start == 0 || matches!(line.as_bytes()[start - 1], b' ' | b';') {
-            let rest = &line[start + pat.len()..];
-            return rest.find('"').map(|end| rest[..end].to_string());
-        }
-        at = start + pat.len();
-    }
-    None
-}
-
-/// The fields of a `multipart/form-data` body (RFC 7578), or None when it is not one.
-pub fn form_data(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
-    let delimiter = format!("--{boundary}").into_bytes();
-    let mut parts = Vec::new();
-    let mut at = find(body, &delimiter, 0)? + delimiter.len();
-    loop {
-        if body.get(at..at + 2) == Some(b"--") {
-            return Some(parts);
-        }
-        let head_start = at + 2; // past CRLF
-        let head_end = find(body, b"\r\n\r\n", head_start)?;
-        let headers = std::str::from_utf8(&body[head_start..head_end]).ok()?;
-        let data_start = head_end + 4;
-        let mut next = b"\r\n".to_vec();
-        next.extend_from_slice(&delimiter);
-        let data_end = find(body, &next, data_start)?;
-        parts.push(Part {
-            name: disposition_param(headers, "name")?,
-            filename: disposition_param(headers, "filename"),
-            data: body[data_start..data_end].to_vec(),
-        });
-        at = data_end + next.len();
-    }
-}
 
 /// The SHA-256 of a file, in hex, which the confirmation must match.
 fn digest(bytes: &[u8]) -> String {
@@ -316,12 +244,15 @@ pub async fn upload(
 ) -> Result<Response, WebError> {
     let ctx = plan_of(&state, &viewer, &code, &plan).await?;
     let mut out = page_for(&viewer, &ctx);
-    let parts = headers
+    let boundary = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(boundary)
-        .and_then(|b| form_data(&body, &b))
-        .ok_or_else(|| ApiError::invalid("file", "send the form as multipart/form-data"))?;
+        .and_then(boundary);
+    let parts = match boundary {
+        Some(b) => form_data(body, &b).await,
+        None => None,
+    }
+    .ok_or_else(|| ApiError::invalid("file", "send the form as multipart/form-data"))?;
     let action = text(&parts, "action").unwrap_or_default();
     let (name, bytes) = if let Some(b64) = text(&parts, "file_b64") {
         let bytes = Base64::decode_vec(b64.trim())
@@ -383,35 +314,4 @@ pub async fn upload(
         bad,
     });
     render(&out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_fields_and_files_of_a_multipart_body() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nab12\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\nunit,date\r\nhq,2026-10-01\r\n\r\n--XyZ--\r\n";
-        let parts = form_data(body, "XyZ").unwrap();
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts[0].name, "csrf_token");
-        assert_eq!(parts[0].data, b"ab12");
-        assert_eq!(parts[1].name, "file");
-        assert_eq!(parts[1].filename.as_deref(), Some("m.csv"));
-        assert_eq!(parts[1].data, b"unit,date\r\nhq,2026-10-01\r\n");
-        assert_eq!(
-            boundary("multipart/form-data; boundary=\"XyZ\"").as_deref(),
-            Some("XyZ")
-        );
-        assert_eq!(boundary("application/json"), None);
-        assert!(form_data(b"no delimiter here", "XyZ").is_none());
-        assert!(
-            form_data(
-                b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1",
-                "XyZ"
-            )
-            .is_none(),
-            "a body cut short is refused"
-        );
-    }
 }

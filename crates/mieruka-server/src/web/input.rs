@@ -34,7 +34,7 @@ pub async fn check_forms(req: Request, next: Next) -> Response {
         .unwrap_or("")
         .to_string();
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
-    let upload = super::import::boundary(&content_type);
+    let upload = super::multipart::boundary(&content_type);
     if req.method() != Method::POST || !(is_form || upload.is_some()) {
         return next.run(req).await;
     }
@@ -48,7 +48,8 @@ pub async fn check_forms(req: Request, next: Next) -> Response {
         return WebError(ApiError::TooLarge).into_response();
     };
     let fields: Vec<(String, String)> = match &upload {
-        Some(b) => super::import::form_data(&bytes, b)
+        Some(b) => super::multipart::form_data(bytes.clone(), b)
+            .await
             .unwrap_or_default()
             .into_iter()
             .filter(|p| p.filename.is_none())

@@ -45,6 +45,7 @@ mod group;
 mod import;
 mod input;
 mod loss;
+mod multipart;
 mod orgs;
 mod plan;
 mod risks;

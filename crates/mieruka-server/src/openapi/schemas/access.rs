@@ -6,13 +6,6 @@ use super::*;
 
 pub(super) fn sessions(add: &mut impl FnMut(&str, Value)) {
     add(
-        "SignIn",
-        body(
-            &["username", "password"],
-            json!({ "username": s(), "password": s() }),
-        ),
-    );
-    add(
         "SignedIn",
         answer(
             &["username", "csrf_token", "must_change_password", "is_admin"],
@@ -46,20 +39,6 @@ pub(super) fn sessions(add: &mut impl FnMut(&str, Value)) {
                     "unit": described(json!({ "type": ["integer", "null"] }), "A contributor's unit (its id).") }),
         ),
     );
-    add(
-        "PasswordChange",
-        body(
-            &["current", "new"],
-            json!({ "current": s(), "new": described(s(), "At least 12 characters.") }),
-        ),
-    );
-    add(
-        "SessionsEnded",
-        answer(
-            &["ended"],
-            json!({ "ended": described(json!({ "type": "integer", "minimum": 0 }), "How many sessions ended.") }),
-        ),
-    );
 }
 
 pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
@@ -71,39 +50,6 @@ pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
                 "username": s(), "name": s(), "admin": boolean(), "disabled": boolean(),
                 "roles": arr(r("Membership")),
                 "one_time_password": described(s_or_null(), "Only in the answer that made it."),
-            }),
-        ),
-    );
-    add(
-        "NewUser",
-        body(
-            &["username", "name"],
-            json!({
-                "username": described(s(), "1–64 of a–z, 0–9 and . _ - @ +"),
-                "name": s(), "admin": boolean(),
-                "password": described(s_or_null(), "At least 12 characters; default: a one-time password."),
-                "lang": one_of(&["ja", "en"]),
-            }),
-        ),
-    );
-    add(
-        "UserChange",
-        body(&[], json!({ "disabled": boolean(), "admin": boolean() })),
-    );
-    add(
-        "PasswordReset",
-        body(
-            &[],
-            json!({ "password": described(s_or_null(), "Default: a one-time password.") }),
-        ),
-    );
-    add(
-        "Grant",
-        body(
-            &["org", "role"],
-            json!({
-                "org": s(), "role": one_of(&["owner", "contributor", "viewer", "auditor"]),
-                "unit": described(s_or_null(), "A contributor's unit code (required for a contributor, refused otherwise)."),
             }),
         ),
     );
@@ -126,26 +72,6 @@ pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
                 "expires_at": described(s_or_null(), "When the token stops working (RFC 3339, UTC); null: until revoked."),
                 "expired": described(boolean(), "The expiry has passed: the token is refused (401)."),
             }),
-        ),
-    );
-    add(
-        "NewToken",
-        body(
-            &["name"],
-            json!({
-                "name": s(), "scope": one_of(&["read", "write"]),
-                "expires_in_days": described(
-                    json!({ "type": ["integer", "null"], "minimum": 1, "maximum": mieruka_app::users::MAX_TOKEN_DAYS }),
-                    "Days until the token stops working; omitted or null: until revoked.",
-                ),
-            }),
-        ),
-    );
-    add(
-        "TokensRevoked",
-        answer(
-            &["revoked"],
-            json!({ "revoked": described(json!({ "type": "integer", "minimum": 0 }), "How many tokens were revoked.") }),
         ),
     );
     add(

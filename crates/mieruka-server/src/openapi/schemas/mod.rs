@@ -1,6 +1,6 @@
-//! The component schemas of the OpenAPI document: request bodies field by field (as the
-//! handlers' types read them, unknown fields refused) and the answers' main fields. One module
-//! per group of resources; the helpers here build JSON Schema values.
+//! The component schemas of the answers, written by hand: their main fields. (Request bodies'
+//! schemas are derived from their types, `openapi::build`.) One module per group of resources;
+//! the helpers here build JSON Schema values.
 
 mod access;
 mod money;
@@ -21,14 +21,9 @@ pub(super) fn s_or_null() -> Value {
 pub(super) fn int() -> Value {
     json!({ "type": "integer" })
 }
-/// A whole number the server accepts from `min` to `max` (request bodies declare both, so a
-/// value the document allows is one the handler parses).
+/// A whole number from `min` to `max`.
 pub(super) fn int_in(min: i64, max: u64) -> Value {
     json!({ "type": "integer", "minimum": min, "maximum": max })
-}
-/// [`int_in`], or null.
-pub(super) fn int_in_or_null(min: i64, max: u64) -> Value {
-    json!({ "type": ["integer", "null"], "minimum": min, "maximum": max })
 }
 pub(super) fn num() -> Value {
     json!({ "type": "number" })
@@ -56,82 +51,21 @@ pub(super) fn described(mut v: Value, d: &str) -> Value {
     v
 }
 
-/// An object with these properties, of which `required` must be given; no others are accepted
-/// when `closed` (request bodies).
-pub(super) fn obj(required: &[&str], props: Value, closed: bool) -> Value {
-    let mut o = json!({ "type": "object", "required": required, "properties": props });
-    if closed {
-        o["additionalProperties"] = json!(false);
-    }
-    o
-}
-/// A request body: its optional fields also take null, which the handlers read as absent (an
-/// `Option`), so the document allows what the server accepts.
-pub(super) fn body(required: &[&str], mut props: Value) -> Value {
-    if let Some(map) = props.as_object_mut() {
-        for (name, v) in map.iter_mut() {
-            if !required.contains(&name.as_str()) && !takes_null(v) {
-                *v = or_null(v.take());
-            }
-        }
-    }
-    obj(required, props, true)
-}
-
-fn takes_null(v: &Value) -> bool {
-    match &v["type"] {
-        Value::String(t) if t == "null" => return true,
-        Value::Array(ts) if ts.iter().any(|t| t == "null") && v.get("enum").is_none() => {
-            return true;
-        }
-        _ => {}
-    }
-    v["anyOf"]
-        .as_array()
-        .is_some_and(|alts| alts.iter().any(takes_null))
-}
+/// An answer's object: these properties, of which `required` are always there.
 pub(super) fn answer(required: &[&str], props: Value) -> Value {
-    obj(required, props, false)
+    json!({ "type": "object", "required": required, "properties": props })
 }
 
 pub(super) const MATURITY: &[&str] = &["initial", "improving", "optimising"];
 pub(super) const UNIT_KINDS: &[&str] =
     &["company", "subsidiary", "overseas_subsidiary", "department"];
-pub(super) const LOSS_CATEGORIES: &[&str] = &["theft", "interruption", "fine", "response"];
-pub(super) const LEVERS: &[&str] = &[
-    "identifiability",
-    "people_held",
-    "outage_days",
-    "affected_revenue_share",
-    "response_cost_factor",
-];
 
-/// Every component schema, by name.
-pub fn all() -> Value {
+/// Every component schema written here (the answers), by name.
+pub fn all() -> Map<String, Value> {
     let mut m = Map::new();
     let mut add = |name: &str, v: Value| {
         m.insert(name.to_string(), v);
     };
-    add(
-        "Error",
-        answer(
-            &["code", "message", "field"],
-            json!({
-                "code": one_of(&["unauthenticated", "forbidden", "csrf", "not_found", "invalid", "invalid_rows",
-                    "conflict", "too_large", "throttled", "busy", "no_route", "method_not_allowed", "internal"]),
-                "message": s(),
-                "field": described(s_or_null(), "The request field at fault (a dotted path: `purpose.text`, `targets[0].value`), or null."),
-                "problems": described(arr(r("RowProblem")), "With `invalid_rows`: every bad row."),
-            }),
-        ),
-    );
-    add(
-        "RowProblem",
-        answer(
-            &["row", "field", "reason"],
-            json!({ "row": described(int(), "1-based"), "field": s_or_null(), "reason": s() }),
-        ),
-    );
     add(
         "Page",
         answer(
@@ -144,13 +78,6 @@ pub fn all() -> Value {
         "Text",
         answer(&["ja", "en"], json!({ "ja": s(), "en": s() })),
     );
-    add(
-        "Health",
-        answer(
-            &["status", "schema_version"],
-            json!({ "status": s(), "schema_version": int() }),
-        ),
-    );
     access::sessions(&mut add);
     work::organisations(&mut add);
     work::plans(&mut add);
@@ -158,5 +85,5 @@ pub fn all() -> Value {
     money::money(&mut add);
     reports::reports(&mut add);
     access::accounts(&mut add);
-    Value::Object(m)
+    m
 }

@@ -29,49 +29,12 @@ pub(super) fn money(add: &mut impl FnMut(&str, Value)) {
         ),
     );
     add(
-        "LossInputs",
-        described(
-            json!({ "type": "object", "required": ["people_held", "data_kinds", "identifiability", "outage_days", "fine", "response_items"] }),
-            "The loss model's inputs (docs/loss.md): people_held, data_kinds, identifiability, outage_days, fine, response_items, and optional fields with documented defaults. Unknown fields are refused.",
-        ),
-    );
-    add(
         "LossInputsRevision",
         answer(
             &["revision", "inputs"],
             json!({
                 "revision": described(json!({ "type": ["integer", "null"] }), "Null: none set yet; `inputs` is the template."),
                 "inputs": r("LossInputs"), "reason": s_or_null(), "created_by": s_or_null(), "created_at": s_or_null(),
-            }),
-        ),
-    );
-    add(
-        "LossInputsChange",
-        body(
-            &["inputs", "reason"],
-            json!({ "inputs": r("LossInputs"), "reason": s() }),
-        ),
-    );
-    add(
-        "Scenario",
-        body(
-            &["id", "annual_rate", "low_p5", "high_p95"],
-            json!({
-                "id": s(), "name": s(),
-                "annual_rate": described(num(), "Events per year, 0–10,000."),
-                "low_p5": described(num(), "One event's loss at its 5th percentile (> 0)."),
-                "high_p95": described(num(), "One event's loss at its 95th percentile (> low_p5)."),
-            }),
-        ),
-    );
-    add(
-        "SimulationRequest",
-        body(
-            &["scenarios"],
-            json!({
-                "scenarios": described(json!({ "type": "array", "items": r("Scenario"), "minItems": 1, "maxItems": mieruka_app::simulation::MAX_SCENARIOS }), "1–200 scenarios."),
-                "trials": described(int_in(1, mieruka_app::simulation::MAX_TRIALS), "Simulated years, from 1 to the server's bound for the caller (simulate.max_trials for owners and administrators, default 1,000,000; simulate.max_trials_reader for others, default 100,000). Default 100,000, or the caller's bound when lower."),
-                "seed": described(int_in(0, u64::MAX), "Default 2019."),
             }),
         ),
     );
@@ -122,21 +85,4 @@ pub(super) fn money(add: &mut impl FnMut(&str, Value)) {
             }),
         ),
     );
-    add(
-        "RiskInput",
-        described(
-            body(
-                &["name", "category", "probability"],
-                json!({
-                    "name": s(), "category": s(), "probability": described(int_in(1, 5), "1–5"),
-                    "impact": described(int_in_or_null(1, 5), "1–5"),
-                    "impact_yen": int_in_or_null(0, mieruka_domain::risk::MAX_YEN as u64),
-                    "cyber": described(boolean(), "The impact is the loss model's (one risk per organisation)."),
-                    "owner": s_or_null(), "note": s_or_null(),
-                }),
-            ),
-            "Exactly one of impact, impact_yen and cyber: true.",
-        ),
-    );
-    add("Removed", answer(&["removed"], json!({ "removed": s() })));
 }

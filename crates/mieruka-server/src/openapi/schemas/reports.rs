@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use super::{
-    answer, arr, body, boolean, date, described, int, int_in, num, num_or_null, one_of, or_null, r,
-    s, s_or_null,
+    answer, arr, boolean, date, described, int, int_in, num, num_or_null, one_of, or_null, r, s,
+    s_or_null,
 };
 
 const CADENCES: &[&str] = &["quarterly", "half_yearly"];
@@ -71,16 +71,6 @@ pub(super) fn reports(add: &mut impl FnMut(&str, Value)) {
             json!({ "org": s(), "cadence": one_of(CADENCES), "due_days": int(), "next": next }),
         ),
     );
-    add(
-        "ReportScheduleInput",
-        body(
-            &["cadence"],
-            json!({
-                "cadence": described(one_of(CADENCES), "At least half-yearly: a yearly cadence is refused."),
-                "due_days": described(int_in(0, 90), "Days after the period's end the report is due, 0–90 (default 30)."),
-            }),
-        ),
-    );
     let figures = json!({
         "kpi": described(s(), "A catalogue KPI id (`1.2.2`) or an organisation's own KPI id."),
         "as_of": described(date(), "The date the figures are as of."),
@@ -108,23 +98,6 @@ pub(super) fn reports(add: &mut impl FnMut(&str, Value)) {
                 "updated_at",
             ],
             listed,
-        ),
-    );
-    add(
-        "BenchmarkInput",
-        described(
-            arr(body(
-                &["kpi", "as_of", "median", "peers", "source"],
-                figures,
-            )),
-            "Benchmark figures to add, or to replace those with the same KPI and date. A KPI and date may appear once; an error names the item and field (`[2].median`).",
-        ),
-    );
-    add(
-        "BenchmarkChanges",
-        answer(
-            &["added", "replaced", "unchanged"],
-            json!({ "added": int(), "replaced": int(), "unchanged": int() }),
         ),
     );
 }
