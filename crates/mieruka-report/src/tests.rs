@@ -21,7 +21,10 @@ fn the_html_is_self_contained_and_escaped() {
     assert!(h.contains("141億円") && h.contains("97億円"));
     assert!(h.contains("個人情報等の匿名化プロジェクト進捗率"));
     assert!(!h.contains("<script>"), "user text is escaped");
-    assert!(h.contains("&#60;script&#62;"), "escaped as askama escapes the pages");
+    assert!(
+        h.contains("&#60;script&#62;"),
+        "escaped as askama escapes the pages"
+    );
     assert!(
         !h.contains("http://") || !h.contains("src=\"http"),
         "nothing fetched"

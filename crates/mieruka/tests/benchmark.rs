@@ -128,8 +128,9 @@ fn figures_are_imported_listed_replaced_removed_and_reach_the_report() {
         .find(|p| p["peers"].as_str().unwrap().contains("JCIC 会員調査 2025"))
         .unwrap();
     let text = anonymisation["peers"].as_str().unwrap();
+    // KPI values read as the pages show them (`mieruka_domain::figures::kpi_value`).
     assert!(
-        text.starts_with("中央値 65%（中位の半数 40%〜80%）"),
+        text.starts_with("中央値 65.0%（中位の半数 40.0%〜80.0%）"),
         "{text}"
     );
     assert!(text.contains("52社（製造業）"), "{text}");
