@@ -23,6 +23,7 @@ pub mod report;
 pub mod risk;
 pub mod spreadsheet;
 pub mod text;
+pub mod time;
 mod vocab;
 
 pub use catalogue::{Catalogue, CatalogueError};
