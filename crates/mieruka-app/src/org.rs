@@ -11,6 +11,7 @@ pub fn org_json(o: &StoredOrg) -> Value {
         "name": o.org.name,
         "maturity": o.org.maturity,
         "fiscal_start_month": o.org.fiscal_start_month,
+        "time_zone": o.org.time_zone,
         "created_at": o.created_at,
     })
 }

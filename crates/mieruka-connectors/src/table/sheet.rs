@@ -1,7 +1,8 @@
-//! Reading an import file into a grid of cells: CSV or tab-separated text (UTF-8 with or without a
-//! BOM, UTF-16 with a BOM, or Shift_JIS/CP932 as Japanese Excel writes it) and Excel workbooks
-//! (the first worksheet). Rows keep the number a person sees in the file. The bytes come from
-//! the caller (a file on disk, an upload), so the command line and the server read files alike.
+//! Reading a whole file into a grid of cells: CSV or tab-separated text (in an encoding
+//! [`super::decode`] reads) and Excel workbooks (the first worksheet). Rows keep the number a
+//! person sees in the file, blank lines counted. The bytes come from the caller (a file on disk,
+//! an upload), so the command line and the server read files alike: measurement and benchmark
+//! imports, and the connectors given a workbook.
 //!
 //! Files come from anyone who may import, so reading them is held to [`Limits`]: a workbook is
 //! refused when it expands past `max_unpacked_bytes`, its cells are read one by one (the range a
@@ -17,6 +18,8 @@ use calamine::{Data, Reader, Xlsx, XlsxError, open_workbook_from_rs};
 use mieruka_domain::Date;
 use mieruka_domain::spreadsheet::from_formula_safe;
 
+pub use super::decode::decode;
+use super::lines::{Marking, Marks};
 use crate::limits::Limits;
 
 /// One cell as the file gave it.
@@ -36,6 +39,18 @@ impl Cell {
             Cell::Empty => true,
             Cell::Text(s) => s.trim().is_empty(),
             _ => false,
+        }
+    }
+
+    /// The cell as text, as a CSV export of the sheet would write it: whole numbers without a
+    /// decimal point, dates as `YYYY-MM-DD`.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) | Cell::Unusable(s) => s.clone(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.to_string(),
         }
     }
 }
@@ -107,26 +122,6 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Sheet, String> 
 
 type Grid = (Option<Vec<String>>, Vec<SheetRow>);
 
-/// Decodes text: a UTF-8 or UTF-16 BOM decides; else UTF-8 if the bytes are valid UTF-8, else
-/// Shift_JIS (as the Windows code page 932).
-pub fn decode(bytes: &[u8]) -> Result<String, String> {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return encoding
-            .decode_without_bom_handling_and_without_replacement(&bytes[bom..])
-            .map(|s| s.into_owned())
-            .ok_or_else(|| format!("the text is not valid {} despite its BOM", encoding.name()));
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
-    }
-    encoding_rs::SHIFT_JIS
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|s| s.into_owned())
-        .ok_or_else(|| {
-            "the text is neither UTF-8 nor Shift_JIS (CP932); save it as CSV UTF-8 or CSV (comma delimited)".to_string()
-        })
-}
-
 fn read_text(bytes: &[u8], limits: &Limits) -> Result<Grid, String> {
     let text = decode(bytes)?;
     let first_line = text.lines().next().unwrap_or("");
@@ -136,11 +131,12 @@ fn read_text(bytes: &[u8], limits: &Limits) -> Result<Grid, String> {
     } else {
         b','
     };
+    let marks = Marks::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+        .from_reader(Marking::new(text.as_bytes(), &marks));
     let mut header = None;
     let mut rows = Vec::new();
     let mut cells_read = 0;
@@ -149,7 +145,8 @@ fn read_text(bytes: &[u8], limits: &Limits) -> Result<Grid, String> {
             Some(p) => format!("row {}: {}", p.line(), csv_reason(&e)),
             None => csv_reason(&e),
         })?;
-        let number = record.position().map_or(0, |p| p.line() as usize);
+        // The line the row starts on, blank lines before it counted.
+        let number = marks.line_of(record.position()) as usize;
         limits.row(number)?;
         cells_read += record.len();
         limits.cells(cells_read)?;
@@ -514,13 +511,38 @@ mod tests {
     }
 
     #[test]
-    fn decodes_utf8_with_and_without_bom_and_shift_jis() {
-        assert_eq!(decode("単位,日付".as_bytes()).unwrap(), "単位,日付");
-        assert_eq!(decode(b"\xEF\xBB\xBFunit").unwrap(), "unit");
-        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("ユニット,日付");
-        assert!(std::str::from_utf8(&sjis).is_err());
-        assert_eq!(decode(&sjis).unwrap(), "ユニット,日付");
-        assert!(decode(b"\x82\xff\xff").unwrap_err().contains("Shift_JIS"));
+    fn a_bad_row_after_a_blank_line_is_named_by_its_real_line() {
+        // Once numbered 3: the CSV reader numbered a row from where it started looking for it,
+        // before the blank line it skipped.
+        let sheet = read(
+            "m.csv",
+            b"unit,date\nhq,2026-10-01\n\nus,not a date\n\n\n\nfr,2026-10-03\n",
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            sheet.rows.iter().map(|r| r.number).collect::<Vec<_>>(),
+            [2, 4, 8]
+        );
+        let (sjis, _, _) =
+            encoding_rs::SHIFT_JIS.encode("単位,日付\r\n本社,2026-10-01\r\n\r\n米国,x\r\n");
+        let sheet = read("m.csv", &sjis, &Limits::default()).unwrap();
+        assert_eq!(sheet.header, ["単位", "日付"]);
+        assert_eq!(
+            sheet.rows.iter().map(|r| r.number).collect::<Vec<_>>(),
+            [2, 4]
+        );
+    }
+
+    #[test]
+    fn cells_as_text() {
+        assert_eq!(Cell::Number(3.0).text(), "3");
+        assert_eq!(Cell::Number(2.5).text(), "2.5");
+        assert_eq!(
+            Cell::Date(Date::new(2026, 3, 31).unwrap()).text(),
+            "2026-03-31"
+        );
+        assert_eq!(Cell::Empty.text(), "");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use anyhow::{Result, anyhow};
 use mieruka_app::org::{org_with_units_json, unit_json};
 use mieruka_domain::Lang;
+use mieruka_domain::i18n::tr;
 use mieruka_domain::org::{Organisation, Unit, UnitFacts};
+use mieruka_domain::time::Zone;
 use mieruka_store::orgs::StoredUnit;
 
 use super::{Ctx, find_org, now};
@@ -58,9 +60,11 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             name,
             maturity,
             fiscal_start_month,
+            time_zone,
         } => {
             let org = Organisation::new(&code, &name, maturity, fiscal_start_month)
-                .map_err(|e| anyhow!(e))?;
+                .map_err(|e| anyhow!(e))?
+                .with_time_zone(Zone::parse(&time_zone).map_err(|e| anyhow!("--time-zone: {e}"))?);
             store.create_organisation(&org, now()).await?;
             match lang {
                 Lang::Ja => println!(
@@ -110,6 +114,8 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
                 println!("{} {}", o.org.slug, o.org.name);
                 println!("  {m}: {}", o.org.maturity.label(lang));
                 println!("  {fy}: {}", o.org.fiscal_start_month);
+                let zone: &dyn std::fmt::Display = &o.org.time_zone;
+                println!("{}", tr(lang, "org_time_zone", &[("zone", zone)]));
                 print!("{}", tree(lang, &units));
             }
         }
@@ -134,6 +140,13 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
                 Lang::Ja => println!("成熟度を「{}」にしました", maturity.label(lang)),
                 Lang::En => println!("Maturity set to {}", maturity.label(lang)),
             }
+        }
+        OrgCommand::SetTimeZone { code, time_zone } => {
+            let o = find_org(&store, &code).await?;
+            let zone = Zone::parse(&time_zone).map_err(|e| anyhow!(e))?;
+            store.set_time_zone(o.id, &zone, now()).await?;
+            let shown: &dyn std::fmt::Display = &zone;
+            println!("{}", tr(lang, "org_time_zone_set", &[("zone", shown)]));
         }
     }
     store.close().await;

@@ -4,10 +4,13 @@ use serde_json::{Value, json};
 
 use super::*;
 
+/// What an organisation's `time_zone` is.
+const TIME_ZONE: &str = "An IANA time zone (Asia/Tokyo, UTC, Europe/London…) in which the organisation's times written without a zone are counted; default Asia/Tokyo.";
+
 pub(super) fn organisations(add: &mut impl FnMut(&str, Value)) {
     let org_props = json!({
         "code": s(), "name": s(), "maturity": one_of(MATURITY),
-        "fiscal_start_month": int(), "created_at": s(),
+        "fiscal_start_month": int(), "time_zone": s(), "created_at": s(),
     });
     add(
         "Organisation",
@@ -31,12 +34,16 @@ pub(super) fn organisations(add: &mut impl FnMut(&str, Value)) {
                 "name": s(),
                 "maturity": one_of(MATURITY),
                 "fiscal_start_month": described(int_in(1, 12), "1–12, default 4."),
+                "time_zone": described(s(), TIME_ZONE),
             }),
         ),
     );
     add(
         "OrganisationChange",
-        body(&["maturity"], json!({ "maturity": one_of(MATURITY) })),
+        body(
+            &[],
+            json!({ "maturity": one_of(MATURITY), "time_zone": described(s(), TIME_ZONE) }),
+        ),
     );
     add(
         "Unit",
