@@ -4,6 +4,7 @@
 //! by the callers (an administrator creates; an owner adds units).
 
 use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
+use mieruka_domain::time::Zone;
 use mieruka_domain::{Maturity, Timestamp};
 use mieruka_store::orgs::{StoredOrg, StoredUnit};
 use mieruka_store::{Store, UnitId};
@@ -18,6 +19,7 @@ pub fn org_json(o: &StoredOrg) -> Value {
         "name": o.org.name,
         "maturity": o.org.maturity,
         "fiscal_start_month": o.org.fiscal_start_month,
+        "time_zone": o.org.time_zone,
         "created_at": o.created_at,
     })
 }
@@ -49,6 +51,8 @@ pub struct NewOrganisation {
     pub name: String,
     pub maturity: Option<Maturity>,
     pub fiscal_start_month: Option<u32>,
+    /// Where the organisation's times without a zone are counted (default Asia/Tokyo).
+    pub time_zone: Option<String>,
 }
 
 /// Creates an organisation (initial stage and an April fiscal year unless told otherwise).
@@ -60,8 +64,17 @@ pub async fn create(store: &Store, o: NewOrganisation, now: Timestamp) -> Result
         o.fiscal_start_month.unwrap_or(4),
     )
     .map_err(|e| organisation_error(&e))?;
+    let org = match o.time_zone.as_deref() {
+        Some(z) => org.with_time_zone(time_zone(z)?),
+        None => org,
+    };
     store.create_organisation(&org, now).await?;
     Ok(store.organisation(org.slug.as_str()).await?)
+}
+
+/// A time zone given for an organisation, or the refusal naming the field.
+pub fn time_zone(name: &str) -> Result<Zone> {
+    Zone::parse(name).map_err(|e| AppError::invalid("time_zone", e))
 }
 
 /// The domain names what is wrong in words ("organisation code …", "name …", "month …").

@@ -12,16 +12,15 @@
 //! `last_seen` are bad rows.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 
 use serde::Serialize;
 
-use crate::datetime::parse_datetime;
+use crate::datetime::{Zone, parse_datetime};
 use crate::error::ConnectorError;
 use crate::figures::KpiFigure;
 use crate::mapping::{ColumnMap, Field};
 use crate::rows::{Tally, shown};
-use crate::table::{read_rows, yes_no};
+use crate::table::{IntoTable, read_rows, yes_no};
 
 pub const FIELDS: [Field; 5] = [
     Field::required("asset_id"),
@@ -72,6 +71,8 @@ pub struct Options {
     pub as_of: i64,
     /// How many days before `as_of` an asset must have been seen to count as managed.
     pub stale_days: u32,
+    /// The zone of times written without one (the organisation's; Asia/Tokyo by default).
+    pub zone: Zone,
 }
 
 impl Options {
@@ -81,6 +82,7 @@ impl Options {
             columns: ColumnMap::default(),
             as_of,
             stale_days: 30,
+            zone: Zone::default(),
         }
     }
 }
@@ -113,8 +115,8 @@ pub(crate) struct Inventory {
     pub hardware: HashMap<String, String>,
 }
 
-pub(crate) fn read<R: Read>(
-    reader: R,
+pub(crate) fn read(
+    reader: impl IntoTable,
     file: &str,
     o: &Options,
 ) -> Result<Inventory, ConnectorError> {
@@ -156,7 +158,7 @@ pub(crate) fn read<R: Read>(
                 })?;
                 let seen = match r.get(4) {
                     "" => None,
-                    v => Some(parse_datetime(v.as_bytes()).ok_or_else(|| {
+                    v => Some(parse_datetime(v.as_bytes(), &o.zone).ok_or_else(|| {
                         format!(
                             "last_seen: `{}` is not a date like 2026-03-01 or 2026-03-01T12:00:00Z",
                             shown(v.as_bytes())
@@ -201,8 +203,8 @@ pub(crate) fn read<R: Read>(
 }
 
 /// Summarises an inventory.
-pub fn analyse<R: Read>(
-    reader: R,
+pub fn analyse(
+    reader: impl IntoTable,
     file: &str,
     options: &Options,
 ) -> Result<Report, ConnectorError> {

@@ -9,7 +9,6 @@
 //! plan = hardware assets.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 
 use serde::Serialize;
 
@@ -19,7 +18,7 @@ use crate::error::ConnectorError;
 use crate::figures::{FigureValue, KpiFigure};
 use crate::mapping::{ColumnMap, Field};
 use crate::rows::{RowOutcome, Tally, shown};
-use crate::table::read_rows;
+use crate::table::{IntoTable, read_rows};
 
 pub const FIELDS: [Field; 2] = [Field::required("hostname"), Field::optional("last_seen")];
 
@@ -47,10 +46,10 @@ pub struct Report {
 
 /// Compares the agent list `agents` with the inventory `inventory`. `options` is the
 /// inventory's (as-of date, staleness); `agent_columns` maps the agent list's columns.
-pub fn analyse<A: Read, I: Read>(
-    agents: A,
+pub fn analyse(
+    agents: impl IntoTable,
     agents_file: &str,
-    inventory: I,
+    inventory: impl IntoTable,
     inventory_file: &str,
     options: &assets::Options,
     agent_columns: &ColumnMap,
@@ -75,7 +74,7 @@ pub fn analyse<A: Read, I: Read>(
             let recent = if r.has(1) {
                 match r.get(1) {
                     "" => false,
-                    v => match parse_datetime(v.as_bytes()) {
+                    v => match parse_datetime(v.as_bytes(), &options.zone) {
                         Some(t) => t >= stale,
                         None => {
                             return RowOutcome::Rejected(format!(

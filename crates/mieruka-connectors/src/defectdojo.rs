@@ -81,6 +81,7 @@ struct Reading<'a> {
 impl Reading<'_> {
     fn finding(&mut self, f: &Map<String, Value>) -> RowOutcome {
         let map = &self.options.columns;
+        let zone = &self.options.zone;
         let get = |k: usize| text(lookup(f, map.name_of(&FIELDS[k])));
         let flag = |name: &str| f.get(name).and_then(Value::as_bool).unwrap_or(false);
         if flag("false_p") || flag("duplicate") || flag("out_of_scope") {
@@ -115,7 +116,7 @@ impl Reading<'_> {
             let time = |k: usize| -> Result<Option<i64>, String> {
                 match get(k) {
                     None => Ok(None),
-                    Some(v) => parse_datetime(v.as_bytes()).map(Some).ok_or_else(|| {
+                    Some(v) => parse_datetime(v.as_bytes(), zone).map(Some).ok_or_else(|| {
                         format!(
                             "{}: `{}` is not a date or date-time like 2026-03-01T12:34:56Z",
                             map.describe(&FIELDS[k]),

@@ -20,7 +20,6 @@
 //! map one, such as `--column business_unit=position`), else for the whole campaign.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
 
 use serde::Serialize;
 
@@ -28,7 +27,7 @@ use crate::error::ConnectorError;
 use crate::figures::KpiFigure;
 use crate::mapping::{ColumnMap, Field};
 use crate::rows::{RowOutcome, Tally, shown};
-use crate::table::read_rows;
+use crate::table::{IntoTable, read_rows};
 
 pub const FIELDS: [Field; 4] = [
     Field::required("email"),
@@ -127,8 +126,8 @@ fn share(n: u64, d: u64) -> Option<f64> {
 
 /// The people who clicked or submitted data in an earlier campaign's results (e-mail in lower
 /// case), with that file's counts.
-pub fn failed_before<R: Read>(
-    reader: R,
+pub fn failed_before(
+    reader: impl IntoTable,
     file: &str,
     options: &Options,
 ) -> Result<(HashSet<String>, Tally), ConnectorError> {
@@ -173,8 +172,8 @@ fn check(email: &str, status: &str, rep: &str) -> Result<(String, Step, bool), S
 }
 
 /// Summarises a campaign's results; `previous` is the set from [`failed_before`].
-pub fn analyse<R: Read>(
-    reader: R,
+pub fn analyse(
+    reader: impl IntoTable,
     file: &str,
     options: &Options,
     previous: Option<(HashSet<String>, Tally)>,

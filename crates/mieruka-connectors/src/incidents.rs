@@ -13,16 +13,15 @@
 //! detection time, an unreadable time or effort, and an end before its start are bad rows.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use serde::Serialize;
 
-use crate::datetime::parse_datetime;
+use crate::datetime::{Zone, parse_datetime};
 use crate::error::ConnectorError;
 use crate::figures::{FigureValue, KpiFigure};
 use crate::mapping::{ColumnMap, Field};
 use crate::rows::{Tally, shown};
-use crate::table::read_rows;
+use crate::table::{IntoTable, read_rows};
 use crate::vulns::stats::{mean_hours, p90_hours};
 
 pub const FIELDS: [Field; 7] = [
@@ -40,6 +39,8 @@ pub const FIELDS: [Field; 7] = [
 pub struct Options {
     pub strict: bool,
     pub columns: ColumnMap,
+    /// The zone of times written without one (the organisation's; Asia/Tokyo by default).
+    pub zone: Zone,
 }
 
 /// One business unit.
@@ -91,8 +92,8 @@ fn summary(v: &mut [u32]) -> (Option<f64>, Option<f64>) {
 }
 
 /// Summarises a ticket export.
-pub fn analyse<R: Read>(
-    reader: R,
+pub fn analyse(
+    reader: impl IntoTable,
     file: &str,
     options: &Options,
 ) -> Result<Report, ConnectorError> {
@@ -115,13 +116,15 @@ pub fn analyse<R: Read>(
                 let time = |k: usize| -> Result<Option<i64>, String> {
                     match r.get(k) {
                         "" => Ok(None),
-                        v => parse_datetime(v.as_bytes()).map(Some).ok_or_else(|| {
-                            format!(
-                                "{}: `{}` is not a date-time like 2026-03-01T12:34:56Z",
-                                FIELDS[k].name,
-                                shown(v.as_bytes())
-                            )
-                        }),
+                        v => parse_datetime(v.as_bytes(), &options.zone)
+                            .map(Some)
+                            .ok_or_else(|| {
+                                format!(
+                                    "{}: `{}` is not a date-time like 2026-03-01T12:34:56Z",
+                                    FIELDS[k].name,
+                                    shown(v.as_bytes())
+                                )
+                            }),
                     }
                 };
                 let intrusion = time(2)?;

@@ -3,9 +3,11 @@
 //! none touches a database, the clock or the terminal.
 //!
 //! Shared by all: [`mapping`] (the file's column names mapped to ours), [`rows`] (counts and
-//! rejected rows with line numbers), [`error`] (why a whole file is refused), [`table`] (CSV
-//! rows with quoting), [`datetime`] (the date-time layouts tools write) and [`figures`] (the
-//! catalogue KPIs a run feeds).
+//! rejected rows with line numbers), [`error`] (why a whole file is refused), [`table`] (the one
+//! table reader: encodings, CSV streams and Excel sheets, rows with their real line numbers,
+//! also used for measurement and benchmark files), [`limits`] (what reading someone else's file
+//! may cost), [`datetime`] (the date-time layouts tools write, times without a zone in the
+//! organisation's) and [`figures`] (the catalogue KPIs a run feeds).
 //!
 //! - [`vulns`] — vulnerability findings CSV → per business unit × severity: time to start,
 //!   time to resolve (mean and exact P90) and the share resolved within SLA;
@@ -27,6 +29,7 @@ pub mod error;
 pub mod figures;
 pub mod gophish;
 pub mod incidents;
+pub mod limits;
 pub mod mapping;
 pub mod openscap;
 pub mod rows;

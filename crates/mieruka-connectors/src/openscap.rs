@@ -26,7 +26,7 @@ use crate::error::ConnectorError;
 use crate::figures::KpiFigure;
 use crate::mapping::{ColumnMap, Field};
 use crate::rows::{RowOutcome, Tally, shown};
-use crate::table::read_rows;
+use crate::table::{IntoTable, read_rows};
 
 /// The host list's fields.
 pub const HOST_FIELDS: [Field; 2] = [
@@ -253,8 +253,8 @@ pub fn read_systems<R: Read>(
 }
 
 /// Reads a host list (`hostname, business_unit`): host (lower case) → business unit.
-pub fn read_hosts<R: Read>(
-    reader: R,
+pub fn read_hosts(
+    reader: impl IntoTable,
     file: &str,
     columns: &ColumnMap,
     strict: bool,

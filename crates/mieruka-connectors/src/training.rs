@@ -11,16 +11,15 @@
 //! two business units are bad rows.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 
 use serde::Serialize;
 
-use crate::datetime::parse_datetime;
+use crate::datetime::{Zone, parse_datetime};
 use crate::error::ConnectorError;
 use crate::figures::KpiFigure;
 use crate::mapping::{ColumnMap, Field};
 use crate::rows::{RowOutcome, Tally, shown};
-use crate::table::{read_rows, yes_no};
+use crate::table::{IntoTable, read_rows, yes_no};
 
 pub const FIELDS: [Field; 5] = [
     Field::required("person_id"),
@@ -37,6 +36,8 @@ pub struct Options {
     pub columns: ColumnMap,
     /// Count only this course (compared ignoring case).
     pub course: Option<String>,
+    /// The zone of times written without one (the organisation's; Asia/Tokyo by default).
+    pub zone: Zone,
 }
 
 /// One business unit.
@@ -57,8 +58,8 @@ pub struct Report {
 }
 
 /// Summarises a completions export.
-pub fn analyse<R: Read>(
-    reader: R,
+pub fn analyse(
+    reader: impl IntoTable,
     file: &str,
     options: &Options,
 ) -> Result<Report, ConnectorError> {
@@ -84,7 +85,7 @@ pub fn analyse<R: Read>(
             }
             let done = match r.get(2) {
                 "" => false,
-                v if parse_datetime(v.as_bytes()).is_some() => true,
+                v if parse_datetime(v.as_bytes(), &options.zone).is_some() => true,
                 v => {
                     return RowOutcome::Rejected(format!(
                         "completed_at: `{}` is not a date like 2026-03-01",

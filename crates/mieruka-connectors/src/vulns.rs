@@ -31,6 +31,7 @@ use std::sync::atomic::AtomicU64;
 
 use serde::Serialize;
 
+use crate::datetime::Zone;
 pub use crate::error::ConnectorError as VulnError;
 use crate::mapping::{ColumnMap, Field};
 pub use crate::rows::{BadRow, REJECTED_SHOWN};
@@ -173,6 +174,8 @@ pub struct Options {
     pub progress: Option<Arc<AtomicU64>>,
     /// The file's names for the columns, where they differ from ours.
     pub columns: ColumnMap,
+    /// The zone of times written without one (the organisation's; Asia/Tokyo by default).
+    pub zone: Zone,
 }
 
 /// One business unit × severity.

@@ -2,12 +2,12 @@
 //! incident tickets and training completions. Figures worked out by hand, bad rows with line
 //! numbers and reasons, the catalogue KPIs each feeds.
 
-use mieruka_connectors::datetime::parse_datetime;
+use mieruka_connectors::datetime::{Zone, parse_datetime};
 use mieruka_connectors::figures::FigureValue;
 use mieruka_connectors::{ColumnMap, ConnectorError, assets, coverage, incidents, training};
 
 fn t(s: &str) -> i64 {
-    parse_datetime(s.as_bytes()).unwrap()
+    parse_datetime(s.as_bytes(), &Zone::utc()).unwrap()
 }
 
 fn close(a: Option<f64>, b: f64) {

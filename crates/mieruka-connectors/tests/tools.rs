@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+use mieruka_connectors::datetime::Zone;
 use mieruka_connectors::figures::FigureValue;
 use mieruka_connectors::vulns::{self, Severity};
 use mieruka_connectors::{ColumnMap, ConnectorError, defectdojo, gophish, openscap};
@@ -172,12 +173,12 @@ fn gophish_bad_rows_and_missing_columns() {
 
 #[test]
 fn defectdojo_api_answer_gives_the_vulnerability_figures() {
-    let r = defectdojo::analyse(
-        sample("defectdojo_findings.json"),
-        "dd.json",
-        &vulns::Options::default(),
-    )
-    .unwrap();
+    // The figures below are worked out with the dates (written without a zone) read in UTC.
+    let utc = vulns::Options {
+        zone: Zone::utc(),
+        ..vulns::Options::default()
+    };
+    let r = defectdojo::analyse(sample("defectdojo_findings.json"), "dd.json", &utc).unwrap();
     // 8 findings: 104 (Info) and 106 (false positive) skipped; 107 and 108 rejected
     assert_eq!((r.read, r.accepted, r.rejected, r.skipped), (8, 4, 2, 2));
     assert_eq!(r.first_rejected[0].line, 7);
@@ -226,6 +227,16 @@ fn defectdojo_api_answer_gives_the_vulnerability_figures() {
         f.iter().map(|f| f.kpi).collect::<Vec<_>>(),
         ["1.12.1", "1.12.2"]
     );
+    // In Tokyo (the default) the day 101 was found began nine hours earlier, 15:00 UTC the day
+    // before, and its mitigation time carries its own zone: 9 hours more to resolve.
+    let tokyo = defectdojo::analyse(
+        sample("defectdojo_findings.json"),
+        "dd.json",
+        &vulns::Options::default(),
+    )
+    .unwrap();
+    close(tokyo.groups[1].mean_hours_to_start, 24.0);
+    close(tokyo.groups[1].mean_hours_to_resolve, 117.0);
 }
 
 #[test]

@@ -271,20 +271,35 @@ fn a_truncated_last_line_refuses_the_file() {
 }
 
 #[test]
-fn text_that_is_not_utf8_refuses_the_file() {
-    // 営業 in Shift_JIS
+fn shift_jis_is_read_and_text_in_neither_encoding_refuses_the_file() {
+    // 営業 in Shift_JIS, as Japanese Excel saves CSV: once refused as "not UTF-8" while
+    // measurement import read the same file.
     let mut bytes = HEADER.as_bytes().to_vec();
     bytes.extend_from_slice(GOOD.as_bytes());
     bytes.extend_from_slice(
         b"\nF2,A2,\x89\x63\x8b\xc6,low,2026-03-01T00:00:00Z,2026-03-01T00:00:00Z,,\n",
     );
-    let e = analyse_reader(&bytes[..], "sjis.csv", &Options::default()).unwrap_err();
+    let r = analyse_reader(&bytes[..], "sjis.csv", &Options::default()).unwrap();
+    assert_eq!((r.read, r.accepted), (2, 2), "{:?}", r.first_rejected);
+    assert!(r.groups.iter().any(|g| g.business_unit == "営業"));
+    // The same file on disk: decoded as one stream instead of the parallel byte ranges.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sjis.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    let from_file = analyse_file(&path, &threads(2)).unwrap();
+    assert_eq!(from_file.groups, r.groups);
+
+    // Neither UTF-8 nor Shift_JIS: refused, naming the line.
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(GOOD.as_bytes());
+    bytes.extend_from_slice(b"\nF2,A2,\x82\xff,low,2026-03-01T00:00:00Z,2026-03-01T00:00:00Z,,\n");
+    let e = analyse_reader(&bytes[..], "bad.csv", &Options::default()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "sjis.csv: line 3 is not UTF-8 text; save the file as UTF-8"
+        "bad.csv: line 3 is not UTF-8 text; save the file as UTF-8"
     );
     let e =
-        analyse_reader(&b"finding_id,\x89\x63\n"[..], "h.csv", &Options::default()).unwrap_err();
+        analyse_reader(&b"finding_id,\x82\xff\n"[..], "h.csv", &Options::default()).unwrap_err();
     assert!(matches!(e, VulnError::NotUtf8 { line: 1, .. }), "{e:?}");
 }
 

@@ -1,7 +1,7 @@
 //! Calendar dates and instants, without a clock: callers pass "now" in.
 //!
-//! Dates are proleptic Gregorian; arithmetic goes through a day count from 1970-01-01
-//! (the algorithm of H. Hinnant's `days_from_civil`), which is exact for any year we meet.
+//! Dates are proleptic Gregorian; their arithmetic is `jiff`'s civil calendar. Reading an
+//! instant and the time zone a time without one is counted in are in [`crate::time`].
 
 use std::fmt;
 
@@ -43,7 +43,14 @@ impl Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(bad());
         }
-        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
+        // Digits only: `u32::from_str` would also take a sign (`2026-+1-05`).
+        let num = |r: std::ops::Range<usize>| {
+            let part = &b[r];
+            if !part.iter().all(u8::is_ascii_digit) {
+                return Err(bad());
+            }
+            Ok(part.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+        };
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
         // A date typed or sent is in the years a plan can be about; what is computed from it
         // (fiscal periods, deadlines months later) stays inside the years a date can hold.
@@ -67,29 +74,29 @@ impl Date {
         u32::from(self.day)
     }
 
-    /// Days since 1970-01-01 (negative before).
-    pub fn days_since_epoch(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+    /// The same day in `jiff`'s civil calendar.
+    pub(crate) fn civil(self) -> jiff::civil::Date {
+        // Always valid: a `Date` is checked when made, and jiff's years span ±9999.
+        jiff::civil::date(self.year as i16, self.month as i8, self.day as i8)
     }
 
-    /// The date a number of days after 1970-01-01.
+    pub(crate) fn from_civil(d: jiff::civil::Date) -> Date {
+        Date {
+            year: i32::from(d.year()),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(self) -> i64 {
+        self.civil().duration_since(EPOCH).as_secs() / 86_400
+    }
+
+    /// The date a number of days after 1970-01-01 (held to the years ±9999 `jiff` spans).
     pub fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        let days = days.clamp(-4_000_000, 3_000_000);
+        Date::from_civil(EPOCH.saturating_add(jiff::SignedDuration::from_hours(days * 24)))
     }
 
     pub fn add_days(self, n: i64) -> Date {
@@ -119,6 +126,8 @@ impl Date {
         }
     }
 }
+
+const EPOCH: jiff::civil::Date = jiff::civil::date(1970, 1, 1);
 
 /// English month abbreviations, for dates written for people.
 const MONTHS_EN: [&str; 12] = [
@@ -167,17 +176,9 @@ impl<'de> serde::Deserialize<'de> for Date {
     }
 }
 
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
+/// Days in month `m` (1–12) of year `y` (within ±9999).
 fn days_in_month(y: i32, m: u8) -> u8 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if is_leap(y) => 29,
-        _ => 28,
-    }
+    jiff::civil::date(y as i16, m as i8, 1).days_in_month() as u8
 }
 
 /// An instant, in whole seconds since 1970-01-01T00:00:00Z.
@@ -191,7 +192,8 @@ impl Timestamp {
     pub fn unix_seconds(self) -> i64 {
         self.0
     }
-    /// The UTC calendar date of this instant.
+    /// The UTC calendar date of this instant (for the date in an organisation's time zone, see
+    /// [`crate::time::Zone::date_of`]).
     pub fn date(self) -> Date {
         Date::from_days_since_epoch(self.0.div_euclid(86_400))
     }
@@ -238,6 +240,11 @@ mod tests {
             "26-11-26",
             "2026/11/26",
             "2026-11-2x",
+            // Once accepted: a sign where a digit belongs.
+            "2026-+1-05",
+            "2026-01-+5",
+            "+026-01-05",
+            "2026-1\u{0}-05",
         ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }

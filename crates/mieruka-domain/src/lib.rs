@@ -27,6 +27,7 @@ pub mod risk;
 mod schema;
 pub mod spreadsheet;
 pub mod text;
+pub mod time;
 mod vocab;
 
 pub use catalogue::{Catalogue, CatalogueError};

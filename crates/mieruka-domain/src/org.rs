@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::kpi::Maturity;
 use crate::period::check_start_month;
 use crate::text::normalise;
+use crate::time::Zone;
 use crate::vocab::vocabulary;
 
 vocabulary! {
@@ -71,6 +72,9 @@ pub struct Organisation {
     pub maturity: Maturity,
     /// Month (1–12) the fiscal year starts in; April in most Japanese companies.
     pub fiscal_start_month: u8,
+    /// Where the organisation's times written without a zone were written (exports of its
+    /// tools, its people's entries): Asia/Tokyo unless it sets another.
+    pub time_zone: Zone,
 }
 
 impl Organisation {
@@ -85,7 +89,13 @@ impl Organisation {
             name: parse_name("name", name)?,
             maturity,
             fiscal_start_month: check_start_month(fiscal_start_month)?,
+            time_zone: Zone::default(),
         })
+    }
+
+    /// The same organisation counting times without a zone in `time_zone`.
+    pub fn with_time_zone(self, time_zone: Zone) -> Organisation {
+        Organisation { time_zone, ..self }
     }
 }
 

@@ -48,7 +48,8 @@ impl Period {
             Some((y, s)) => (y, Some(s)),
             None => (rest, None),
         };
-        if year.len() != 4 {
+        // Digits only: `i32::from_str` would also take a sign (`FY+202`).
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
         let year: i32 = year.parse().map_err(|_| bad())?;
@@ -158,6 +159,8 @@ mod tests {
             "FY2026-Q",
             "FY2026-X1",
             "fy2026",
+            "FY+202",
+            "FY-202-H1",
         ] {
             assert!(Period::parse(bad, 4).is_err(), "{bad}");
         }

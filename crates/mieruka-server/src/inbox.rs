@@ -313,7 +313,14 @@ async fn process(state: &AppState, root: &Path, f: &Found) -> Option<Outcome> {
             .organisation(&f.org)
             .await
             .map_err(|_| format!("there is no organisation `{}`", f.org))?;
-        let upload = Upload::inbox(f.connector.clone(), kpis, Bytes::from(bytes), name);
+        let upload = Upload::inbox(
+            &org,
+            state.settings.limits,
+            f.connector.clone(),
+            kpis,
+            Bytes::from(bytes),
+            name,
+        );
         run(&state.store, &inbox_principal(), &org, upload)
             .await
             .map_err(|e| e.to_string())

@@ -263,3 +263,214 @@ async fn files_dropped_in_the_inbox_are_recorded_and_filed_away() {
     assert_eq!(m["recorded_by"], "inbox");
     server.stop().await;
 }
+
+/// An inventory run as of 2026-09-30, the last day of FY2026-H1 (fiscal years start in April;
+/// H2 starts on 1 October). With the staleness window of 30 days, an asset counts as managed
+/// when seen after the end of 31 August in the organisation's time zone: in Tokyo,
+/// 2026-08-31T23:59:59+09:00 (14:59:59 UTC). The three assets were last seen at 23:30 on
+/// 31 August written three ways: pc-1 without a zone, pc-2 with Tokyo's offset, pc-3 in UTC.
+/// In a Tokyo organisation pc-1 is pc-2's moment, stale; read as UTC (as once), it was pc-3's,
+/// nine hours later and managed.
+fn zone_less_inventory(tail: &str) -> String {
+    format!(
+        "asset_id,kind,business_unit,in_cmdb,last_seen\n\
+         pc-1,hardware,manufacturing,yes,2026-08-31T23:30:00\n\
+         pc-2,hardware,manufacturing,yes,2026-08-31T23:30:00+09:00\n\
+         pc-3,hardware,manufacturing,yes,2026-08-31T23:30:00Z\n{tail}"
+    )
+}
+
+#[tokio::test]
+async fn zone_less_times_count_in_the_organisations_zone_at_a_fiscal_boundary_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    zone_boundary(&sqlite_url(&dir)).await;
+}
+
+#[tokio::test]
+async fn zone_less_times_count_in_the_organisations_zone_at_a_fiscal_boundary_on_postgres() {
+    let name = "zone_less_times_count_in_the_organisations_zone_at_a_fiscal_boundary_on_postgres";
+    let Some(server) = postgres_server(name) else {
+        return;
+    };
+    let db = FreshDatabase::create(&server).await.unwrap();
+    zone_boundary(&db.url).await;
+    db.drop_now().await.unwrap();
+}
+
+async fn zone_boundary(url: &DatabaseUrl) {
+    let store = Store::open(url).await.unwrap();
+    seed::seed(&store).await;
+    let server = Server::start(settings(), store.clone()).await;
+    let owner = Client::signed_in(server.addr, OWNER.0, OWNER.1).await;
+    let org = owner.get("/api/v1/orgs/demo").await;
+    assert_eq!(
+        org.json["time_zone"], "Asia/Tokyo",
+        "the default: {}",
+        org.text
+    );
+
+    let plan = owner
+        .post(
+            "/api/v1/orgs/demo/plans",
+            serde_json::json!({
+                "period": "FY2026-H1", "kpi": "US.1", "targets": [{"value": 90}],
+                "purpose": {"text": "管理されている資産"}, "units": ["manufacturing"],
+            }),
+        )
+        .await;
+    assert_eq!(plan.status, 201, "{}", plan.text);
+    let plan = plan.json["id"].as_i64().unwrap();
+    // The US.1 figures (managed hardware): numerator and denominator.
+    let managed = |r: &Reply| -> Vec<(f64, f64)> {
+        r.json["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kpi"] == "US.1")
+            .map(|f| {
+                let v = &f["value"];
+                (
+                    v["numerator"].as_f64().unwrap(),
+                    v["denominator"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+
+    // Tokyo (the default): pc-1 is stale like pc-2; only pc-3 is managed, recorded in FY2026-H1.
+    let path = "/api/v1/orgs/demo/collect/assets?write=true&date=2026-09-30&name=tokyo.csv";
+    let r = upload(&owner, path, &zone_less_inventory("")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["period"], "FY2026-H1", "{}", r.text);
+    assert_eq!(r.json["written"]["added"], 1, "{}", r.text);
+    assert_eq!(managed(&r), [(1.0, 3.0)], "{}", r.text);
+    let ms = owner
+        .get(&format!("/api/v1/plans/{plan}/measurements?limit=100"))
+        .await;
+    let readings: Vec<(String, i64)> = ms.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["date"].as_str().unwrap().to_string(),
+                (m["reading"].as_f64().unwrap() * 3.0).round() as i64,
+            )
+        })
+        .collect();
+    assert_eq!(readings, [("2026-09-30".to_string(), 100)], "{}", ms.text);
+
+    // The organisation says its tools write UTC: its day, and so the window, ends nine hours
+    // later; pc-1 now stands with pc-3, 30 minutes short of the window, and pc-2 is further out.
+    let r = owner
+        .patch("/api/v1/orgs/demo", serde_json::json!({"time_zone": "utc"}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["time_zone"], "UTC");
+    assert_eq!(
+        r.json["maturity"], org.json["maturity"],
+        "the stage is kept"
+    );
+    let path = "/api/v1/orgs/demo/collect/assets?date=2026-09-30&name=utc.csv";
+    let r = upload(&owner, path, &zone_less_inventory("\n")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(managed(&r), [(0.0, 3.0)], "{}", r.text);
+
+    // A zone that does not exist is refused, naming the field.
+    let r = owner
+        .patch(
+            "/api/v1/orgs/demo",
+            serde_json::json!({"time_zone": "Asia/Atlantis"}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.json["field"], "time_zone", "{}", r.text);
+    let r = owner
+        .patch("/api/v1/orgs/demo", serde_json::json!({}))
+        .await;
+    assert_eq!(
+        (r.status, r.json["time_zone"].as_str()),
+        (200, Some("UTC")),
+        "{}",
+        r.text
+    );
+    server.stop().await;
+}
+
+/// The server's collect reads what the command line reads: an Excel workbook (rows keep their
+/// numbers, a blank row counted) and a CSV saved in Shift_JIS by Japanese Excel, both through
+/// the one table reader. Once an Excel file was parsed as CSV text and Shift_JIS was refused.
+#[tokio::test]
+async fn a_workbook_and_a_shift_jis_export_are_read_like_a_utf8_csv() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&sqlite_url(&dir)).await.unwrap();
+    seed::seed(&store).await;
+    let server = Server::start(settings(), store.clone()).await;
+    let owner = Client::signed_in(server.addr, OWNER.0, OWNER.1).await;
+
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [&[&str]; 4] = [
+        &["asset_id", "kind", "business_unit", "in_cmdb", "last_seen"],
+        &["pc-1", "hardware", "製造部門", "yes", "2026-11-19"],
+        &[],
+        &["pc-2", "printer", "製造部門", "no"],
+    ];
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, v) in cells.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let r = owner
+        .raw(
+            Method::POST,
+            "/api/v1/orgs/demo/collect/assets?date=2026-11-20&name=inventory.xlsx",
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            bytes,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let report = &r.json["report"];
+    assert_eq!(
+        report["groups"][0]["business_unit"], "製造部門",
+        "{}",
+        r.text
+    );
+    assert_eq!(report["groups"][0]["managed"], 1, "{}", r.text);
+    assert_eq!(report["first_rejected"][0]["line"], 4, "{}", r.text);
+
+    let text = "asset_id,kind,business_unit,in_cmdb,last_seen\n\
+                pc-1,hardware,製造部門,はい,2026-11-19\n\n\
+                pc-2,プリンター,製造部門,いいえ,\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+    let r = owner
+        .raw(
+            Method::POST,
+            "/api/v1/orgs/demo/collect/assets?date=2026-11-20&name=inventory.csv",
+            Some("text/csv"),
+            sjis.into_owned(),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let report = &r.json["report"];
+    assert_eq!(
+        report["groups"][0]["business_unit"], "製造部門",
+        "{}",
+        r.text
+    );
+    assert_eq!(report["groups"][0]["in_cmdb"], 1, "{}", r.text);
+    assert_eq!(report["first_rejected"][0]["line"], 4, "{}", r.text);
+    assert!(
+        report["first_rejected"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("プリンター"),
+        "{}",
+        r.text
+    );
+    server.stop().await;
+}

@@ -435,3 +435,33 @@ async fn a_cut_log_is_named_on_the_audit_page_and_by_the_api() {
     assert_eq!(verdict["recorded"], newest, "{verdict}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_time_zone_is_set_on_the_settings_page() {
+    let (_dir, server, url) = demo_server().await;
+    let owner = Browser::sign_in(server.addr, OWNER).await;
+    let page = owner.get("/orgs/demo/settings").await;
+    assert!(
+        page.text
+            .contains("name=\"time_zone\" value=\"Asia/Tokyo\""),
+        "the default zone in its form"
+    );
+    let saved = owner
+        .post("/orgs/demo/settings", &[("time_zone", "Europe/London")])
+        .await;
+    expect(&saved, 303, "setting the time zone");
+    let store = mieruka_store::Store::open(&url).await.unwrap();
+    let org = store.organisation("demo").await.unwrap();
+    assert_eq!(org.org.time_zone.name(), "Europe/London");
+    let before = org.org.maturity;
+    let bad = owner
+        .post("/orgs/demo/settings", &[("time_zone", "Tokyo")])
+        .await;
+    expect(&bad, 400, "a zone that does not exist");
+    assert!(bad.text.contains("タイムゾーン: "), "{}", bad.text);
+    let org = store.organisation("demo").await.unwrap();
+    assert_eq!(org.org.time_zone.name(), "Europe/London", "nothing changed");
+    assert_eq!(org.org.maturity, before);
+    store.close().await;
+    server.stop().await;
+}

@@ -71,6 +71,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0008_audit_seals.sql"),
         postgres: include_str!("../migrations/postgres/0008_audit_seals.sql"),
     },
+    Step {
+        version: 9,
+        description: "organisation time zone",
+        sqlite: include_str!("../migrations/sqlite/0009_org_time_zone.sql"),
+        postgres: include_str!("../migrations/postgres/0009_org_time_zone.sql"),
+    },
 ];
 
 /// An arbitrary constant naming mieruka's migration lock on PostgreSQL.

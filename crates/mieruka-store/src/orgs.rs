@@ -1,6 +1,7 @@
 //! Organisations and their unit tree.
 
 use mieruka_domain::org::{Organisation, Unit, UnitFacts, UnitKind};
+use mieruka_domain::time::Zone;
 use mieruka_domain::{Maturity, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -40,8 +41,11 @@ fn org_from_row(row: &AnyRow) -> Result<StoredOrg> {
     let what = format!("organisation {slug}");
     let maturity: Maturity = maturity.parse().map_err(|e| corrupt(&what, e))?;
     let name: String = row.try_get("name")?;
+    let zone: String = row.try_get("time_zone")?;
+    let zone = Zone::parse(&zone).map_err(|e| corrupt(&what, e))?;
     let org = Organisation::new(&slug, &name, maturity, month.clamp(0, 99) as u32)
-        .map_err(|e| corrupt(&what, e))?;
+        .map_err(|e| corrupt(&what, e))?
+        .with_time_zone(zone);
     Ok(StoredOrg {
         id: OrgId(row.try_get("id")?),
         org,
@@ -104,14 +108,15 @@ impl Store {
         let now = now.to_string();
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO organisations (slug, name, maturity, fiscal_start_month, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            "INSERT INTO organisations (slug, name, maturity, fiscal_start_month, time_zone, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $6, $5, $5) RETURNING id",
         )
         .bind(org.slug.as_str())
         .bind(&org.name)
         .bind(org.maturity.code())
         .bind(i64::from(org.fiscal_start_month))
         .bind(&now)
+        .bind(org.time_zone.name())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::conflict_on_unique(e, "organisation", org.slug.as_str()))?;
@@ -142,6 +147,23 @@ impl Store {
     }
 
     pub async fn set_maturity(&self, org: OrgId, maturity: Maturity, now: Timestamp) -> Result<()> {
+        self.set_organisation(org, Some(maturity), None, now).await
+    }
+
+    /// Sets the time zone the organisation's times without one are counted in.
+    pub async fn set_time_zone(&self, org: OrgId, time_zone: &Zone, now: Timestamp) -> Result<()> {
+        self.set_organisation(org, None, Some(time_zone), now).await
+    }
+
+    /// Sets an organisation's stage, time zone or both (`None` keeps it), read and written in
+    /// one transaction with its one audit entry.
+    pub async fn set_organisation(
+        &self,
+        org: OrgId,
+        maturity: Option<Maturity>,
+        time_zone: Option<&Zone>,
+        now: Timestamp,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "SELECT * FROM organisations WHERE id = $1{}",
@@ -156,16 +178,22 @@ impl Store {
                 key: org.to_string(),
             })?;
         let before = org_from_row(&before)?.org;
-        sqlx::query("UPDATE organisations SET maturity = $1, updated_at = $2 WHERE id = $3")
-            .bind(maturity.code())
-            .bind(now.to_string())
-            .bind(org.0)
-            .execute(&mut *tx)
-            .await?;
         let after = Organisation {
-            maturity,
+            maturity: maturity.unwrap_or(before.maturity),
+            time_zone: time_zone
+                .cloned()
+                .unwrap_or_else(|| before.time_zone.clone()),
             ..before.clone()
         };
+        sqlx::query(
+            "UPDATE organisations SET maturity = $1, time_zone = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(after.maturity.code())
+        .bind(after.time_zone.name())
+        .bind(now.to_string())
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
         let change = Change::update_if_changed(
             "organisation",
             before.slug.as_str(),

@@ -303,6 +303,9 @@ pub enum OrgCommand {
         /// Month the fiscal year starts in (1–12)
         #[arg(long, default_value_t = 4)]
         fiscal_start_month: u32,
+        /// Time zone (IANA name) in which times written without a zone are counted
+        #[arg(long, default_value = mieruka_domain::time::DEFAULT_ZONE)]
+        time_zone: String,
     },
     /// List organisations
     List {
@@ -324,6 +327,9 @@ pub enum OrgCommand {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// Set the time zone (IANA name, e.g. Asia/Tokyo or UTC) in which the organisation's times
+    /// written without a zone are counted
+    SetTimeZone { code: String, time_zone: String },
 }
 
 #[derive(Debug, Subcommand)]

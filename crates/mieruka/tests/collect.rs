@@ -167,11 +167,10 @@ fn refusals_are_one_line_naming_the_file() {
         "{e}"
     );
 
-    let mut sjis = FILE.as_bytes().to_vec();
-    sjis.extend_from_slice(
-        b"F5,A5,\x89\x63\x8b\xc6,low,2026-03-01T00:00:00Z,2026-03-01T00:00:00Z,,\n",
-    );
-    let (dir, file) = setup(&sjis);
+    // Text in neither UTF-8 nor Shift_JIS (Shift_JIS itself is read: tests/collect_tools.rs).
+    let mut neither = FILE.as_bytes().to_vec();
+    neither.extend_from_slice(b"F5,A5,\x82\xff,low,2026-03-01T00:00:00Z,2026-03-01T00:00:00Z,,\n");
+    let (dir, file) = setup(&neither);
     let e = fails(dir.path(), &["collect", "vulnerabilities", "--file", &file]);
     assert!(e.contains("findings.csv: line 6 is not UTF-8"), "{e}");
 

@@ -438,3 +438,27 @@ fn an_excel_inventory_keeps_its_row_numbers() {
     );
     assert_eq!(v["first_rejected"][0]["line"], 5, "{v}");
 }
+
+#[test]
+fn a_shift_jis_inventory_is_read_like_utf8() {
+    // As Japanese Excel saves "CSV (comma delimited)"; once refused as not UTF-8.
+    let env = Env::new();
+    let path = env.home().join("inventory.csv");
+    let text = "asset_id,kind,business_unit,in_cmdb,last_seen\n\
+                pc-1,hardware,製造部門,はい,2026-11-19\n\n\
+                pc-2,プリンター,製造部門,いいえ,\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+    std::fs::write(&path, &sjis).unwrap();
+    let v = env.json(&[
+        "collect",
+        "assets",
+        "--file",
+        path.to_str().unwrap(),
+        "--date",
+        "2026-11-20",
+        "--json",
+    ]);
+    assert_eq!(v["groups"][0]["business_unit"], "製造部門", "{v}");
+    assert_eq!(v["groups"][0]["managed"], 1, "{v}");
+    assert_eq!(v["first_rejected"][0]["line"], 4, "{v}");
+}

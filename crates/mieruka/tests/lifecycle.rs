@@ -791,3 +791,41 @@ targets = [{ rule = "at_least", value = 100, unit = "percent" }]
     );
     create_plan(&env, "own.soc", &[]);
 }
+
+#[test]
+fn an_organisation_counts_zone_less_times_in_its_time_zone() {
+    let env = Env::new();
+    env.ok(&["org", "create", "acme", "--name", "アクメ商事"]);
+    let org = env.json(&["org", "show", "acme", "--json"]);
+    assert_eq!(org["time_zone"], "Asia/Tokyo", "the default: {org}");
+    env.fails(
+        &[
+            "org",
+            "create",
+            "beta",
+            "--name",
+            "x",
+            "--time-zone",
+            "Mars/Olympus",
+        ],
+        "--time-zone: `Mars/Olympus` is not a time zone",
+    );
+    env.ok(&[
+        "org",
+        "create",
+        "gamma",
+        "--name",
+        "y",
+        "--time-zone",
+        "europe/london",
+    ]);
+    let org = env.json(&["org", "show", "gamma", "--json"]);
+    assert_eq!(org["time_zone"], "Europe/London");
+    let said = env.ok(&["org", "set-time-zone", "acme", "UTC"]);
+    assert!(said.contains("UTC"), "{said}");
+    let shown = env.ok(&["org", "show", "acme"]);
+    assert!(shown.contains("タイムゾーン: UTC"), "{shown}");
+    env.fails(&["org", "set-time-zone", "acme", "JST"], "IANA");
+    let org = env.json(&["org", "show", "acme", "--json"]);
+    assert_eq!(org["time_zone"], "UTC", "a refused zone changes nothing");
+}

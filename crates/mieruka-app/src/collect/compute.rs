@@ -5,7 +5,10 @@
 
 use std::io::Read;
 
+use mieruka_connectors::datetime::Zone;
 use mieruka_connectors::figures::KpiFigure;
+use mieruka_connectors::limits::Limits;
+use mieruka_connectors::table::{Table, is_workbook};
 use mieruka_connectors::vulns::{self, Severity};
 use mieruka_connectors::{
     ConnectorError, Tally, assets, defectdojo, gophish, incidents, openscap, training,
@@ -53,20 +56,25 @@ pub struct Computed {
 }
 
 /// How to run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Run {
     pub strict: bool,
     /// The as-of instant (seconds since 1970 UTC) for "seen recently".
     pub as_of: i64,
+    /// Where the file's times without a zone were written: the organisation's time zone.
+    pub zone: Zone,
+    /// What reading the file may cost: a workbook is read whole.
+    pub limits: Limits,
 }
 
 impl Run {
-    /// A run as of the end of `date` (UTC).
-    pub fn on(date: mieruka_domain::Date, strict: bool) -> Run {
-        let start = mieruka_connectors::datetime::parse_datetime(date.to_string().as_bytes());
+    /// A run as of the end of `date` in the organisation's time `zone`.
+    pub fn on(date: mieruka_domain::Date, zone: Zone, strict: bool) -> Run {
         Run {
             strict,
-            as_of: start.map_or(0, |t| t + 86_399),
+            as_of: zone.end_of(date).unix_seconds(),
+            zone,
+            limits: Limits::default(),
         }
     }
 }
@@ -93,14 +101,24 @@ fn vuln_tally(r: &vulns::Report) -> Tally {
 }
 
 /// Runs `connector` over `reader` (named `file` in messages), with default column names and
-/// SLAs; the vulnerability KPIs are recorded for critical findings.
+/// SLAs; the vulnerability KPIs are recorded for critical findings. A table connector's file is
+/// CSV or, when its name says so, an Excel workbook, read through the one table reader.
 pub fn compute<R: Read>(connector: &str, reader: R, file: &str, run: Run) -> Result<Computed> {
     kpis_of(connector)?;
+    if is_workbook(file) && matches!(connector, "vulnerabilities" | "defectdojo" | "openscap") {
+        return Err(AppError::Invalid {
+            field: "file".into(),
+            reason: format!(
+                "{file}: the {connector} connector reads its tool's own export (CSV, JSON or XML), not an Excel workbook"
+            ),
+        });
+    }
     let out = match connector {
         "vulnerabilities" | "defectdojo" => {
             let o = vulns::Options {
                 strict: run.strict,
                 threads: 1,
+                zone: run.zone,
                 ..vulns::Options::default()
             };
             let r = if connector == "defectdojo" {
@@ -120,7 +138,13 @@ pub fn compute<R: Read>(connector: &str, reader: R, file: &str, run: Run) -> Res
                 strict: run.strict,
                 ..Default::default()
             };
-            let r = gophish::analyse(reader, file, &o, None).map_err(refused)?;
+            let r = gophish::analyse(
+                Table::open(file, reader, &run.limits).map_err(refused)?,
+                file,
+                &o,
+                None,
+            )
+            .map_err(refused)?;
             Computed {
                 report: json(&r),
                 figures: r.figures(),
@@ -145,7 +169,13 @@ pub fn compute<R: Read>(connector: &str, reader: R, file: &str, run: Run) -> Res
         "assets" => {
             let mut o = assets::Options::new(run.as_of);
             o.strict = run.strict;
-            let r = assets::analyse(reader, file, &o).map_err(refused)?;
+            o.zone = run.zone;
+            let r = assets::analyse(
+                Table::open(file, reader, &run.limits).map_err(refused)?,
+                file,
+                &o,
+            )
+            .map_err(refused)?;
             Computed {
                 report: json(&r),
                 figures: r.figures(),
@@ -155,9 +185,15 @@ pub fn compute<R: Read>(connector: &str, reader: R, file: &str, run: Run) -> Res
         "incidents" => {
             let o = incidents::Options {
                 strict: run.strict,
+                zone: run.zone,
                 ..Default::default()
             };
-            let r = incidents::analyse(reader, file, &o).map_err(refused)?;
+            let r = incidents::analyse(
+                Table::open(file, reader, &run.limits).map_err(refused)?,
+                file,
+                &o,
+            )
+            .map_err(refused)?;
             Computed {
                 report: json(&r),
                 figures: r.figures(),
@@ -167,9 +203,15 @@ pub fn compute<R: Read>(connector: &str, reader: R, file: &str, run: Run) -> Res
         _ => {
             let o = training::Options {
                 strict: run.strict,
+                zone: run.zone,
                 ..Default::default()
             };
-            let r = training::analyse(reader, file, &o).map_err(refused)?;
+            let r = training::analyse(
+                Table::open(file, reader, &run.limits).map_err(refused)?,
+                file,
+                &o,
+            )
+            .map_err(refused)?;
             Computed {
                 report: json(&r),
                 figures: r.figures(),

@@ -12,6 +12,7 @@ use super::stats::Groups;
 use super::timestamp::parse_timestamp;
 use super::{BadRow, COLUMNS, Options, REJECTED_SHOWN, Report, Severity, VulnError};
 use crate::rows::shown;
+use crate::table::decode::{Decoded, SNIFF, needs_decoding};
 
 /// Bytes read at a time by each thread.
 const BUFFER: usize = 4 << 20;
@@ -417,6 +418,11 @@ fn with_expected(e: VulnError, expected: usize) -> VulnError {
 }
 
 pub fn run_reader<R: Read>(reader: R, file: &str, options: &Options) -> Result<Report, VulnError> {
+    // Shift_JIS or UTF-16 text is turned into UTF-8 as it is read; UTF-8 passes as it is.
+    let reader = Decoded::new(reader).map_err(|source| VulnError::Io {
+        file: file.into(),
+        source,
+    })?;
     let mut reader = BufReader::with_capacity(64 << 10, reader);
     let (cols, _) = header(&mut reader, file, &options.columns)?;
     let outcome = run_chunk(reader, &cols, options, true, &|| false);
@@ -433,6 +439,14 @@ pub fn run_file(path: &Path, options: &Options) -> Result<Report, VulnError> {
     let meta = f.metadata().map_err(io)?;
     if !meta.is_file() {
         // A pipe or device: no byte ranges, one stream.
+        return run_reader(f, &file, options);
+    }
+    // A file in another encoding than UTF-8 (Shift_JIS from a Japanese PC) is decoded as it is
+    // read, on one thread; UTF-8 keeps the parallel byte ranges.
+    let mut head = Vec::new();
+    (&mut f).take(SNIFF).read_to_end(&mut head).map_err(io)?;
+    f.seek(SeekFrom::Start(0)).map_err(io)?;
+    if needs_decoding(&head, (head.len() as u64) < SNIFF) {
         return run_reader(f, &file, options);
     }
     let size = meta.len();

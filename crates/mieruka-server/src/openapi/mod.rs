@@ -569,7 +569,7 @@ mod tests {
         let token = schema("NewToken");
         assert_eq!(
             token["properties"]["expires_in_days"]["maximum"],
-            json!(crate::usecase::users::MAX_TOKEN_DAYS)
+            json!(mieruka_app::users::MAX_TOKEN_DAYS)
         );
         assert_eq!(
             token["properties"]["scope"]["enum"],
@@ -579,7 +579,7 @@ mod tests {
         assert_eq!(sim["properties"]["scenarios"]["minItems"], json!(1));
         assert_eq!(
             sim["properties"]["scenarios"]["maxItems"],
-            json!(crate::usecase::simulation::MAX_SCENARIOS)
+            json!(mieruka_app::simulation::MAX_SCENARIOS)
         );
         let schedule = schema("ReportScheduleInput");
         assert_eq!(

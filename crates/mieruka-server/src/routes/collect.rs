@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use mieruka_app::collect::{self, Evidence, Recording, Run};
+use mieruka_app::limits::Limits;
 use mieruka_store::Store;
 use mieruka_store::orgs::StoredOrg;
 use serde::Deserialize;
@@ -35,7 +36,7 @@ const WRITE: Param = Param {
 const DATE: Param = Param {
     name: "date",
     kind: Kind::Date,
-    description: "Date of the measurements and as-of date of \"seen recently\" (default today).",
+    description: "Date of the measurements and as-of date of \"seen recently\" (default today in the organisation's time zone, which also counts the file's times written without a zone).",
     example: "2026-11-20",
 };
 const UNIT: Param = Param {
@@ -115,7 +116,10 @@ async fn upload(
         }
     })?;
     let kpis = collect::kpis_of(&connector)?;
-    let date = date_or_today("date", q.date.as_deref())?;
+    let date = match q.date.as_deref() {
+        Some(_) => date_or_today("date", q.date.as_deref())?,
+        None => org.org.time_zone.date_of(now()),
+    };
     let name = q.name.clone().unwrap_or_else(|| "upload".into());
     let answer = run(
         &state.store,
@@ -127,6 +131,7 @@ async fn upload(
             bytes: body,
             name,
             date,
+            limits: state.settings.limits,
             query: q,
         },
     )
@@ -141,12 +146,17 @@ pub struct Upload {
     pub bytes: Bytes,
     pub name: String,
     pub date: mieruka_domain::Date,
+    /// What reading the file may cost (a workbook is read whole).
+    pub limits: Limits,
     query: CollectQuery,
 }
 
 impl Upload {
-    /// An inbox file: recorded for the current period, as of today.
+    /// An inbox file: recorded for the current period, as of today in the organisation's time
+    /// zone.
     pub fn inbox(
+        org: &StoredOrg,
+        limits: Limits,
         connector: String,
         kpis: &'static [&'static str],
         bytes: Bytes,
@@ -157,7 +167,8 @@ impl Upload {
             kpis,
             bytes,
             name,
-            date: now().date(),
+            date: org.org.time_zone.date_of(now()),
+            limits,
             query: CollectQuery {
                 period: None,
                 write: true,
@@ -185,7 +196,8 @@ pub async fn run(
     } else {
         None
     };
-    let how = Run::on(u.date, u.query.strict);
+    let mut how = Run::on(u.date, org.org.time_zone.clone(), u.query.strict);
+    how.limits = u.limits;
     let (connector, bytes, name) = (u.connector.clone(), u.bytes.clone(), u.name.clone());
     let computed =
         tokio::task::spawn_blocking(move || collect::compute(&connector, &bytes[..], &name, how))

@@ -100,6 +100,10 @@ struct NewOrganisation {
     #[serde(default)]
     #[schemars(range(min = 1, max = 12))]
     fiscal_start_month: Option<u32>,
+    #[serde(default)]
+    /// An IANA time zone (Asia/Tokyo, UTC, Europe/London…) in which the organisation's times
+    /// written without a zone are counted; default Asia/Tokyo.
+    time_zone: Option<String>,
 }
 
 async fn create(
@@ -116,6 +120,7 @@ async fn create(
             name: body.name,
             maturity: body.maturity,
             fiscal_start_month: body.fiscal_start_month,
+            time_zone: body.time_zone,
         },
         now(),
     )
@@ -136,7 +141,12 @@ async fn show(
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OrganisationChange {
-    maturity: Maturity,
+    #[serde(default)]
+    maturity: Option<Maturity>,
+    #[serde(default)]
+    /// An IANA time zone (Asia/Tokyo, UTC, Europe/London…) in which the organisation's times
+    /// written without a zone are counted; default Asia/Tokyo.
+    time_zone: Option<String>,
 }
 
 async fn update(
@@ -147,8 +157,14 @@ async fn update(
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
+    // Each field given is set, both in one change; a field left out is kept.
+    let zone = body.time_zone.as_deref().map(orgs::time_zone).transpose()?;
     let store = state.store.with_actor(&who.actor());
-    store.set_maturity(org.id, body.maturity, now()).await?;
+    if body.maturity.is_some() || zone.is_some() {
+        store
+            .set_organisation(org.id, body.maturity, zone.as_ref(), now())
+            .await?;
+    }
     Ok(Json(org_json(&store.organisation(&code).await?)))
 }
 

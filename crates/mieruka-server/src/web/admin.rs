@@ -91,13 +91,14 @@ pub fn admin_tabs(lang: Lang, active: &str) -> Vec<(String, &'static str, bool)>
 
 /// The form fields whose name and rule the catalogue has (`web_admin_field_*`,
 /// `web_admin_rule_*`).
-pub const FIELDS: [&str; 27] = [
+pub const FIELDS: [&str; 28] = [
     "expires_in_days",
     "code",
     "name",
     "display_name",
     "maturity",
     "fiscal_start_month",
+    "time_zone",
     "kind",
     "parent",
     "employees",

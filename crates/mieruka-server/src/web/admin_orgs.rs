@@ -73,6 +73,9 @@ pub struct UnitForm {
 pub struct StageForm {
     #[serde(default)]
     maturity: String,
+    /// The time zone form's field; absent from the stage form.
+    #[serde(default)]
+    time_zone: String,
 }
 
 #[derive(Template)]
@@ -84,6 +87,7 @@ struct OrgPage {
     maturity: &'static str,
     maturity_label: &'static str,
     fiscal_start_month: u8,
+    time_zone: String,
     units: Vec<UnitLine>,
     stages: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -197,6 +201,7 @@ async fn org_page(
         maturity: org.org.maturity.code(),
         maturity_label: org.org.maturity.label(lang),
         fiscal_start_month: org.org.fiscal_start_month,
+        time_zone: org.org.time_zone.name().to_string(),
         units: tree(&units)
             .into_iter()
             .map(|(d, u)| unit_line(d, u, lang))
@@ -338,7 +343,7 @@ async fn refused(
     Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
 }
 
-/// `POST /orgs/{org}/settings`: sets the organisation's maturity stage.
+/// `POST /orgs/{org}/settings`: sets the organisation's maturity stage, or its time zone.
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -347,13 +352,20 @@ pub async fn save(
 ) -> Result<Response, WebError> {
     let org = managed_org(&state, &viewer, &code).await?;
     let store = state.store.with_actor(&viewer.who.actor());
-    let result = match chosen::<Maturity>("maturity", &form.maturity) {
-        Ok(Some(m)) => store
+    let zone = (!form.time_zone.trim().is_empty())
+        .then(|| mieruka_app::org::time_zone(&form.time_zone).map_err(ApiError::from));
+    let result = match (zone, chosen::<Maturity>("maturity", &form.maturity)) {
+        (Some(Ok(z)), _) => store
+            .set_time_zone(org.id, &z, now())
+            .await
+            .map_err(ApiError::from),
+        (Some(Err(e)), _) => Err(e),
+        (None, Ok(Some(m))) => store
             .set_maturity(org.id, m, now())
             .await
             .map_err(ApiError::from),
-        Ok(None) => Err(ApiError::invalid("maturity", "choose a stage")),
-        Err(e) => Err(e),
+        (None, Ok(None)) => Err(ApiError::invalid("maturity", "choose a stage")),
+        (None, Err(e)) => Err(e),
     };
     match result {
         Ok(()) => Ok(see_other(viewer.htmx, &format!("/orgs/{code}/settings"))),
@@ -535,6 +547,7 @@ pub async fn create(
             name: form.name.clone(),
             maturity,
             fiscal_start_month: Some(m),
+            time_zone: None,
         }),
     };
     let result = match asked {

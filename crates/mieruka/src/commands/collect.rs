@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
+use mieruka_connectors::datetime::Zone;
 use mieruka_connectors::figures::KpiFigure;
 use mieruka_connectors::vulns::{self, Severity, SlaPolicy};
 use mieruka_connectors::{
@@ -54,6 +55,8 @@ pub struct Common {
     #[arg(long)]
     pub period: Option<String>,
     /// Date of the measurements, and the as-of date of "seen recently" (YYYY-MM-DD), default today
+    /// in the organisation's time zone (Asia/Tokyo without --org), which also counts the file's
+    /// times written without a zone
     #[arg(long)]
     pub date: Option<String>,
     /// The unit that receives figures when the data has no business unit
@@ -145,15 +148,25 @@ fn severity(s: &str) -> Result<Severity> {
     s.parse().map_err(|e| anyhow!("--severity: {e}"))
 }
 
-/// The as-of instant: the end of `--date` (or today), in seconds since 1970.
-fn as_of(common: &Common) -> Result<i64> {
+/// Where the file's times written without a zone were written: the organisation's time zone
+/// (`--org`), else Asia/Tokyo.
+async fn zone(ctx: &Ctx, common: &Common) -> Result<Zone> {
+    let Some(code) = &common.org else {
+        return Ok(Zone::default());
+    };
+    let store = ctx.store().await?;
+    let org = super::find_org(&store, code).await;
+    store.close().await;
+    Ok(org?.org.time_zone)
+}
+
+/// The as-of instant: the end of `--date` (or today) in `zone`, in seconds since 1970.
+fn as_of(common: &Common, zone: &Zone) -> Result<i64> {
     let date = match &common.date {
         Some(d) => super::parse_date("--date", d)?,
-        None => super::today(),
+        None => zone.date_of(super::now()),
     };
-    let t = mieruka_connectors::datetime::parse_datetime(date.to_string().as_bytes())
-        .ok_or_else(|| anyhow!("--date: {date}"))?;
-    Ok(t + 86_400 - 1)
+    Ok(zone.end_of(date).unix_seconds())
 }
 
 /// Computes, prints, and with `--write` records.
@@ -161,7 +174,8 @@ fn as_of(common: &Common) -> Result<i64> {
 const VULN_KPIS: [&str; 2] = ["1.12.1", "1.12.2"];
 
 /// The options of both vulnerability readers.
-fn vuln_options(
+async fn vuln_options(
+    ctx: &Ctx,
     common: &Common,
     sla: &[String],
     connector: &str,
@@ -171,6 +185,7 @@ fn vuln_options(
         sla: sla_policy(sla)?,
         strict: common.strict,
         columns: columns(common, connector, fields)?,
+        zone: zone(ctx, common).await?,
         ..vulns::Options::default()
     })
 }
@@ -235,7 +250,8 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
             severity: sev,
         } => {
             let file = one_file(&common)?;
-            let options = vuln_options(&common, &sla, "vulnerabilities", &vulns::FIELDS)?;
+            let options =
+                vuln_options(ctx, &common, &sla, "vulnerabilities", &vulns::FIELDS).await?;
             let sev = severity(&sev)?;
             finish(ctx, &common, vec![file], &VULN_KPIS, || {
                 vuln_answer(lang, &with_progress(file, options)?, sev)
@@ -248,7 +264,8 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
             severity: sev,
         } => {
             let file = one_file(&common)?;
-            let options = vuln_options(&common, &sla, "defectdojo", &defectdojo::FIELDS)?;
+            let options =
+                vuln_options(ctx, &common, &sla, "defectdojo", &defectdojo::FIELDS).await?;
             let sev = severity(&sev)?;
             finish(ctx, &common, vec![file], &VULN_KPIS, || {
                 let r = defectdojo::analyse(open(file)?, &name(file), &options)?;
@@ -329,7 +346,9 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
         }
         CollectCommand::Assets { common, stale_days } => {
             let file = one_file(&common)?;
-            let mut options = assets::Options::new(as_of(&common)?);
+            let zone = zone(ctx, &common).await?;
+            let mut options = assets::Options::new(as_of(&common, &zone)?);
+            options.zone = zone;
             options.strict = common.strict;
             options.stale_days = stale_days;
             options.columns = columns(&common, "assets", &assets::FIELDS)?;
@@ -356,7 +375,9 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
             stale_days,
         } => {
             let file = one_file(&common)?;
-            let mut options = assets::Options::new(as_of(&common)?);
+            let zone = zone(ctx, &common).await?;
+            let mut options = assets::Options::new(as_of(&common, &zone)?);
+            options.zone = zone;
             options.strict = common.strict;
             options.stale_days = stale_days;
             if let Some(path) = &common.map {
@@ -407,6 +428,7 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
             let options = incidents::Options {
                 strict: common.strict,
                 columns: columns(&common, "incidents", &incidents::FIELDS)?,
+                zone: zone(ctx, &common).await?,
             };
             finish(ctx, &common, vec![file], &["1.11.1", "1.11.2"], || {
                 let r = incidents::analyse(open_table(file)?, &name(file), &options)?;
@@ -425,6 +447,7 @@ pub async fn run(ctx: &Ctx, args: CollectArgs) -> Result<()> {
                 strict: common.strict,
                 columns: columns(&common, "training", &training::FIELDS)?,
                 course,
+                zone: zone(ctx, &common).await?,
             };
             finish(ctx, &common, vec![file], &["M.2.1", "X.3.1"], || {
                 let r = training::analyse(open_table(file)?, &name(file), &options)?;

@@ -1,6 +1,6 @@
 //! Where `mieruka collect` gets its input: the column mapping from `--map` and `--column`, the
-//! file (a CSV as it is, or an Excel workbook's first sheet as CSV), and the vulnerability
-//! reader run with a progress display on a terminal.
+//! file (a CSV stream, or an Excel workbook's first sheet, through the one table reader), and
+//! the vulnerability reader run with a progress display on a terminal.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, anyhow, bail};
 use mieruka_connectors::ColumnMap;
 use mieruka_connectors::mapping::Field;
+use mieruka_connectors::table::{self, Table};
 use mieruka_connectors::vulns;
 
 use super::collect::Common;
@@ -43,45 +44,17 @@ pub fn open(path: &Path) -> Result<std::fs::File> {
     std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))
 }
 
-/// A table connector's input: a CSV file as it is, or an Excel workbook's first worksheet turned
-/// into CSV text with its row numbers kept (rows left out become blank lines).
-pub fn open_table(path: &Path) -> Result<Box<dyn std::io::Read>> {
-    use mieruka_app::measure_file::read::{Cell, read};
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls") {
-        return Ok(Box::new(open(path)?));
-    }
+/// A table connector's input: a CSV file streamed as it is, or an Excel workbook's first
+/// worksheet read within the limits (by the file's extension), through the one table reader.
+pub fn open_table(path: &Path) -> Result<Table<std::fs::File>> {
     let name = path.display().to_string();
+    if !table::is_workbook(&name) {
+        return Ok(Table::Text(open(path)?));
+    }
     let limits = crate::files::limits()?;
     let bytes = limits.read_file(path, &name).map_err(|e| anyhow!(e))?;
-    let sheet = read(&name, &bytes, &limits).map_err(|e| anyhow!("{e}"))?;
-    let text = |c: &Cell| match c {
-        Cell::Empty => String::new(),
-        Cell::Text(s) | Cell::Unusable(s) => s.clone(),
-        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-        Cell::Number(n) => n.to_string(),
-        Cell::Date(d) => d.to_string(),
-    };
-    let record = |fields: Vec<String>| -> Result<Vec<u8>> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&fields)?;
-        w.into_inner().map_err(|e| anyhow!("{e}"))
-    };
-    let mut out = record(sheet.header.clone())?;
-    let mut line = 1;
-    for row in &sheet.rows {
-        while line + 1 < row.number {
-            out.push(b'\n');
-            line += 1;
-        }
-        out.extend(record(row.cells.iter().map(text).collect())?);
-        line += 1;
-    }
-    Ok(Box::new(std::io::Cursor::new(out)))
+    let sheet = table::sheet::read(&name, &bytes, &limits).map_err(|e| anyhow!("{e}"))?;
+    Ok(Table::Sheet(sheet))
 }
 
 pub fn name(path: &Path) -> String {

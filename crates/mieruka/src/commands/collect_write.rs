@@ -13,7 +13,7 @@ use mieruka_domain::digest::{Sha256Hasher, sha256_hex};
 use mieruka_domain::period::Period;
 use mieruka_store::plans::PlanContext;
 
-use super::{Ctx, find_org, now, parse_date, today, who};
+use super::{Ctx, find_org, now, parse_date, who};
 use crate::commands::collect_render::tr;
 
 /// Where and how the results are written.
@@ -85,7 +85,7 @@ pub async fn prepare(ctx: &Ctx, target: &Target, kpis: &[&str]) -> Result<Prepar
     let org = find_org(&store, &target.org).await?;
     let date = match &target.date {
         Some(d) => parse_date("--date", d)?,
-        None => today(),
+        None => org.org.time_zone.date_of(now()),
     };
     let period =
         mieruka_app::status::resolve_period(&store, &org, target.period.as_deref(), date).await?;

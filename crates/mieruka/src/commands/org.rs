@@ -4,6 +4,7 @@
 use anyhow::Result;
 use mieruka_app::org::{self as orgs, NewOrganisation, NewUnit, org_with_units_json, unit_json};
 use mieruka_domain::Lang;
+use mieruka_domain::i18n::tr;
 use mieruka_domain::org::UnitFacts;
 use mieruka_store::orgs::StoredUnit;
 
@@ -59,12 +60,14 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             name,
             maturity,
             fiscal_start_month,
+            time_zone,
         } => {
             let new = NewOrganisation {
                 code: code.clone(),
                 name,
                 maturity: Some(maturity),
                 fiscal_start_month: Some(fiscal_start_month),
+                time_zone: Some(time_zone),
             };
             let org = orgs::create(&store, new, now()).await.cli()?.org;
             match lang {
@@ -115,6 +118,8 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
                 println!("{} {}", o.org.slug, o.org.name);
                 println!("  {m}: {}", o.org.maturity.label(lang));
                 println!("  {fy}: {}", o.org.fiscal_start_month);
+                let zone: &dyn std::fmt::Display = &o.org.time_zone;
+                println!("{}", tr(lang, "org_time_zone", &[("zone", zone)]));
                 print!("{}", tree(lang, &units));
             }
         }
@@ -136,6 +141,13 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
                 Lang::Ja => println!("成熟度を「{}」にしました", maturity.label(lang)),
                 Lang::En => println!("Maturity set to {}", maturity.label(lang)),
             }
+        }
+        OrgCommand::SetTimeZone { code, time_zone } => {
+            let o = find_org(&store, &code).await?;
+            let zone = orgs::time_zone(&time_zone).cli()?;
+            store.set_time_zone(o.id, &zone, now()).await?;
+            let shown: &dyn std::fmt::Display = &zone;
+            println!("{}", tr(lang, "org_time_zone_set", &[("zone", shown)]));
         }
     }
     store.close().await;

@@ -4,10 +4,12 @@ use serde_json::{Value, json};
 
 use super::*;
 
+/// What an organisation's `time_zone` is.
+
 pub(super) fn organisations(add: &mut impl FnMut(&str, Value)) {
     let org_props = json!({
         "code": s(), "name": s(), "maturity": one_of(MATURITY),
-        "fiscal_start_month": int(), "created_at": s(),
+        "fiscal_start_month": int(), "time_zone": s(), "created_at": s(),
     });
     add(
         "Organisation",
