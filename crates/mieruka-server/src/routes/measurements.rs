@@ -196,14 +196,13 @@ struct ImportQuery {
     dry_run: bool,
 }
 
-/// Measurements to record in one request: 1–10,000 rows, each as `POST …/measurements` takes
-/// one.
+/// Measurements to record in one request: at least one row, each as `POST …/measurements`
+/// takes one. (At most 10,000 rows, within the body limit; the schema leaves the most out, as a
+/// longer list is refused by its size first.)
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 #[schemars(rename = "MeasurementRows")]
-struct MeasurementRows(
-    #[schemars(length(min = 1, max = use_measurements::MAX_ROWS))] Vec<MeasurementInput>,
-);
+struct MeasurementRows(#[schemars(length(min = 1))] Vec<MeasurementInput>);
 
 async fn import(
     State(state): State<AppState>,
