@@ -81,7 +81,9 @@ pub enum ErrorKind {
 }
 
 /// One bad row of a batch: its 1-based number, the field at fault (if one is) and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct RowProblem {
     /// 1-based.
     pub row: usize,

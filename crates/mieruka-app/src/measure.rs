@@ -122,8 +122,10 @@ pub const MAX_ROWS: usize = 10_000;
 
 /// A correction: the new value for a measurement, for the same plan and unit. `date` and `part`
 /// default to the corrected measurement's.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Correction {
+    /// `YYYY-MM-DD`; default: the corrected measurement's.
     pub date: Option<String>,
     pub part: Option<String>,
     pub numerator: Option<f64>,
@@ -302,7 +304,9 @@ pub async fn check(
 }
 
 /// What an import did (or, on a dry run, would do).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[schemars(example = ImportReport {
     rows: 2, added: 1, would_add: 1, already_recorded: 1, invalid: Vec::new(), dry_run: false,
 })]

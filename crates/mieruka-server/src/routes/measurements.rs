@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::measure::{self as use_measurements, ImportReport, measurement_json};
+use mieruka_app::measure::{self as use_measurements, Correction, ImportReport, measurement_json};
 use mieruka_domain::plan::MeasurementInput;
 use mieruka_store::MeasurementId;
 use serde::Deserialize;
@@ -126,43 +126,6 @@ async fn add(
     Ok((StatusCode::CREATED, Json(measurement_json(&stored))))
 }
 
-/// A correction, as a request gives it: the new value for a measurement, for the same plan
-/// and unit. `date` and `part` default to the corrected measurement's.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Correction {
-    /// `YYYY-MM-DD`; default: the corrected measurement's.
-    pub date: Option<String>,
-    pub part: Option<String>,
-    pub numerator: Option<f64>,
-    pub denominator: Option<f64>,
-    pub actual: Option<f64>,
-    pub plan: Option<f64>,
-    pub value: Option<f64>,
-    pub mean_hours: Option<f64>,
-    pub events: Option<f64>,
-    pub effort_hours: Option<f64>,
-    pub evidence: Option<String>,
-}
-
-impl From<Correction> for use_measurements::Correction {
-    fn from(c: Correction) -> use_measurements::Correction {
-        use_measurements::Correction {
-            date: c.date,
-            part: c.part,
-            numerator: c.numerator,
-            denominator: c.denominator,
-            actual: c.actual,
-            plan: c.plan,
-            value: c.value,
-            mean_hours: c.mean_hours,
-            events: c.events,
-            effort_hours: c.effort_hours,
-            evidence: c.evidence,
-        }
-    }
-}
-
 async fn correct(
     State(state): State<AppState>,
     who: Principal,
@@ -174,16 +137,8 @@ async fn correct(
     who.require_with(ctx.org.id, Need::Measure(old.unit), &ctx.units)?;
     let store = state.store.with_actor(&who.actor());
     let source = use_measurements::source(who.token_scopes.is_some());
-    let stored = use_measurements::correct(
-        &store,
-        &ctx,
-        &old,
-        body.into(),
-        source,
-        store.actor(),
-        now(),
-    )
-    .await?;
+    let stored =
+        use_measurements::correct(&store, &ctx, &old, body, source, store.actor(), now()).await?;
     Ok((StatusCode::CREATED, Json(measurement_json(&stored))))
 }
 
