@@ -4,8 +4,6 @@ use serde_json::{Value, json};
 
 use super::*;
 
-/// What an organisation's `time_zone` is.
-
 pub(super) fn organisations(add: &mut impl FnMut(&str, Value)) {
     let org_props = json!({
         "code": s(), "name": s(), "maturity": one_of(MATURITY),
