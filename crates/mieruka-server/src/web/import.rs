@@ -86,18 +86,14 @@ struct Preview {
     bad: Vec<BadRow>,
 }
 
+/// The plan, as the entry page finds it, if the viewer may also enter measurements for it.
 async fn plan_of(
     state: &AppState,
     viewer: &Viewer,
     code: &str,
     plan: &str,
 ) -> Result<PlanContext, WebError> {
-    let plan: i64 = plan.parse().map_err(|_| ApiError::NotFound)?;
-    let org = viewer.org(state, code).await?;
-    let ctx = crate::routes::visible_plan(state, &viewer.who, plan).await?;
-    if ctx.org.id != org.id {
-        return Err(ApiError::NotFound.into());
-    }
+    let ctx = super::entry::plan_of(state, viewer, code, plan).await?;
     if !super::entry::may_measure(viewer, &ctx) {
         return Err(
             ApiError::Forbidden("you may not enter measurements for this plan".into()).into(),

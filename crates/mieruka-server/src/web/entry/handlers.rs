@@ -28,7 +28,7 @@ pub struct EntryQuery {
 }
 
 /// The plan, if the viewer may see it and it belongs to the organisation in the path.
-async fn plan_of(
+pub async fn plan_of(
     state: &AppState,
     viewer: &Viewer,
     code: &str,

@@ -22,6 +22,6 @@ mod handlers;
 mod layout;
 mod reasons;
 
-pub use handlers::{check, page, save};
+pub use handlers::{check, page, plan_of, save};
 pub use layout::may_measure;
 pub use reasons::explain;
