@@ -212,6 +212,15 @@ fn operation(r: &Route, bodies: &mut SchemaGenerator, answers: &mut SchemaGenera
             "description": "OK",
             "content": { "application/json": { "schema": schema_ref(name) } },
         }),
+        Answer::TypedList { item } => json!({
+            "description": "One page of the list",
+            "content": { "application/json": { "schema": {
+                "allOf": [
+                    schema_ref("Page"),
+                    { "type": "object", "properties": { "items": { "type": "array", "items": item(answers) } } },
+                ],
+            } } },
+        }),
         Answer::List(name) => json!({
             "description": "One page of the list",
             "content": { "application/json": { "schema": {

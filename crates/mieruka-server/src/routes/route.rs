@@ -103,6 +103,11 @@ pub enum Answer {
         #[cfg_attr(not(test), allow(dead_code))]
         round_trip: fn(Value) -> Result<Value, String>,
     },
+    /// A page of items of a type (`{items, total, limit, offset}`), each as serde writes it
+    /// ([`Answer::list`]).
+    TypedList {
+        item: fn(&mut SchemaGenerator) -> Schema,
+    },
     /// A JSON object described by a component schema written by hand.
     Object(&'static str),
     /// A page of items (`{items, total, limit, offset}`), each described by a component schema.
@@ -151,6 +156,13 @@ impl Answer {
         Answer::Typed {
             schema: schema_of::<T>,
             round_trip: round_trip::<T>,
+        }
+    }
+
+    /// The answer is a page of `T`s, as [`super::Page::of`] writes it.
+    pub fn list<T: JsonSchema + Serialize>() -> Answer {
+        Answer::TypedList {
+            item: schema_of::<T>,
         }
     }
 }
