@@ -18,6 +18,8 @@ use mieruka_store::Store;
 use mieruka_store::benchmarks::StoredBenchmark;
 use serde_json::{Value, json};
 
+use mieruka_connectors::table::header::{Header, Known, describe};
+
 use crate::measure_file::Problem;
 use crate::measure_file::columns;
 use crate::measure_file::read::{Cell, Sheet};
@@ -116,7 +118,7 @@ pub enum Column {
 }
 
 /// Every column with its name (the field it fills) and its Japanese aliases, in file order.
-pub const COLUMNS: [(Column, &str, &[&str]); 8] = [
+pub const COLUMNS: [Known<Column>; 8] = [
     (Column::Kpi, "kpi", &["kpi_id", "指標"]),
     (Column::AsOf, "as_of", &["基準日", "調査日", "時点"]),
     (Column::Median, "median", &["中央値"]),
@@ -161,92 +163,41 @@ impl Column {
     }
 }
 
-/// A header folded for comparison: NFKC, trimmed, lower case, spaces and hyphens as `_`.
-fn fold(header: &str) -> String {
-    normalise(header).to_lowercase().replace([' ', '-'], "_")
-}
-
 fn accepted() -> String {
-    COLUMNS
-        .iter()
-        .map(|(_, name, aliases)| format!("{name} ({})", aliases.join("/")))
-        .collect::<Vec<_>>()
-        .join(", ")
+    format!("accepted: {}", describe(&COLUMNS))
 }
 
 /// Where each column is in a file, and its header as written there.
 #[derive(Debug, Clone)]
-pub struct Columns {
-    at: HashMap<Column, (usize, String)>,
-    /// Positions of columns with a blank header; any data under them is an error.
-    blank: Vec<usize>,
-    width: usize,
-}
+pub struct Columns(Header<Column>);
 
 impl Columns {
     /// Maps the header row; an unknown or repeated name, or a missing required column, refuses
     /// the whole file.
     pub fn from_header(header: &[String]) -> Result<Columns, String> {
-        let mut at: HashMap<Column, (usize, String)> = HashMap::new();
-        let mut blank = Vec::new();
-        for (i, h) in header.iter().enumerate() {
-            if h.is_empty() {
-                blank.push(i);
-                continue;
-            }
-            let folded = fold(h);
-            let Some((column, ..)) = COLUMNS
-                .iter()
-                .find(|(_, name, aliases)| *name == folded || aliases.contains(&folded.as_str()))
-            else {
-                return Err(format!(
-                    "unknown column `{h}` (column {}); accepted: {}",
-                    i + 1,
-                    accepted()
-                ));
-            };
-            if let Some((_, first)) = at.insert(*column, (i, h.clone())) {
-                return Err(format!(
-                    "columns `{first}` and `{h}` (column {}) say the same thing; keep one",
-                    i + 1
-                ));
-            }
-        }
-        if let Some(missing) = REQUIRED.iter().find(|c| !at.contains_key(c)) {
+        let columns = Header::map(header, &COLUMNS, &accepted())?;
+        if let Some(missing) = REQUIRED.iter().find(|c| !columns.has(**c)) {
             return Err(format!(
-                "there is no `{}` column (required: kpi, as_of, median, peers, source; accepted: {})",
+                "there is no `{}` column (required: kpi, as_of, median, peers, source; {})",
                 missing.name(),
                 accepted()
             ));
         }
-        Ok(Columns {
-            at,
-            blank,
-            width: header.len(),
-        })
+        Ok(Columns(columns))
     }
 
     /// The column's header as written in the file, or its name when the file has none.
     pub fn header(&self, c: Column) -> String {
-        self.at
-            .get(&c)
-            .map_or_else(|| c.name().to_string(), |(_, h)| h.clone())
+        self.0.written(c).unwrap_or(c.name()).to_string()
     }
 
     fn cell<'a>(&self, c: Column, cells: &'a [Cell]) -> &'a Cell {
-        self.at
-            .get(&c)
-            .and_then(|(i, _)| cells.get(*i))
-            .unwrap_or(&Cell::Empty)
+        self.0.cell(c, cells)
     }
 
     /// The number of a column that holds data but has no header, if any.
     fn stray(&self, cells: &[Cell]) -> Option<usize> {
-        cells
-            .iter()
-            .enumerate()
-            .find(|(i, c)| (*i >= self.width || self.blank.contains(i)) && !c.is_empty())
-            .map(|(i, _)| i + 1)
+        self.0.stray(cells)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod loss;
 pub mod measure;
 pub mod measure_file;
+pub mod narrative;
 pub mod org;
 pub mod plan;
 pub mod report;
@@ -21,7 +22,18 @@ pub mod simulation;
 pub mod status;
 pub mod users;
 
+use mieruka_domain::Timestamp;
 use mieruka_store::StoreError;
+
+/// The wall clock, read only by the front ends (once per command, or where a request needs
+/// it) and passed to every use case as `now`.
+#[allow(clippy::disallowed_methods)]
+pub fn now() -> Timestamp {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Timestamp::from_unix_seconds(secs)
+}
 
 /// What a use case can fail with. Each front end turns it into its own form in one place: the
 /// server into an HTTP status with `{code, message, field}`, the command line into one line

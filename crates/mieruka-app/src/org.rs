@@ -77,6 +77,33 @@ pub fn time_zone(name: &str) -> Result<Zone> {
     Zone::parse(name).map_err(|e| AppError::invalid("time_zone", e))
 }
 
+/// A change to an organisation's settings: each field given is set, all in one change; a field
+/// left out is kept.
+#[derive(Debug, Clone, Default)]
+pub struct OrgChange {
+    pub maturity: Option<Maturity>,
+    /// An IANA time zone name (`Asia/Tokyo`).
+    pub time_zone: Option<String>,
+}
+
+/// Changes an organisation's maturity stage and time zone (the API's `PATCH`, the settings page,
+/// `mieruka org set-maturity` and `set-time-zone`); returns it as stored. A change that sets
+/// nothing changes nothing.
+pub async fn change(
+    store: &Store,
+    org: &StoredOrg,
+    c: OrgChange,
+    now: Timestamp,
+) -> Result<StoredOrg> {
+    let zone = c.time_zone.as_deref().map(time_zone).transpose()?;
+    if c.maturity.is_some() || zone.is_some() {
+        store
+            .set_organisation(org.id, c.maturity, zone.as_ref(), now)
+            .await?;
+    }
+    Ok(store.organisation(org.org.slug.as_str()).await?)
+}
+
 /// The domain names what is wrong in words ("organisation code …", "name …", "month …").
 fn organisation_error(reason: &str) -> AppError {
     let field = if reason.contains("is not a valid") {

@@ -20,8 +20,9 @@ use serde_json::{Value, json};
 use crate::status::resolve_period;
 use crate::{AppError, Result};
 
-/// A new plan.
-#[derive(Debug, Clone)]
+/// A new plan (the API's `POST …/plans` body, the wizard's plans, `mieruka plan create`).
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewPlan {
     /// FY2026, FY2026-H1, FY2026-Q3, a stored custom period, or a new custom one with `from`/`to`.
     pub period: String,
@@ -33,6 +34,7 @@ pub struct NewPlan {
     pub baseline: Option<f64>,
     /// Default: the period's last day.
     pub deadline: Option<Date>,
+    #[serde(default)]
     pub trajectory: Vec<TrajectoryPoint>,
     pub purpose: Purpose,
     pub units: Vec<String>,
@@ -40,23 +42,34 @@ pub struct NewPlan {
     pub owner: Option<String>,
 }
 
-/// A change to a plan: every field but `reason` is optional and replaces the current value.
-#[derive(Debug, Clone, Default)]
+/// A change to a plan (the API's `PATCH` body, `mieruka plan revise`): every field but `reason`
+/// is optional and replaces the current value.
+#[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PlanChange {
     pub reason: String,
     pub targets: Option<Vec<PlanTarget>>,
     pub baseline: Option<f64>,
     pub deadline: Option<Date>,
     pub trajectory: Option<Vec<TrajectoryPoint>>,
-    pub purpose: Option<String>,
-    pub reduces: Option<Vec<LossCategory>>,
-    pub effects: Option<Vec<Effect>>,
+    pub purpose: Option<PurposeChange>,
     pub units: Option<Vec<String>>,
     pub owner: Option<String>,
 }
 
+/// A change to what a plan is for: each part given replaces the current one.
+#[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PurposeChange {
+    pub text: Option<String>,
+    pub reduces: Option<Vec<LossCategory>>,
+    pub effects: Option<Vec<Effect>>,
+}
+
 /// The executives' agreement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Agreement")]
 pub struct AgreementInput {
     pub by: String,
     /// Default: today.
@@ -75,6 +88,15 @@ fn plan_field(e: FieldError) -> AppError {
         field,
         reason: e.reason,
     }
+}
+
+/// Whether the plan's state takes `event` (checked again inside the store's transaction).
+fn may(ctx: &PlanContext, event: PlanEvent) -> Result<()> {
+    ctx.plan
+        .state
+        .after(event)
+        .map(|_| ())
+        .map_err(|e| refused(ctx.plan.id, e))
 }
 
 /// An event the plan's state does not take, said as the store says it.
@@ -123,7 +145,7 @@ pub async fn create(
     actor: &str,
     now: Timestamp,
 ) -> Result<(PlanId, PlanContent)> {
-    let period = period_of(store, org, &p, now.date()).await?;
+    let period = period_of(store, org, &p, org.org.today(now)).await?;
     let kpi = match store.kpi_definition(Some(org.id), p.kpi.trim()).await {
         Ok(k) => k,
         Err(StoreError::NotFound { .. }) => {
@@ -170,10 +192,7 @@ pub async fn revise(
     now: Timestamp,
 ) -> Result<i64> {
     let id = ctx.plan.id;
-    ctx.plan
-        .state
-        .after(PlanEvent::Revise)
-        .map_err(|e| refused(id, e))?;
+    may(ctx, PlanEvent::Revise)?;
     if change.reason.trim().is_empty() {
         return Err(AppError::invalid("reason", "say why the plan changes"));
     }
@@ -190,13 +209,14 @@ pub async fn revise(
     if let Some(t) = change.trajectory {
         c.trajectory = t;
     }
-    if let Some(text) = change.purpose {
+    let purpose = change.purpose.unwrap_or_default();
+    if let Some(text) = purpose.text {
         c.purpose.text = text;
     }
-    if let Some(r) = change.reduces {
+    if let Some(r) = purpose.reduces {
         c.purpose.reduces = r;
     }
-    if let Some(e) = change.effects {
+    if let Some(e) = purpose.effects {
         c.purpose.effects = e;
     }
     if let Some(units) = change.units {
@@ -229,14 +249,11 @@ pub async fn agree(
     now: Timestamp,
 ) -> Result<Agreement> {
     let id = ctx.plan.id;
-    ctx.plan
-        .state
-        .after(PlanEvent::Agree)
-        .map_err(|e| refused(id, e))?;
+    may(ctx, PlanEvent::Agree)?;
     let mut c = ctx.plan.content.clone();
     c.agreement = Some(Agreement {
         by: a.by,
-        on: a.on.unwrap_or_else(|| now.date()),
+        on: a.on.unwrap_or_else(|| ctx.org.org.today(now)),
     });
     let c = c.validate(&ctx.kpi, &ctx.period).map_err(plan_field)?;
     let agreement = c.agreement.clone().expect("the agreement was just set");
@@ -249,10 +266,7 @@ pub async fn agree(
 /// Closes a plan that is not closed yet.
 pub async fn close(store: &Store, ctx: &PlanContext) -> Result<()> {
     let id = ctx.plan.id;
-    ctx.plan
-        .state
-        .after(PlanEvent::Close)
-        .map_err(|e| refused(id, e))?;
+    may(ctx, PlanEvent::Close)?;
     Ok(store.close_plan(id).await?)
 }
 

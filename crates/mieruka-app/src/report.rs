@@ -153,7 +153,7 @@ pub async fn issue(
     lang: Lang,
     now: Timestamp,
 ) -> Result<(IssuedReport, BoardReport)> {
-    let report = build(store, org, period, lang, now.date()).await?;
+    let report = build(store, org, period, lang, org.org.today(now)).await?;
     let lang_code = match lang {
         Lang::Ja => "ja",
         Lang::En => "en",

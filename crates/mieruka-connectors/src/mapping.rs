@@ -14,9 +14,11 @@
 //! ```
 //!
 //! A name the connector does not know is refused, naming the fields it has. Headers are matched
-//! ignoring ASCII case and surrounding spaces.
+//! as [`header_key`] folds them (width, case, surrounding spaces, `_` for a space or hyphen).
 
 use std::collections::BTreeMap;
+
+use crate::table::header_key;
 
 /// One field a connector reads.
 #[derive(Debug, Clone, Copy)]
@@ -143,10 +145,11 @@ impl ColumnMap {
         let mut missing = Vec::new();
         for f in fields {
             let want = self.name_of(f).trim();
+            let key = header_key(want);
             let mut found = headers
                 .iter()
                 .enumerate()
-                .filter(|(_, h)| h.trim().eq_ignore_ascii_case(want));
+                .filter(|(_, h)| header_key(h) == key);
             let first = found.next().map(|(i, _)| i);
             if found.next().is_some() {
                 return Err(Located::Duplicate(want.to_string()));
@@ -200,8 +203,17 @@ mod tests {
             m.locate(&FIELDS, &headers(&["severity", "finding id"])),
             Ok(vec![Some(1), Some(0), None])
         );
+        // Width, case, and a space for `_` do not matter: a Japanese export's full-width
+        // header is the same column.
         assert_eq!(
-            m.locate(&FIELDS, &headers(&["severity", "finding_id"])),
+            m.locate(
+                &FIELDS,
+                &headers(&["ＳＥＶＥＲＩＴＹ", "ｆｉｎｄｉｎｇ－ｉｄ"])
+            ),
+            Ok(vec![Some(1), Some(0), None])
+        );
+        assert_eq!(
+            m.locate(&FIELDS, &headers(&["severity", "finding"])),
             Err(Located::Missing(vec![
                 "`Finding ID` (for finding_id)".into()
             ]))

@@ -61,6 +61,7 @@ pub struct Benchmark {
 pub struct RawBenchmark {
     pub kpi: String,
     /// `YYYY-MM-DD`.
+    #[schemars(with = "crate::Date")]
     pub as_of: String,
     pub median: f64,
     #[serde(default)]

@@ -223,8 +223,8 @@ fn entry_label(value: &toml::Value, index: usize) -> String {
         .unwrap_or_else(|| format!("#{}", index + 1))
 }
 
-fn toml_reason(e: &toml::de::Error) -> String {
-    // The TOML error spans several lines with a source excerpt; keep it on one.
+/// A TOML error on one line: its message spans several, with an excerpt of the source.
+pub fn toml_reason(e: &toml::de::Error) -> String {
     e.to_string()
         .split_whitespace()
         .collect::<Vec<_>>()

@@ -78,6 +78,13 @@ pub struct Organisation {
 }
 
 impl Organisation {
+    /// The date it is at `now` where the organisation is (in its time zone): what "today" means
+    /// for its defaults — the period a command is about, the day a measurement is for, the day an
+    /// evaluation is as of.
+    pub fn today(&self, now: crate::Timestamp) -> crate::Date {
+        self.time_zone.date_of(now)
+    }
+
     pub fn new(
         slug: &str,
         name: &str,
@@ -167,6 +174,17 @@ impl Unit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 2026-03-31 20:00 UTC is already 1 April in Tokyo: the new fiscal year has begun there.
+    #[test]
+    fn today_is_the_date_where_the_organisation_is() {
+        let at = crate::time::parse_instant(b"2026-03-31T20:00:00Z", &Zone::utc()).unwrap();
+        let now = crate::Timestamp::from_unix_seconds(at);
+        let tokyo = Organisation::new("acme", "Acme", Maturity::Initial, 4).unwrap();
+        assert_eq!(tokyo.today(now).to_string(), "2026-04-01");
+        let london = tokyo.with_time_zone(Zone::parse("Europe/London").unwrap());
+        assert_eq!(london.today(now).to_string(), "2026-03-31");
+    }
 
     #[test]
     fn codes() {

@@ -127,7 +127,8 @@ pub(crate) fn field_error(field: impl Into<String>, reason: impl Into<String>) -
 
 /// Why the plan exists: the purpose in words, the losses it should reduce, and the levers of the
 /// loss model it moves when it meets its target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Purpose {
     pub text: String,
     #[serde(default)]

@@ -51,14 +51,8 @@ pub fn same_secret(a: &str, b: &str) -> bool {
         == 0
 }
 
-/// Seconds since the epoch, read here only: time is a parameter everywhere below.
-#[allow(clippy::disallowed_methods)]
-pub fn now() -> Timestamp {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Timestamp::from_unix_seconds(secs)
-}
+/// The wall clock (time is a parameter everywhere below).
+pub use mieruka_app::now;
 
 /// What a request needs in an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -134,6 +134,9 @@ async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
     }
 }
 
+/// How often expired sessions and old sign-in attempts are removed.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Serves until `shutdown` completes, then lets requests in flight finish.
 pub async fn launch(
     settings: Settings,
@@ -155,6 +158,7 @@ pub async fn serve(
         let every = std::time::Duration::from_secs(state.settings.collect.poll_seconds);
         tokio::spawn(inbox::watch(state.clone(), dir, every))
     });
+    let pruner = tokio::spawn(session::prune_every(state.clone(), PRUNE_EVERY));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -162,6 +166,7 @@ pub async fn serve(
     if let Some(w) = watcher {
         w.abort();
     }
+    pruner.abort();
     served
 }
 

@@ -95,3 +95,16 @@ pub fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 pub fn max_age(state: &AppState) -> i64 {
     state.settings.session_hours * 3600
 }
+
+/// Forgets what signing in leaves behind once it no longer counts: expired sessions, attempts
+/// older than a day and throttle counters past their wait. Runs at start-up and then `every`,
+/// beside the server; an error is logged and tried again next time.
+pub async fn prune_every(state: AppState, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.store.prune_access(now().unix_seconds()).await {
+            eprintln!("sessions: pruning expired sessions and sign-in attempts failed: {e}");
+        }
+    }
+}

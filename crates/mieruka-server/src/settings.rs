@@ -131,10 +131,7 @@ impl Settings {
                     format!(
                         "{}: {}",
                         path.display(),
-                        e.to_string()
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" ")
+                        mieruka_domain::catalogue::toml_reason(&e)
                     )
                 })?
             }

@@ -497,3 +497,36 @@ async fn redirects_stay_on_this_site() {
     server.stop().await;
     store.close().await;
 }
+
+/// A running server forgets expired sessions by itself (at start-up, then hourly) and keeps the
+/// live ones.
+#[tokio::test]
+async fn a_running_server_forgets_expired_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = accounts(&sqlite_url(&dir)).await;
+    let owner = store.user(OWNER.0).await.unwrap().id;
+    let now = seed::now();
+    let t = now.unix_seconds();
+    store
+        .create_session("expired", owner, "csrf-a", t - 10, now)
+        .await
+        .unwrap();
+    store
+        .create_session("live", owner, "csrf-b", t + 3600, now)
+        .await
+        .unwrap();
+    // Read as at the epoch, so an expired session still shows until it is removed.
+    assert!(store.session("expired", 0).await.unwrap().is_some());
+    let server = Server::start(settings(), store.clone()).await;
+    let mut gone = false;
+    for _ in 0..100 {
+        if store.session("expired", 0).await.unwrap().is_none() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(gone, "the expired session is still kept");
+    assert!(store.session("live", 0).await.unwrap().is_some());
+    server.stop().await;
+}

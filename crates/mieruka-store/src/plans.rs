@@ -166,10 +166,7 @@ impl Store {
             created_by,
             now,
         };
-        let (_, revision) = self
-            .apply_plan_event(plan, PlanEvent::Revise, Some(revision))
-            .await?;
-        Ok(revision.expect("a revision was asked for"))
+        self.revised_by(plan, PlanEvent::Revise, revision).await
     }
 
     /// Records the executives' agreement: the revision carrying it and the change from draft to
@@ -189,10 +186,18 @@ impl Store {
             created_by,
             now,
         };
-        let (_, revision) = self
-            .apply_plan_event(plan, PlanEvent::Agree, Some(revision))
-            .await?;
-        Ok(revision.expect("a revision was asked for"))
+        self.revised_by(plan, PlanEvent::Agree, revision).await
+    }
+
+    /// Applies an event that records a revision; returns the revision's number.
+    async fn revised_by(
+        &self,
+        plan: PlanId,
+        event: PlanEvent,
+        revision: NewRevision<'_>,
+    ) -> Result<i64> {
+        let (_, number) = self.apply_plan_event(plan, event, Some(revision)).await?;
+        Ok(number.expect("a revision was asked for"))
     }
 
     /// Closes a plan that is not closed yet.

@@ -522,7 +522,7 @@ pub struct ValueFields {
     /// Mean effort in person-hours per event
     #[arg(long)]
     pub effort_hours: Option<f64>,
-    /// An event START/END in RFC 3339 (…Z), with optional /EFFORT hours; repeatable, instead of --mean-hours
+    /// An event START/END (2026-11-01T09:30+09:00; a time without a zone is in the organisation's), with optional /EFFORT hours; repeatable, instead of --mean-hours
     #[arg(long = "event", value_name = "START/END[/EFFORT]")]
     pub events_list: Vec<String>,
     /// A compound KPI's part

@@ -91,7 +91,7 @@ pub async fn check(
             reason,
         };
         let mut problems = Vec::new();
-        if let Some(col) = columns.stray(sheet.header.len(), cells) {
+        if let Some(col) = columns.stray(cells) {
             problems.push(Problem {
                 row: n,
                 column: col.to_string(),

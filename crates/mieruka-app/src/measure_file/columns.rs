@@ -2,8 +2,7 @@
 //! onto measurement fields, informational columns that import ignores, and the way each cell is
 //! read as text, number, date or plan id.
 
-use std::collections::HashMap;
-
+use mieruka_connectors::table::header::{Header, Known, describe, lookup};
 use mieruka_domain::Date;
 use mieruka_domain::text::normalise;
 
@@ -82,49 +81,32 @@ enum Column {
     Info(Info),
 }
 
-/// A header name folded for comparison: NFKC, trimmed, lower case, spaces and hyphens as `_`.
-fn fold(header: &str) -> String {
-    normalise(header).to_lowercase().replace([' ', '-'], "_")
-}
-
-fn lookup(header: &str) -> Option<Column> {
-    let h = fold(header);
+/// Every column a measurement file may have: the fields, then the informational ones.
+fn known() -> Vec<Known<Column>> {
     FIELDS
         .iter()
-        .find(|(_, name, aliases)| *name == h || aliases.contains(&h.as_str()))
-        .map(|(f, ..)| Column::Field(*f))
-        .or_else(|| {
+        .map(|(f, name, aliases)| (Column::Field(*f), *name, *aliases))
+        .chain(
             INFOS
                 .iter()
-                .find(|(_, name)| *name == h)
-                .map(|(i, _)| Column::Info(*i))
-        })
+                .map(|(i, name)| (Column::Info(*i), *name, &[][..])),
+        )
+        .collect()
 }
 
 /// Where each field and informational column is in the file, and what its header says.
 #[derive(Debug, Clone)]
-pub struct Columns {
-    fields: HashMap<Field, (usize, String)>,
-    infos: HashMap<Info, usize>,
-    /// Positions of columns with a blank header; any data under them is an error.
-    blank: Vec<usize>,
-}
+pub struct Columns(Header<Column>);
 
 fn accepted() -> String {
-    let fields: Vec<String> = FIELDS
+    let fields: Vec<_> = FIELDS
         .iter()
-        .map(|(_, name, aliases)| {
-            if aliases.is_empty() {
-                name.to_string()
-            } else {
-                format!("{name} ({})", aliases.join("/"))
-            }
-        })
+        .map(|(f, name, aliases)| (*f, *name, *aliases))
         .collect();
     let infos: Vec<&str> = INFOS.iter().map(|(_, n)| *n).collect();
     format!(
         "accepted: {}; ignored: {}",
-        fields.join(", "),
+        describe(&fields),
         infos.join(", ")
     )
 }
@@ -132,14 +114,8 @@ fn accepted() -> String {
 impl Columns {
     /// Maps the header row; unknown or repeated names are errors.
     pub fn from_header(header: &[String]) -> Result<Columns, String> {
-        let mut columns = Columns {
-            fields: HashMap::new(),
-            infos: HashMap::new(),
-            blank: Vec::new(),
-        };
-        let mut seen: HashMap<Column, String> = HashMap::new();
-        let known = header.iter().filter(|h| lookup(h).is_some()).count();
-        if known == 0 {
+        let known = known();
+        if !header.iter().any(|h| lookup(&known, h).is_some()) {
             return Err(format!(
                 "the first row must be a header naming the columns, but `{}` is not a column name ({})",
                 header
@@ -149,33 +125,7 @@ impl Columns {
                 accepted()
             ));
         }
-        for (i, h) in header.iter().enumerate() {
-            if h.is_empty() {
-                columns.blank.push(i);
-                continue;
-            }
-            let Some(column) = lookup(h) else {
-                return Err(format!(
-                    "unknown column `{h}` (column {}); {}",
-                    i + 1,
-                    accepted()
-                ));
-            };
-            if let Some(first) = seen.insert(column, h.clone()) {
-                return Err(format!(
-                    "columns `{first}` and `{h}` (column {}) say the same thing; keep one",
-                    i + 1
-                ));
-            }
-            match column {
-                Column::Field(f) => {
-                    columns.fields.insert(f, (i, h.clone()));
-                }
-                Column::Info(x) => {
-                    columns.infos.insert(x, i);
-                }
-            }
-        }
+        let columns = Columns(Header::map(header, &known, &accepted())?);
         for f in [Field::Unit, Field::Date] {
             if !columns.has(f) {
                 return Err(format!(
@@ -189,37 +139,28 @@ impl Columns {
     }
 
     pub fn has(&self, f: Field) -> bool {
-        self.fields.contains_key(&f)
+        self.0.has(Column::Field(f))
     }
 
     /// The column's header as written in the file, or the field's name when the file has none.
     pub fn header(&self, f: Field) -> String {
-        self.fields
-            .get(&f)
-            .map_or_else(|| f.name().to_string(), |(_, h)| h.clone())
+        self.0
+            .written(Column::Field(f))
+            .unwrap_or(f.name())
+            .to_string()
     }
 
     pub fn field<'a>(&self, f: Field, cells: &'a [Cell]) -> &'a Cell {
-        self.fields
-            .get(&f)
-            .and_then(|(i, _)| cells.get(*i))
-            .unwrap_or(&Cell::Empty)
+        self.0.cell(Column::Field(f), cells)
     }
 
     pub fn info<'a>(&self, x: Info, cells: &'a [Cell]) -> &'a Cell {
-        self.infos
-            .get(&x)
-            .and_then(|i| cells.get(*i))
-            .unwrap_or(&Cell::Empty)
+        self.0.cell(Column::Info(x), cells)
     }
 
     /// The number of a column that holds data but has no header, if any.
-    pub fn stray(&self, header_len: usize, cells: &[Cell]) -> Option<usize> {
-        cells
-            .iter()
-            .enumerate()
-            .find(|(i, c)| (*i >= header_len || self.blank.contains(i)) && !c.is_empty())
-            .map(|(i, _)| i + 1)
+    pub fn stray(&self, cells: &[Cell]) -> Option<usize> {
+        self.0.stray(cells)
     }
 }
 

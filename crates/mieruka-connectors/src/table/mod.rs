@@ -19,11 +19,21 @@ use crate::mapping::{ColumnMap, Field, Located};
 use crate::rows::{RowOutcome, Tally};
 
 pub mod decode;
+pub mod header;
 mod lines;
 pub mod sheet;
 
 use lines::{Marking, Marks};
 pub use sheet::{Cell, Sheet, SheetRow};
+
+/// A header as it is compared with the names a reader knows: NFKC (full-width letters as
+/// ASCII), trimmed, lower case, spaces and hyphens as `_`. So `Finding ID`, `ｆｉｎｄｉｎｇ－ｉｄ` and
+/// `finding_id` name the same column; every reader of a table matches headers through this.
+pub fn header_key(header: &str) -> String {
+    mieruka_domain::text::normalise(header)
+        .to_lowercase()
+        .replace([' ', '-'], "_")
+}
 
 /// One data row: its fields by the connector's field index.
 pub struct Row<'a> {

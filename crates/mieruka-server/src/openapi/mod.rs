@@ -627,6 +627,12 @@ mod tests {
             json!("date"),
             "{new_plan:#}"
         );
+        let benchmark = schema("BenchmarkInput");
+        assert_eq!(
+            benchmark["properties"]["as_of"]["format"],
+            json!("date"),
+            "{benchmark:#}"
+        );
     }
 
     #[test]

@@ -116,10 +116,7 @@ async fn upload(
         }
     })?;
     let kpis = collect::kpis_of(&connector)?;
-    let date = match q.date.as_deref() {
-        Some(_) => date_or_today("date", q.date.as_deref())?,
-        None => org.org.time_zone.date_of(now()),
-    };
+    let date = date_or_today(&org, "date", q.date.as_deref())?;
     let name = q.name.clone().unwrap_or_else(|| "upload".into());
     let answer = run(
         &state.store,
@@ -167,7 +164,7 @@ impl Upload {
             kpis,
             bytes,
             name,
-            date: org.org.time_zone.date_of(now()),
+            date: org.org.today(now()),
             limits,
             query: CollectQuery {
                 period: None,

@@ -137,7 +137,7 @@ async fn recommendations(
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let store = &state.store;
-    let period = resolve_period(store, &org, q.period.as_deref(), now().date()).await?;
+    let period = resolve_period(store, &org, q.period.as_deref(), org.org.today(now())).await?;
     let chosen = chosen_in(store, &org, &period.id).await?;
     let defs = store.kpi_definitions(Some(org.id)).await?;
     let rec = recommend(defs.iter().map(|d| &d.definition), org.org.maturity, chosen);

@@ -70,7 +70,7 @@ async fn report(
     Params(q): Params<AsOf>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let as_of = date_or_today("as_of", q.as_of.as_deref())?;
+    let as_of = date_or_today(&org, "as_of", q.as_of.as_deref())?;
     let loss = org_loss(&state.store, &org, as_of).await?;
     Ok(Json(loss_json(&org, as_of, &loss)))
 }

@@ -179,10 +179,14 @@ pub async fn visible_plan(
     Ok(ctx)
 }
 
-/// A date given as a parameter, or today.
-pub fn date_or_today(field: &str, given: Option<&str>) -> Result<mieruka_domain::Date, ApiError> {
+/// A date given as a parameter, or today where the organisation is.
+pub fn date_or_today(
+    org: &mieruka_store::orgs::StoredOrg,
+    field: &str,
+    given: Option<&str>,
+) -> Result<mieruka_domain::Date, ApiError> {
     match given {
         Some(d) => mieruka_domain::Date::parse(d.trim()).map_err(|e| ApiError::invalid(field, e)),
-        None => Ok(crate::auth::now().date()),
+        None => Ok(org.org.today(crate::auth::now())),
     }
 }

@@ -157,15 +157,14 @@ async fn update(
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
-    // Each field given is set, both in one change; a field left out is kept.
-    let zone = body.time_zone.as_deref().map(orgs::time_zone).transpose()?;
+    let change = orgs::OrgChange {
+        maturity: body.maturity,
+        time_zone: body.time_zone,
+    };
     let store = state.store.with_actor(&who.actor());
-    if body.maturity.is_some() || zone.is_some() {
-        store
-            .set_organisation(org.id, body.maturity, zone.as_ref(), now())
-            .await?;
-    }
-    Ok(Json(org_json(&store.organisation(&code).await?)))
+    Ok(Json(org_json(
+        &orgs::change(&store, &org, change, now()).await?,
+    )))
 }
 
 async fn units(

@@ -4,10 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::plan::{self as plans, plan_json, plan_with_revisions_json};
-use mieruka_domain::Date;
-use mieruka_domain::loss::Effect;
-use mieruka_domain::plan::{LossCategory, PlanTarget, Purpose, TrajectoryPoint};
+use mieruka_app::plan::{
+    self as plans, AgreementInput, NewPlan, PlanChange, plan_json, plan_with_revisions_json,
+};
 use mieruka_store::PlanId;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -89,112 +88,6 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// What a plan is for, as a request gives it.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "Purpose")]
-pub struct PurposeInput {
-    pub text: String,
-    #[serde(default)]
-    pub reduces: Vec<LossCategory>,
-    #[serde(default)]
-    pub effects: Vec<Effect>,
-}
-
-/// A new plan, as a request gives it (`mieruka_app::plan::NewPlan`).
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewPlan {
-    pub period: String,
-    pub from: Option<Date>,
-    pub to: Option<Date>,
-    pub kpi: String,
-    pub targets: Option<Vec<PlanTarget>>,
-    pub baseline: Option<f64>,
-    pub deadline: Option<Date>,
-    #[serde(default)]
-    pub trajectory: Vec<TrajectoryPoint>,
-    pub purpose: PurposeInput,
-    pub units: Vec<String>,
-    pub owner: Option<String>,
-}
-
-impl From<NewPlan> for plans::NewPlan {
-    fn from(p: NewPlan) -> plans::NewPlan {
-        plans::NewPlan {
-            period: p.period,
-            from: p.from,
-            to: p.to,
-            kpi: p.kpi,
-            targets: p.targets,
-            baseline: p.baseline,
-            deadline: p.deadline,
-            trajectory: p.trajectory,
-            purpose: Purpose {
-                text: p.purpose.text,
-                reduces: p.purpose.reduces,
-                effects: p.purpose.effects,
-            },
-            units: p.units,
-            owner: p.owner,
-        }
-    }
-}
-
-/// A change to a plan, as a request gives it: every field but `reason` is optional and
-/// replaces the current value.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlanChange {
-    pub reason: String,
-    pub targets: Option<Vec<PlanTarget>>,
-    pub baseline: Option<f64>,
-    pub deadline: Option<Date>,
-    pub trajectory: Option<Vec<TrajectoryPoint>>,
-    pub purpose: Option<PurposeChange>,
-    pub units: Option<Vec<String>>,
-    pub owner: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PurposeChange {
-    pub text: Option<String>,
-    pub reduces: Option<Vec<LossCategory>>,
-    pub effects: Option<Vec<Effect>>,
-}
-
-impl From<PlanChange> for plans::PlanChange {
-    fn from(c: PlanChange) -> plans::PlanChange {
-        let (purpose, reduces, effects) = match c.purpose {
-            Some(p) => (p.text, p.reduces, p.effects),
-            None => (None, None, None),
-        };
-        plans::PlanChange {
-            reason: c.reason,
-            targets: c.targets,
-            baseline: c.baseline,
-            deadline: c.deadline,
-            trajectory: c.trajectory,
-            purpose,
-            reduces,
-            effects,
-            units: c.units,
-            owner: c.owner,
-        }
-    }
-}
-
-/// The executives' agreement, as a request gives it.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "Agreement")]
-pub struct AgreementInput {
-    pub by: String,
-    /// Default: today.
-    pub on: Option<Date>,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PlansQuery {
@@ -233,7 +126,7 @@ async fn create(
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
-    let (id, _) = plans::create(&store, &org, body.into(), &who.actor(), now()).await?;
+    let (id, _) = plans::create(&store, &org, body, &who.actor(), now()).await?;
     Ok((StatusCode::CREATED, current(&state, id).await?))
 }
 
@@ -261,7 +154,7 @@ async fn revise(
     let ctx = visible_plan(&state, &who, plan).await?;
     who.require(&state.store, ctx.org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
-    plans::revise(&store, &ctx, body.into(), &who.actor(), now()).await?;
+    plans::revise(&store, &ctx, body, &who.actor(), now()).await?;
     Ok((StatusCode::CREATED, current(&state, ctx.plan.id).await?))
 }
 
@@ -274,11 +167,7 @@ async fn agree(
     let ctx = visible_plan(&state, &who, plan).await?;
     who.require(&state.store, ctx.org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
-    let agreement = plans::AgreementInput {
-        by: body.by,
-        on: body.on,
-    };
-    plans::agree(&store, &ctx, agreement, &who.actor(), now()).await?;
+    plans::agree(&store, &ctx, body, &who.actor(), now()).await?;
     current(&state, ctx.plan.id).await
 }
 

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use mieruka_app::report;
 use mieruka_domain::Lang;
 use mieruka_domain::report::model::BoardReport;
-use mieruka_domain::report::schedule::{Schedule, parse_cadence};
+use mieruka_domain::report::schedule::Schedule;
 use mieruka_report::Format;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -126,7 +126,7 @@ async fn period(
     org: &mieruka_store::orgs::StoredOrg,
     id: &str,
 ) -> Result<mieruka_domain::period::Period, ApiError> {
-    Ok(report::resolve_period(&state.store, org, Some(id), now().date()).await?)
+    Ok(report::resolve_period(&state.store, org, Some(id), org.org.today(now())).await?)
 }
 
 async fn download(
@@ -139,7 +139,7 @@ async fn download(
     let format = format_of(q.format.as_deref())?;
     let lang = lang_of(q.lang.as_deref())?;
     let p = period(&state, &org, &period_id).await?;
-    let model = report::build(&state.store, &org, &p, lang, now().date()).await?;
+    let model = report::build(&state.store, &org, &p, lang, org.org.today(now())).await?;
     file(model, format, format!("{}-{}", org.org.slug, p.id)).await
 }
 
@@ -150,7 +150,7 @@ async fn lint(
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let p = period(&state, &org, &period_id).await?;
-    let findings = report::lint(&state.store, &org, &p, now().date()).await?;
+    let findings = report::lint(&state.store, &org, &p, org.org.today(now())).await?;
     let items: Vec<Value> = findings
         .iter()
         .map(|(lang, f)| {
@@ -195,7 +195,7 @@ async fn issued_list(
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let issued = state.store.issued_reports(org.id).await?;
-    let next = report::next_due(&state.store, &org, now().date()).await?;
+    let next = report::next_due(&state.store, &org, org.org.today(now())).await?;
     Ok(Json(
         json!({ "org": org.org.slug, "issued": issued, "next": next }),
     ))
@@ -232,7 +232,7 @@ async fn schedule_json(
     org: &mieruka_store::orgs::StoredOrg,
 ) -> Result<Value, ApiError> {
     let s = state.store.schedule(org.id).await?;
-    let next = report::next_due(&state.store, org, now().date()).await?;
+    let next = report::next_due(&state.store, org, org.org.today(now())).await?;
     Ok(json!({ "org": org.org.slug, "cadence": s.cadence, "due_days": s.due_days, "next": next }))
 }
 
@@ -270,18 +270,15 @@ async fn set_schedule(
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
-    let cadence =
-        parse_cadence(&body.cadence).map_err(|e| ApiError::invalid(&e.field, e.reason))?;
-    let s = Schedule {
-        cadence,
-        due_days: body.due_days,
-    }
-    .validate()
-    .map_err(|e| ApiError::invalid(&e.field, e.reason))?;
-    state
-        .store
-        .with_actor(&who.actor())
-        .set_schedule(org.id, s, now())
-        .await?;
+    let store = state.store.with_actor(&who.actor());
+    mieruka_app::narrative::set_schedule(
+        &store,
+        &org,
+        &body.cadence,
+        body.due_days,
+        org.org.today(now()),
+        now(),
+    )
+    .await?;
     Ok(Json(schedule_json(&state, &org).await?))
 }

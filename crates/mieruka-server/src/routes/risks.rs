@@ -81,7 +81,7 @@ async fn list(
     Params(q): Params<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let as_of = date_or_today("as_of", q.as_of.as_deref())?;
+    let as_of = date_or_today(&org, "as_of", q.as_of.as_deref())?;
     let reg = load(&state.store, &org, as_of).await?;
     let mut v = Page::new(q.limit, q.offset).of(risk_items(&reg, true))?;
     if let (Some(page), Value::Object(extra)) = (v.as_object_mut(), register_json(&org, &reg)) {
@@ -108,7 +108,7 @@ async fn matrix(
         None => Lang::Ja,
         Some(l) => l.parse().map_err(|e| ApiError::invalid("lang", e))?,
     };
-    let as_of = date_or_today("as_of", q.as_of.as_deref())?;
+    let as_of = date_or_today(&org, "as_of", q.as_of.as_deref())?;
     let reg = load(&state.store, &org, as_of).await?;
     let svg = matrix_svg(lang, &org, &reg);
     Ok((
@@ -124,7 +124,7 @@ async fn listed(
     org: &mieruka_store::orgs::StoredOrg,
     code: &str,
 ) -> Result<Value, ApiError> {
-    let reg = load(&state.store, org, crate::auth::now().date()).await?;
+    let reg = load(&state.store, org, org.org.today(crate::auth::now())).await?;
     risk_items(&reg, true)
         .into_iter()
         .find(|r| r["code"] == code)

@@ -105,6 +105,7 @@ pub enum Answer {
     },
     /// A page of items of a type (`{items, total, limit, offset}`), each as serde writes it
     /// ([`Answer::list`]).
+    #[allow(dead_code)]
     TypedList {
         item: fn(&mut SchemaGenerator) -> Schema,
     },
@@ -160,6 +161,7 @@ impl Answer {
     }
 
     /// The answer is a page of `T`s, as [`super::Page::of`] writes it.
+    #[allow(dead_code)]
     pub fn list<T: JsonSchema + Serialize>() -> Answer {
         Answer::TypedList {
             item: schema_of::<T>,

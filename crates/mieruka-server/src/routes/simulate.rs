@@ -142,7 +142,7 @@ async fn org_simulation(
     let org = visible_org(&state, &who, &code).await?;
     let trials = trials(q.trials, state.trials_limit(&who, Some(org.id)))?;
     let seed = q.seed.unwrap_or(DEFAULT_SEED);
-    let as_of = date_or_today("as_of", q.as_of.as_deref())?;
+    let as_of = date_or_today(&org, "as_of", q.as_of.as_deref())?;
     let portfolios = org_scenarios(&state.store, &org, as_of).await?;
     let permit = state.simulation_permit()?;
     let done = simulation::run(permit, portfolios, trials, seed).await?;

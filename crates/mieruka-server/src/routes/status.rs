@@ -54,7 +54,7 @@ async fn status(
     Params(q): Params<StatusQuery>,
 ) -> Result<Response, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let as_of = date_or_today("as_of", q.as_of.as_deref())?;
+    let as_of = date_or_today(&org, "as_of", q.as_of.as_deref())?;
     // The dashboard asks for this most: reuse the answer while no data has changed.
     let version = who.versions.data;
     let key = format!(

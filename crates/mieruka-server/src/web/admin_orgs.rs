@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mieruka_app::org::{self as orgs, NewOrganisation, NewUnit};
+use mieruka_app::org::{self as orgs, NewOrganisation, NewUnit, OrgChange};
 use mieruka_domain::org::{UnitFacts, UnitKind};
 use mieruka_domain::{Lang, Maturity};
 use mieruka_store::orgs::{StoredOrg, StoredUnit};
@@ -352,20 +352,28 @@ pub async fn save(
 ) -> Result<Response, WebError> {
     let org = managed_org(&state, &viewer, &code).await?;
     let store = state.store.with_actor(&viewer.who.actor());
-    let zone = (!form.time_zone.trim().is_empty())
-        .then(|| mieruka_app::org::time_zone(&form.time_zone).map_err(ApiError::from));
-    let result = match (zone, chosen::<Maturity>("maturity", &form.maturity)) {
-        (Some(Ok(z)), _) => store
-            .set_time_zone(org.id, &z, now())
+    // The page sends one of the two: a time zone, or a stage.
+    let change = if !form.time_zone.trim().is_empty() {
+        Ok(OrgChange {
+            time_zone: Some(form.time_zone.clone()),
+            ..OrgChange::default()
+        })
+    } else {
+        match chosen::<Maturity>("maturity", &form.maturity) {
+            Ok(Some(m)) => Ok(OrgChange {
+                maturity: Some(m),
+                ..OrgChange::default()
+            }),
+            Ok(None) => Err(ApiError::invalid("maturity", "choose a stage")),
+            Err(e) => Err(e),
+        }
+    };
+    let result = match change {
+        Ok(c) => orgs::change(&store, &org, c, now())
             .await
+            .map(|_| ())
             .map_err(ApiError::from),
-        (Some(Err(e)), _) => Err(e),
-        (None, Ok(Some(m))) => store
-            .set_maturity(org.id, m, now())
-            .await
-            .map_err(ApiError::from),
-        (None, Ok(None)) => Err(ApiError::invalid("maturity", "choose a stage")),
-        (None, Err(e)) => Err(e),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(see_other(viewer.htmx, &format!("/orgs/{code}/settings"))),

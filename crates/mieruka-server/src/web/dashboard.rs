@@ -114,7 +114,7 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let org = viewer.org(&state, &code).await?;
     let lang = viewer.lang;
-    let today = now().date();
+    let today = org.org.today(now());
     let period = resolve_period(&state.store, &org, q.period.as_deref(), today).await?;
     let list = statuses(&state.store, &org, &period, today).await?;
     let periods = period_options(&state, &org, &period.id).await?;

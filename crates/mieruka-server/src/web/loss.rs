@@ -288,7 +288,7 @@ async fn report(
     org: &StoredOrg,
     lang: Lang,
 ) -> Result<Option<(Report, LossInputs)>, WebError> {
-    let today = now().date();
+    let today = org.org.today(now());
     let loss = match org_loss(&state.store, org, today).await {
         Ok(l) => l,
         Err(AppError::NoLossInputs(_)) => return Ok(None),

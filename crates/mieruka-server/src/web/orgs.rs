@@ -31,12 +31,12 @@ struct OrgsPage {
 /// `GET /orgs`.
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, WebError> {
     let lang = viewer.lang;
-    let today = now().date();
     let mut orgs = Vec::new();
     for org in state.store.organisations().await? {
         if !viewer.who.sees(org.id) {
             continue;
         }
+        let today = org.org.today(now());
         let period = resolve_period(&state.store, &org, None, today).await?;
         let list = statuses(&state.store, &org, &period, today).await?;
         let found: Vec<_> = list.iter().map(|s| s.evaluation.status).collect();

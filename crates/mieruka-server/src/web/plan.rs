@@ -71,7 +71,7 @@ pub async fn page(
         return Err(ApiError::NotFound.into());
     }
     let lang = viewer.lang;
-    let status = evaluate_plan(&state.store, ctx.plan.id, now().date()).await?;
+    let status = evaluate_plan(&state.store, ctx.plan.id, ctx.org.org.today(now())).await?;
     let org_code = org.org.slug.as_str().to_string();
     let kpi = &ctx.kpi;
     let unit_name = |c: &str| {

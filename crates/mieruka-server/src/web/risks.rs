@@ -91,7 +91,7 @@ pub async fn page(
     Query(q): Query<EditQuery>,
 ) -> Result<Response, WebError> {
     let org = viewer.org(&state, &code).await?;
-    let reg = load(&state.store, &org, now().date()).await?;
+    let reg = load(&state.store, &org, org.org.today(now())).await?;
     let form = q
         .edit
         .and_then(|c| reg.risks.iter().find(|r| r.code.as_str() == c))
@@ -248,7 +248,7 @@ pub async fn save(
     match result {
         Ok(_) => Ok(see_other(viewer.htmx, &format!("/orgs/{code}/risks"))),
         Err(e @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
-            let reg = load(&state.store, &org, now().date()).await?;
+            let reg = load(&state.store, &org, org.org.today(now())).await?;
             let problem = match &e {
                 ApiError::Invalid {
                     field: Some(f),

@@ -19,10 +19,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mieruka_app::plan::{self as plans, AgreementInput, NewPlan, chosen_in, default_targets};
 use mieruka_app::status::resolve_period;
-use mieruka_app::{AppError, loss, risks};
+use mieruka_app::{AppError, loss, narrative, risks};
 use mieruka_domain::plan::{LossCategory, PlanTarget, Purpose};
 use mieruka_domain::recommend::{CountAdvice, recommend};
-use mieruka_domain::report::narrative::{BoardText, Step, Story};
+use mieruka_domain::report::narrative::{BoardText, Story};
 use mieruka_domain::text::Lang;
 use mieruka_domain::{Date, Formula};
 use mieruka_store::PlanId;
@@ -154,28 +154,10 @@ async fn keep_story(
     plans: &[PlanId],
 ) -> Result<(), ApiError> {
     let store = state.store.with_actor(&viewer.who.actor());
-    let at = now();
-    store.set_story(org.id, story, at).await?;
-    let mut checklist = store.checklist(org.id, period).await?;
-    checklist.set(
-        &[
-            Step::Vision,
-            Step::Challenges,
-            Step::Purpose,
-            Step::BusinessRisk,
-        ],
-        true,
-    );
-    let drafts = plans
-        .iter()
-        .map(|p| format!("#{}", p.0))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if let Some(s) = checklist.steps.iter_mut().find(|s| s.step == Step::Kpis) {
-        s.note =
-            mieruka_domain::i18n::tr(viewer.lang, "web_wizard_drafts_note", &[("plans", &drafts)]);
-    }
-    store.set_checklist(org.id, period, &checklist, at).await?;
+    let drafts = narrative::plan_list(plans);
+    let note =
+        mieruka_domain::i18n::tr(viewer.lang, "web_wizard_drafts_note", &[("plans", &drafts)]);
+    narrative::story_written(&store, org, period, story, note, now()).await?;
     Ok(())
 }
 
@@ -256,7 +238,7 @@ async fn build(
     problem: Option<String>,
 ) -> Result<WizardPage, WebError> {
     let lang = viewer.lang;
-    let today = now().date();
+    let today = org.org.today(now());
     let period = resolve_period(&state.store, org, None, today).await?;
     let (categories, loss_total) = match loss::org_loss(&state.store, org, today).await {
         Ok(l) if l.report.now.categories.len() == LossCategory::ALL.len() => (
@@ -452,7 +434,7 @@ async fn create(
             viewer.t("web_entry_err_date")
         )
     })?;
-    let period = resolve_period(&state.store, org, None, now().date())
+    let period = resolve_period(&state.store, org, None, org.org.today(now()))
         .await
         .map_err(|e| e.to_string())?;
     let reduces: Vec<LossCategory> = a.reduces.iter().filter_map(|c| c.parse().ok()).collect();
@@ -501,11 +483,7 @@ async fn create(
                     Some(f) => format!("{f}: {}", e.reason()),
                     None => ApiError::from(e).to_string(),
                 };
-                let made = created
-                    .iter()
-                    .map(|p: &PlanId| format!("#{}", p.0))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let made = narrative::plan_list(&created);
                 return Err(mieruka_domain::i18n::tr(
                     lang,
                     "web_wizard_create_failed",
@@ -552,7 +530,7 @@ async fn done_page(
         ),
         org_code: code,
         plans,
-        today: now().date().to_string(),
+        today: org.org.today(now()).to_string(),
         problem,
     };
     render(&page)
@@ -597,13 +575,7 @@ pub async fn agreement(
             periods.push(ctx.period.id.clone());
         }
     }
-    for period in periods {
-        let mut checklist = store.checklist(org.id, &period).await?;
-        checklist.set(&[Step::Kpis], true);
-        store
-            .set_checklist(org.id, &period, &checklist, now())
-            .await?;
-    }
+    narrative::kpis_agreed(&store, &org, &periods, now()).await?;
     Ok(see_other(viewer.htmx, &format!("/orgs/{code}")))
 }
 

@@ -28,8 +28,9 @@ pub fn now() -> Timestamp {
     Timestamp::from_unix_seconds(secs)
 }
 
+/// Today where the seeded organisations are (Tokyo), as the server counts it.
 pub fn today() -> Date {
-    now().date()
+    mieruka_domain::time::Zone::tokyo().date_of(now())
 }
 
 /// What the tests need to know about the seeded data.

@@ -85,7 +85,7 @@ pub async fn prepare(ctx: &Ctx, target: &Target, kpis: &[&str]) -> Result<Prepar
     let org = find_org(&store, &target.org).await?;
     let date = match &target.date {
         Some(d) => parse_date("--date", d)?,
-        None => org.org.time_zone.date_of(now()),
+        None => org.org.today(now()),
     };
     let period =
         mieruka_app::status::resolve_period(&store, &org, target.period.as_deref(), date).await?;

@@ -18,14 +18,14 @@ use crate::cli::DemoArgs;
 pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<()> {
     let lang = ctx.lang;
     let now = now();
+    let org = demo::organisation();
     let today = match &args.today {
         Some(d) => super::parse_date("--today", d)?,
-        None => now.date(),
+        None => org.today(now),
     };
     let catalogue = builtin_catalogue()?;
     let (store, sync) = ctx.open().await?;
 
-    let org = demo::organisation();
     let (org_id, created) = match store.organisation(org.slug.as_str()).await {
         Ok(existing) => (existing.id, false),
         Err(StoreError::NotFound { .. }) => (store.create_organisation(&org, now).await?, true),

@@ -18,15 +18,8 @@ fn read_definition(path: &std::path::Path) -> Result<mieruka_domain::KpiDefiniti
     {
         serde_json::from_str(&text).map_err(|e| anyhow!("{name}: {e}"))?
     } else {
-        toml::from_str(&text).map_err(|e| {
-            anyhow!(
-                "{name}: {}",
-                e.to_string()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )
-        })?
+        toml::from_str(&text)
+            .map_err(|e| anyhow!("{name}: {}", mieruka_domain::catalogue::toml_reason(&e)))?
     };
     let mut raw = raw;
     if raw.source.is_none() {

@@ -152,10 +152,7 @@ fn read_inputs(path: &std::path::Path) -> Result<mieruka_domain::loss::LossInput
         anyhow!(
             "{}: {}",
             path.display(),
-            e.to_string()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
+            mieruka_domain::catalogue::toml_reason(&e)
         )
     })
 }
@@ -201,7 +198,7 @@ pub async fn run(ctx: &Ctx, args: LossArgs) -> Result<()> {
             let o = find_org(&store, &code).await?;
             let as_of = match &args.as_of {
                 Some(d) => parse_date("--as-of", d)?,
-                None => today(),
+                None => today(&o),
             };
             let loss = org_loss(&store, &o, as_of).await?;
             if args.json {

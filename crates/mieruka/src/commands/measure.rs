@@ -3,6 +3,7 @@
 use anyhow::{Result, anyhow, bail};
 use mieruka_app::measure::{self, Correction};
 use mieruka_domain::plan::{MeasuredValue, MeasurementInput, MeasurementSource};
+use mieruka_domain::time::{Zone, parse_instant};
 use mieruka_domain::{Date, Lang};
 use mieruka_store::measurements::StoredMeasurement;
 use mieruka_store::plans::PlanContext;
@@ -12,8 +13,9 @@ use super::{AppResultExt, Ctx, now, parse_date, today, who};
 use crate::cli::{MeasureCommand, ValueFields};
 use crate::render::table;
 
-/// Parses `START/END[/EFFORT]` with RFC 3339 UTC instants.
-fn parse_event(s: &str) -> Result<(i64, i64, Option<f64>)> {
+/// Parses `START/END[/EFFORT]`: two instants as `parse_instant` reads them (a time without a
+/// zone is counted in the organisation's zone).
+fn parse_event(s: &str, zone: &Zone) -> Result<(i64, i64, Option<f64>)> {
     let parts: Vec<&str> = s.split('/').collect();
     let (start, end, effort) = match parts.as_slice() {
         [a, b] => (a, b, None),
@@ -27,31 +29,15 @@ fn parse_event(s: &str) -> Result<(i64, i64, Option<f64>)> {
         ),
         _ => bail!("--event {s}: expected START/END or START/END/EFFORT"),
     };
-    let instant = |t: &str| parse_instant(t).map_err(|e| anyhow!("--event {s}: {e}"));
+    let instant = |t: &str| {
+        parse_instant(t.as_bytes(), zone).ok_or_else(|| {
+            anyhow!("--event {s}: `{t}` is not an instant like 2026-11-01T09:30:00+09:00")
+        })
+    };
     Ok((instant(start)?, instant(end)?, effort))
 }
 
-/// `YYYY-MM-DDTHH:MM[:SS]Z` → seconds since the epoch.
-pub fn parse_instant(s: &str) -> Result<i64, String> {
-    let bad = || format!("`{s}` is not an instant like 2026-11-01T09:30:00Z");
-    let body = s.strip_suffix('Z').ok_or_else(bad)?;
-    let (date, time) = body.split_once('T').ok_or_else(bad)?;
-    let date = Date::parse(date).map_err(|_| bad())?;
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().map_err(|_| bad()));
-    let h = hms.next().ok_or_else(bad)??;
-    let m = hms.next().ok_or_else(bad)??;
-    let sec = hms.next().transpose()?.unwrap_or(0);
-    if hms.next().is_some()
-        || !(0..24).contains(&h)
-        || !(0..60).contains(&m)
-        || !(0..61).contains(&sec)
-    {
-        return Err(bad());
-    }
-    Ok(date.days_since_epoch() * 86_400 + h * 3600 + m * 60 + sec)
-}
-
-fn input_from(unit: &str, date: Date, v: &ValueFields) -> Result<MeasurementInput> {
+fn input_from(unit: &str, date: Date, v: &ValueFields, zone: &Zone) -> Result<MeasurementInput> {
     let mut input = MeasurementInput {
         unit: unit.to_string(),
         date: date.to_string(),
@@ -73,7 +59,7 @@ fn input_from(unit: &str, date: Date, v: &ValueFields) -> Result<MeasurementInpu
         let events = v
             .events_list
             .iter()
-            .map(|e| parse_event(e))
+            .map(|e| parse_event(e, zone))
             .collect::<Result<Vec<_>>>()?;
         match MeasuredValue::from_events(&events).map_err(|e| anyhow!("--event: {}", e.reason))? {
             MeasuredValue::Duration {
@@ -104,9 +90,9 @@ pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {
             let pc = store.plan_context(PlanId(plan)).await?;
             let date = match date {
                 Some(d) => parse_date("--date", &d)?,
-                None => today(),
+                None => today(&pc.org),
             };
-            let input = input_from(&unit, date, &value)?;
+            let input = input_from(&unit, date, &value, &pc.org.org.time_zone)?;
             let m = measure::add(
                 &store,
                 &pc,
@@ -135,7 +121,7 @@ pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {
                 Some(d) => parse_date("--date", &d)?,
                 None => old.measured_on,
             };
-            let input = input_from(&old.unit_code, date, &value)?;
+            let input = input_from(&old.unit_code, date, &value, &pc.org.org.time_zone)?;
             let m = measure::correct(
                 &store,
                 &pc,
@@ -254,4 +240,31 @@ fn measurement_table(lang: Lang, rows: &[StoredMeasurement]) -> String {
         })
         .collect();
     table(&header, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A time without a zone is counted in the organisation's zone: noon in Tokyo is 03:00 UTC.
+    #[test]
+    fn an_event_without_a_zone_is_in_the_organisations_zone() {
+        let e = "2026-11-01T00:00:00Z/2026-11-01T12:00/2";
+        let (start, end, effort) = parse_event(e, &Zone::tokyo()).unwrap();
+        assert_eq!((end - start, effort), (3 * 3600, Some(2.0)));
+        let (start, end, _) = parse_event(e, &Zone::utc()).unwrap();
+        assert_eq!(end - start, 12 * 3600);
+    }
+
+    #[test]
+    fn a_bad_event_names_itself() {
+        let e = parse_event("2026-11-01T25:00Z/2026-11-02T00:00Z", &Zone::tokyo()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`2026-11-01T25:00Z` is not an instant"),
+            "{e}"
+        );
+        let e = parse_event("2026-11-01T00:00Z", &Zone::tokyo()).unwrap_err();
+        assert!(e.to_string().contains("START/END"), "{e}");
+    }
 }

@@ -28,7 +28,7 @@ mod user;
 
 use anyhow::{Context, Result, anyhow};
 use mieruka_app::AppError;
-use mieruka_domain::{Catalogue, Date, Lang, Timestamp};
+use mieruka_domain::{Catalogue, Date, Lang};
 use mieruka_store::catalogue::SyncReport;
 use mieruka_store::orgs::StoredOrg;
 use mieruka_store::{Store, StoreError};
@@ -68,18 +68,12 @@ impl Ctx {
     }
 }
 
-/// The wall clock, read once per command and passed to everything that needs "now".
-#[allow(clippy::disallowed_methods)]
-pub fn now() -> Timestamp {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Timestamp::from_unix_seconds(secs)
-}
+/// The wall clock (time is a parameter everywhere below).
+pub use mieruka_app::now;
 
-/// Today's date (UTC).
-pub fn today() -> Date {
-    now().date()
+/// Today's date where the organisation is (its time zone).
+pub fn today(org: &StoredOrg) -> Date {
+    org.org.today(now())
 }
 
 /// Parses a date given on the command line, naming the option on error.

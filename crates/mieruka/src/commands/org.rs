@@ -130,7 +130,13 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
         } => {
             let o = find_org(&store, &code).await?;
             match unit {
-                None => store.set_maturity(o.id, maturity, now()).await?,
+                None => {
+                    let change = orgs::OrgChange {
+                        maturity: Some(maturity),
+                        ..Default::default()
+                    };
+                    orgs::change(&store, &o, change, now()).await.cli()?;
+                }
                 Some(u) => {
                     orgs::set_unit_maturity(&store, &o, &u, Some(maturity))
                         .await
@@ -144,9 +150,12 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
         }
         OrgCommand::SetTimeZone { code, time_zone } => {
             let o = find_org(&store, &code).await?;
-            let zone = orgs::time_zone(&time_zone).cli()?;
-            store.set_time_zone(o.id, &zone, now()).await?;
-            let shown: &dyn std::fmt::Display = &zone;
+            let change = orgs::OrgChange {
+                time_zone: Some(time_zone),
+                ..Default::default()
+            };
+            let o = orgs::change(&store, &o, change, now()).await.cli()?;
+            let shown: &dyn std::fmt::Display = &o.org.time_zone;
             println!("{}", tr(lang, "org_time_zone_set", &[("zone", shown)]));
         }
     }

@@ -4,7 +4,8 @@
 
 use anyhow::{Result, anyhow, bail};
 use mieruka_app::plan::{
-    self as plans, AgreementInput, NewPlan, PlanChange, plan_json, plan_with_revisions_json,
+    self as plans, AgreementInput, NewPlan, PlanChange, PurposeChange, plan_json,
+    plan_with_revisions_json,
 };
 use mieruka_domain::loss::{Effect, LossLever};
 use mieruka_domain::plan::{PlanContent, PlanTarget, Purpose, TrajectoryPoint};
@@ -203,13 +204,15 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
                 } else {
                     Some(parse_months(&fields.months)?)
                 },
-                purpose: fields.purpose.clone(),
-                reduces: (!fields.reduces.is_empty()).then(|| fields.reduces.clone()),
-                effects: if fields.effects.is_empty() {
-                    None
-                } else {
-                    Some(parse_effects(&fields.effects)?)
-                },
+                purpose: Some(PurposeChange {
+                    text: fields.purpose.clone(),
+                    reduces: (!fields.reduces.is_empty()).then(|| fields.reduces.clone()),
+                    effects: if fields.effects.is_empty() {
+                        None
+                    } else {
+                        Some(parse_effects(&fields.effects)?)
+                    },
+                }),
                 units: (!fields.units.is_empty()).then(|| fields.units.clone()),
                 owner: fields.owner.clone(),
             };

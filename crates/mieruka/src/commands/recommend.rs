@@ -14,7 +14,7 @@ pub async fn run(ctx: &Ctx, args: RecommendArgs) -> Result<()> {
     let lang = ctx.lang;
     let org = find_org(&store, &args.org.org).await?;
     let period =
-        super::status::resolve_period(&store, &org, args.period.as_deref(), today()).await?;
+        super::status::resolve_period(&store, &org, args.period.as_deref(), today(&org)).await?;
     let chosen = chosen_in(&store, &org, &period.id).await?;
     let defs = store.kpi_definitions(Some(org.id)).await?;
     let rec = recommend(defs.iter().map(|d| &d.definition), org.org.maturity, chosen);

@@ -138,14 +138,14 @@ async fn make(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let format = format_of(args.format.as_deref(), args.output.as_ref())?;
     let store = ctx.store().await?;
     let o = find_org(&store, &org).await?;
-    let period = report::resolve_period(&store, &o, args.period.as_deref(), today()).await?;
+    let period = report::resolve_period(&store, &o, args.period.as_deref(), today(&o)).await?;
     let (issued, model) = if args.issue {
         let (i, m) = report::issue(&store, &o, &period, ctx.lang, now()).await?;
         (Some(i), m)
     } else {
         (
             None,
-            report::build(&store, &o, &period, ctx.lang, today()).await?,
+            report::build(&store, &o, &period, ctx.lang, today(&o)).await?,
         )
     };
     store.close().await;
@@ -184,7 +184,7 @@ async fn list(ctx: &Ctx, org: &str, json: bool) -> Result<()> {
     let store = ctx.store().await?;
     let o = find_org(&store, org).await?;
     let issued = store.issued_reports(o.id).await?;
-    let next = report::next_due(&store, &o, today()).await?;
+    let next = report::next_due(&store, &o, today(&o)).await?;
     store.close().await;
     if json {
         println!(

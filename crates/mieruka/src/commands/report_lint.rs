@@ -91,8 +91,8 @@ pub async fn run(ctx: &Ctx, args: LintArgs) -> Result<()> {
     let store = ctx.store().await?;
     let o = find_org(&store, org).await?;
     let period =
-        mieruka_app::report::resolve_period(&store, &o, args.period.as_deref(), today()).await?;
-    let findings = mieruka_app::report::lint(&store, &o, &period, today()).await?;
+        mieruka_app::report::resolve_period(&store, &o, args.period.as_deref(), today(&o)).await?;
+    let findings = mieruka_app::report::lint(&store, &o, &period, today(&o)).await?;
     store.close().await;
     print(ctx, &findings, args.json)
 }

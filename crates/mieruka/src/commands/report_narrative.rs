@@ -6,16 +6,15 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
 use mieruka_domain::report::glossary::{Category, Term};
-use mieruka_domain::report::narrative::{
-    Ask, AskItem, AskKind, BoardText, KpiWording, Step, Story,
-};
-use mieruka_domain::report::schedule::{NextReport, Schedule, parse_cadence};
-use mieruka_store::StoreError;
+use mieruka_domain::report::narrative::{AskItem, AskKind, BoardText, KpiWording, Step, Story};
+use mieruka_domain::report::schedule::NextReport;
 
-use super::{Ctx, find_org, now, today};
+use mieruka_app::narrative::{self, ChecklistChange};
+
+use super::{AppResultExt, Ctx, find_org, now, today};
 
 #[derive(Debug, Subcommand)]
 pub enum StoryCommand {
@@ -174,17 +173,13 @@ pub async fn schedule(ctx: &Ctx, args: ScheduleArgs) -> Result<()> {
         due_days,
     }) = args.command
     {
-        let cadence =
-            parse_cadence(&cadence).map_err(|e| anyhow!("--{}: {}", e.field, e.reason))?;
-        let s = Schedule { cadence, due_days }
-            .validate()
-            .map_err(|e| anyhow!("--due-days: {}", e.reason))?;
         let store = ctx.store().await?;
         let o = find_org(&store, &org).await?;
-        store.set_schedule(o.id, s, now()).await?;
-        let next = mieruka_app::report::next_due(&store, &o, today()).await?;
+        let (s, next) = narrative::set_schedule(&store, &o, &cadence, due_days, today(&o), now())
+            .await
+            .cli()?;
         store.close().await;
-        println!("{} / {}", cadence.label(ctx.lang), next_line(ctx, &next));
+        println!("{} / {}", s.cadence.label(ctx.lang), next_line(ctx, &next));
         return Ok(());
     }
     let org = args
@@ -193,7 +188,7 @@ pub async fn schedule(ctx: &Ctx, args: ScheduleArgs) -> Result<()> {
     let store = ctx.store().await?;
     let o = find_org(&store, &org).await?;
     let s = store.schedule(o.id).await?;
-    let next = mieruka_app::report::next_due(&store, &o, today()).await?;
+    let next = mieruka_app::report::next_due(&store, &o, today(&o)).await?;
     store.close().await;
     if args.json {
         println!(
@@ -231,16 +226,26 @@ pub async fn story(ctx: &Ctx, command: StoryCommand) -> Result<()> {
             let text = crate::files::read_text_limited(&file, &file.display().to_string())?;
             let story: Story = toml::from_str(&text)
                 .map_err(|e| anyhow!("{}: {}", file.display(), e.to_string().trim()))?;
-            let story = story
-                .validate()
-                .map_err(|e| anyhow!("{}: {e}", file.display()))?;
             let store = ctx.store().await?;
             let o = find_org(&store, &org).await?;
-            store.set_story(o.id, &story, now()).await?;
+            narrative::set_story(&store, &o, &story, now())
+                .await
+                .map_err(|e| anyhow!("{}: {e}", file.display()))?;
             store.close().await;
             println!("{}", ctx.t("cli_report_story_set", &[]));
             Ok(())
         }
+    }
+}
+
+/// A refusal, with the command that shows what may be given.
+fn with_hint(e: mieruka_app::AppError, command: &str) -> anyhow::Error {
+    let invalid = e.field().is_some();
+    let e = super::app_error(e);
+    if invalid {
+        anyhow!("{e} (`{command}`)")
+    } else {
+        e
     }
 }
 
@@ -252,7 +257,7 @@ pub async fn ask(ctx: &Ctx, args: AskArgs) -> Result<()> {
     let store = ctx.store().await?;
     let o = find_org(&store, &args.org).await?;
     let period =
-        mieruka_app::report::resolve_period(&store, &o, args.period.as_deref(), today()).await?;
+        mieruka_app::report::resolve_period(&store, &o, args.period.as_deref(), today(&o)).await?;
     if args.clear || !args.decide.is_empty() || !args.note.is_empty() {
         let mut items = Vec::new();
         for d in &args.decide {
@@ -267,10 +272,9 @@ pub async fn ask(ctx: &Ctx, args: AskArgs) -> Result<()> {
                 text: text("--note", n)?,
             });
         }
-        let ask = Ask { items }
-            .validate()
-            .map_err(|e| anyhow!("--decide/--note: {}", e.reason))?;
-        store.set_ask(o.id, &period.id, &ask, now()).await?;
+        narrative::set_ask(&store, &o, &period.id, items, now())
+            .await
+            .map_err(|e| anyhow!("--decide/--note: {}", e.reason()))?;
     }
     let ask = store.ask(o.id, &period.id).await?;
     store.close().await;
@@ -310,18 +314,15 @@ pub async fn checklist(ctx: &Ctx, args: ChecklistArgs) -> Result<()> {
     let store = ctx.store().await?;
     let o = find_org(&store, &args.org).await?;
     let period =
-        mieruka_app::report::resolve_period(&store, &o, args.period.as_deref(), today()).await?;
-    let mut c = store.checklist(o.id, &period.id).await?;
-    if !done.is_empty() || !undone.is_empty() || !notes.is_empty() {
-        c.set(&done, true);
-        c.set(&undone, false);
-        for (step, note) in notes {
-            if let Some(s) = c.steps.iter_mut().find(|s| s.step == step) {
-                s.note = note;
-            }
-        }
-        store.set_checklist(o.id, &period.id, &c, now()).await?;
-    }
+        mieruka_app::report::resolve_period(&store, &o, args.period.as_deref(), today(&o)).await?;
+    let change = ChecklistChange {
+        done,
+        undone,
+        notes,
+    };
+    let c = narrative::change_checklist(&store, &o, &period.id, change, now())
+        .await
+        .cli()?;
     store.close().await;
     println!("{}", period.id);
     for s in &c.steps {
@@ -344,14 +345,9 @@ pub async fn kpi_name(ctx: &Ctx, a: KpiNameArgs) -> Result<()> {
     };
     let store = ctx.store().await?;
     let o = find_org(&store, &a.org).await?;
-    if let Err(StoreError::NotFound { .. }) = store.kpi_definition(Some(o.id), &a.kpi).await {
-        bail!(
-            "--kpi: `{}` is not a KPI of the catalogue or of {} (`mieruka catalog`)",
-            a.kpi,
-            a.org
-        );
-    }
-    store.set_kpi_wording(o.id, &a.kpi, &wording, now()).await?;
+    narrative::set_kpi_wording(&store, &o, &a.kpi, &wording, now())
+        .await
+        .map_err(|e| with_hint(e, "mieruka catalog"))?;
     store.close().await;
     println!("{}: {}", a.kpi, wording.name.get(ctx.lang));
     Ok(())
@@ -396,29 +392,24 @@ pub async fn glossary(ctx: &Ctx, command: GlossaryCommand) -> Result<()> {
             aliases,
         } => {
             let category: Category = category.parse().map_err(|e| anyhow!("--category: {e}"))?;
+            let o = find_org(&store, &org).await?;
             let t = Term {
                 term,
                 aliases,
                 category,
                 ja,
                 en,
-            }
-            .validate()
-            .map_err(|e| anyhow!("{e}"))?;
-            let o = find_org(&store, &org).await?;
-            store.set_glossary_term(o.id, &t, now()).await?;
+            };
+            let t = narrative::set_glossary_term(&store, &o, &t, now())
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
             println!("{} → {}", t.term, t.phrasing(ctx.lang));
         }
         GlossaryCommand::Remove { org, term } => {
             let o = find_org(&store, &org).await?;
-            match store.remove_glossary_term(o.id, &term).await {
-                Err(StoreError::NotFound { .. }) => {
-                    bail!(
-                        "--term: `{term}` is not one of {org}'s own terms (`mieruka report glossary list --org {org}`)"
-                    )
-                }
-                other => other?,
-            }
+            narrative::remove_glossary_term(&store, &o, &term)
+                .await
+                .map_err(|e| with_hint(e, &format!("mieruka report glossary list --org {org}")))?;
         }
     }
     store.close().await;

@@ -125,7 +125,7 @@ async fn remove(ctx: &Ctx, org: &str, code: &str) -> Result<()> {
 async fn show(ctx: &Ctx, code: &str, json: bool, svg: Option<&Path>) -> Result<()> {
     let store = ctx.store().await?;
     let org = find_org(&store, code).await?;
-    let reg = load(&store, &org, today()).await?;
+    let reg = load(&store, &org, today(&org)).await?;
     store.close().await;
     let lang = ctx.lang;
     if let Some(path) = svg {

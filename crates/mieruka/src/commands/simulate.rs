@@ -45,7 +45,7 @@ pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
         (None, Some(code)) => {
             let store = ctx.store().await?;
             let org = find_org(&store, code).await?;
-            let as_of = today();
+            let as_of = today(&org);
             let portfolios = org_scenarios(&store, &org, as_of).await?;
             store.close().await;
             (

@@ -121,7 +121,7 @@ pub async fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
     let org = find_org(&store, &args.org.org).await?;
     let as_of = match &args.as_of {
         Some(d) => parse_date("--as-of", d)?,
-        None => today(),
+        None => today(&org),
     };
     let period = resolve_period(&store, &org, args.period.as_deref(), as_of).await?;
     let list = statuses(&store, &org, &period, as_of).await?;

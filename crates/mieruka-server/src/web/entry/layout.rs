@@ -118,7 +118,7 @@ pub(super) async fn build(
             .collect(),
         _ => Vec::new(),
     };
-    let today = now().date();
+    let today = ctx.org.org.today(now());
     let period = &ctx.period;
     let default_date = if period.contains(today) {
         today
