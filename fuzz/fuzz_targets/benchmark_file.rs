@@ -3,9 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mieruka_app::benchmarks::Columns;
-use mieruka_app::limits::Limits;
-use mieruka_app::measure_file::read;
+use mieruka_connectors::limits::Limits;
+use mieruka_connectors::table::benchmark::Columns;
+use mieruka_connectors::table::sheet::read;
 use mieruka_domain::benchmark::RawBenchmark;
 
 fuzz_target!(|data: &[u8]| {

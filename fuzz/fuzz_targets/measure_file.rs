@@ -4,9 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mieruka_app::limits::Limits;
-use mieruka_app::measure_file::columns::{self, FIELDS};
-use mieruka_app::measure_file::{Columns, read};
+use mieruka_connectors::limits::Limits;
+use mieruka_connectors::table::measurement::{self as columns, Columns, FIELDS};
+use mieruka_connectors::table::sheet::read;
 
 const NAMES: [&str; 4] = ["m.csv", "m.txt", "m.xlsx", "m.xlsm"];
 
@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for row in &sheet.rows {
-        let _ = columns.stray(sheet.header.len(), &row.cells);
+        let _ = columns.stray(&row.cells);
         for (f, _, _) in FIELDS {
             let cell = columns.field(f, &row.cells);
             let _ = columns::text(cell);

@@ -4,8 +4,10 @@
 //! the web import page both use it, so a file is judged the same way wherever it is given.
 
 pub mod check;
-pub mod columns;
 pub mod read;
+
+/// The columns of a measurement file, mapped by the one table reader.
+pub use mieruka_connectors::table::measurement as columns;
 
 pub use check::{Checked, Good, Problem, check};
 pub use columns::{Columns, Field};

@@ -18,9 +18,11 @@ use crate::limits::Limits;
 use crate::mapping::{ColumnMap, Field, Located};
 use crate::rows::{RowOutcome, Tally};
 
+pub mod benchmark;
 pub mod decode;
 pub mod header;
 mod lines;
+pub mod measurement;
 pub mod sheet;
 
 use lines::{Marking, Marks};

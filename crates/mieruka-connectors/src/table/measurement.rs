@@ -2,11 +2,11 @@
 //! onto measurement fields, informational columns that import ignores, and the way each cell is
 //! read as text, number, date or plan id.
 
-use mieruka_connectors::table::header::{Header, Known, describe, lookup};
+use super::header::{Header, Known, describe, lookup};
 use mieruka_domain::Date;
 use mieruka_domain::text::normalise;
 
-use super::read::Cell;
+use super::sheet::Cell;
 
 /// A column that carries part of a measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
