@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::plan::{self as plans, plan_json, plan_with_revisions_json};
+use mieruka_app::plan::{self as plans, PlanView, PlanWithRevisions};
 use mieruka_domain::Date;
 use mieruka_domain::loss::Effect;
 use mieruka_domain::plan::{LossCategory, PlanTarget, Purpose, TrajectoryPoint};
@@ -35,7 +35,7 @@ pub fn routes() -> Vec<Route> {
                 "The organisation's plans (as `mieruka plan list --json`)",
             )
             .query(&[PERIOD, LIMIT, OFFSET])
-            .answers(Answer::List("Plan")),
+            .answers(Answer::list::<PlanView>()),
         Route::post("/api/v1/orgs/{org}/plans", create)
             .doc("plans", "Create a draft plan")
             .who(who::OWNER)
@@ -52,13 +52,13 @@ pub fn routes() -> Vec<Route> {
                 "units": ["security"],
             }))
             .created()
-            .answers(Answer::Object("Plan")),
+            .answers(Answer::of::<PlanView>()),
         Route::get("/api/v1/plans/{plan}", show)
             .doc(
                 "plans",
                 "A plan with every revision (as `mieruka plan show --json`)",
             )
-            .answers(Answer::Object("PlanWithRevisions")),
+            .answers(Answer::of::<PlanWithRevisions>()),
         Route::post("/api/v1/plans/{plan}/revisions", revise)
             .doc(
                 "plans",
@@ -72,7 +72,7 @@ pub fn routes() -> Vec<Route> {
                 "trajectory": [{ "month": "2026-12", "value": 85.0 }],
             }))
             .created()
-            .answers(Answer::Object("Plan")),
+            .answers(Answer::of::<PlanView>()),
         Route::post("/api/v1/plans/{plan}/agreement", agree)
             .doc(
                 "plans",
@@ -81,11 +81,11 @@ pub fn routes() -> Vec<Route> {
             .who(who::OWNER)
             .body::<AgreementInput>()
             .example(json!({ "by": "取締役会", "on": "2026-10-15" }))
-            .answers(Answer::Object("Plan")),
+            .answers(Answer::of::<PlanView>()),
         Route::post("/api/v1/plans/{plan}/close", close)
             .doc("plans", "Close a plan at the end of its period")
             .who(who::OWNER)
-            .answers(Answer::Object("Plan")),
+            .answers(Answer::of::<PlanView>()),
     ]
 }
 
@@ -210,18 +210,18 @@ async fn list(
     Params(q): Params<PlansQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let items: Vec<Value> = plans::list(&state.store, &org, q.period.as_deref())
+    let items: Vec<PlanView> = plans::list(&state.store, &org, q.period.as_deref())
         .await?
         .iter()
-        .map(|(p, kpi, period)| plan_json(p, kpi, period))
+        .map(|(p, kpi, period)| PlanView::new(p, kpi, period))
         .collect();
     Ok(Json(Page::new(q.limit, q.offset).of(items)?))
 }
 
 /// The plan as it is now, for answers after a change.
-async fn current(state: &AppState, plan: PlanId) -> Result<Json<Value>, ApiError> {
+async fn current(state: &AppState, plan: PlanId) -> Result<Json<PlanView>, ApiError> {
     let ctx = state.store.plan_context(plan).await?;
-    Ok(Json(plan_json(&ctx.plan, &ctx.kpi, &ctx.period.id)))
+    Ok(Json(PlanView::new(&ctx.plan, &ctx.kpi, &ctx.period.id)))
 }
 
 async fn create(
@@ -229,7 +229,7 @@ async fn create(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Body(body): Body<NewPlan>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<PlanView>), ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
@@ -241,10 +241,10 @@ async fn show(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PlanWithRevisions>, ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     let revisions = state.store.plan_revisions(ctx.plan.id).await?;
-    Ok(Json(plan_with_revisions_json(
+    Ok(Json(PlanWithRevisions::new(
         &ctx.plan,
         &ctx.kpi,
         &ctx.period.id,
@@ -257,7 +257,7 @@ async fn revise(
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
     Body(body): Body<PlanChange>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<PlanView>), ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     who.require(&state.store, ctx.org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
@@ -270,7 +270,7 @@ async fn agree(
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
     Body(body): Body<AgreementInput>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PlanView>, ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     who.require(&state.store, ctx.org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
@@ -286,7 +286,7 @@ async fn close(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PlanView>, ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     who.require(&state.store, ctx.org.id, Need::Manage).await?;
     plans::close(&state.store.with_actor(&who.actor()), &ctx).await?;

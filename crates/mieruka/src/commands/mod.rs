@@ -77,6 +77,14 @@ pub fn now() -> Timestamp {
     Timestamp::from_unix_seconds(secs)
 }
 
+/// An answer as `--json` prints it: indented, each object's keys in alphabetical order (as
+/// they have always been printed, whatever the order of the type's fields).
+pub fn json_text<T: serde::Serialize>(answer: &T) -> Result<String> {
+    Ok(serde_json::to_string_pretty(&serde_json::to_value(
+        answer,
+    )?)?)
+}
+
 /// Today's date (UTC).
 pub fn today() -> Date {
     now().date()
