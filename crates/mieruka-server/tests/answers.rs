@@ -223,7 +223,7 @@ async fn real_answers_hold_what_their_schemas_require() {
             "post",
             "/api/v1/measurements/{id}/correction",
             format!("/api/v1/measurements/{measurement}/correction"),
-            Some(json!({ "evidence": "再集計" })),
+            Some(json!({ "actual": 2.0, "plan": 4.0, "evidence": "再集計" })),
         ),
         (
             "get",
@@ -259,5 +259,16 @@ async fn real_answers_hold_what_their_schemas_require() {
             );
         }
     }
+    // The check sees a property missing deep down, and a code outside its vocabulary.
+    let mut org = admin.get("/api/v1/orgs/demo").await.json;
+    org["units"][0].as_object_mut().unwrap().remove("kind");
+    org["maturity"] = json!("legendary");
+    let schema = answer_schema(&doc, "get", "/api/v1/orgs/{org}", 200);
+    let wrong = misfits(&doc, schema, &org, "answer");
+    assert!(
+        wrong.iter().any(|w| w == "answer.units[0]: no `kind`")
+            && wrong.iter().any(|w| w.starts_with("answer.maturity:")),
+        "{wrong:?}"
+    );
     server.stop().await;
 }

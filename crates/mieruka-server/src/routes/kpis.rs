@@ -49,10 +49,10 @@ pub fn routes() -> Vec<Route> {
             .example(json!({
                 "id": "ACME.1",
                 "name": { "ja": "フィッシング訓練の報告率", "en": "Phishing drill report rate" },
-                "measure_kind": "process",
+                "measure_kind": "education",
                 "maturity": "improving",
                 "direction": "higher_is_better",
-                "measure_type": "ratio",
+                "measure_type": "effectiveness",
                 "frequency": "quarterly",
                 "formula": {
                     "kind": "ratio",
