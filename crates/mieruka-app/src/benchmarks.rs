@@ -16,7 +16,8 @@ use mieruka_domain::text::normalise;
 use mieruka_domain::{Date, KpiDefinition, KpiId};
 use mieruka_store::Store;
 use mieruka_store::benchmarks::StoredBenchmark;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::measure_file::Problem;
 use crate::measure_file::columns;
@@ -86,20 +87,47 @@ pub async fn validate_items(store: &Store, items: &[RawBenchmark]) -> Result<Vec
     Ok(out)
 }
 
-/// A benchmark as JSON (the API's items and `mieruka benchmark list --json`).
-pub fn benchmark_json(s: &StoredBenchmark) -> Value {
-    let b = &s.benchmark;
-    json!({
-        "kpi": b.kpi,
-        "as_of": b.as_of,
-        "median": b.median,
-        "lower": b.lower,
-        "upper": b.upper,
-        "peers": b.peers,
-        "source": b.source,
-        "industry": b.industry,
-        "updated_at": s.updated_at,
-    })
+/// Stored benchmark figures (the API's items and `mieruka benchmark list --json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Benchmark")]
+pub struct BenchmarkView {
+    /// A catalogue KPI id (`1.2.2`) or an organisation's own KPI id.
+    pub kpi: KpiId,
+    /// The date the figures are as of.
+    pub as_of: Date,
+    /// In the KPI's reading unit: percent for ratio and progress KPIs, a count, mean hours, a
+    /// score.
+    pub median: f64,
+    /// The lower quartile, at most the median.
+    pub lower: Option<f64>,
+    /// The upper quartile, at least the median.
+    pub upper: Option<f64>,
+    /// How many organisations the figures are from, at least 1.
+    #[schemars(range(min = 1))]
+    pub peers: u32,
+    /// Where the figures come from, up to 200 characters.
+    pub source: String,
+    /// The industry the peers are in, when the survey says.
+    pub industry: Option<String>,
+    /// When the figures were last set (RFC 3339).
+    pub updated_at: String,
+}
+
+impl From<&StoredBenchmark> for BenchmarkView {
+    fn from(s: &StoredBenchmark) -> BenchmarkView {
+        let b = &s.benchmark;
+        BenchmarkView {
+            kpi: b.kpi.clone(),
+            as_of: b.as_of,
+            median: b.median,
+            lower: b.lower,
+            upper: b.upper,
+            peers: b.peers,
+            source: b.source.clone(),
+            industry: b.industry.clone(),
+            updated_at: s.updated_at.clone(),
+        }
+    }
 }
 
 pub use mieruka_connectors::table::benchmark::{COLUMNS, Column, Columns, REQUIRED};

@@ -2,60 +2,211 @@
 //! and the KPIs recommended for an organisation's stage (`mieruka recommend --json`).
 
 use mieruka_domain::grid::Grid;
-use mieruka_domain::recommend::Recommendation;
-use mieruka_domain::{Lang, Maturity, MeasureKind};
+use mieruka_domain::kpi::{KpiId, Target, TargetRule, Unit};
+use mieruka_domain::recommend::{CountAdvice, Recommendation};
+use mieruka_domain::{Lang, Maturity, MeasureKind, Source, Text};
 use mieruka_store::orgs::StoredOrg;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-/// The Fig. 1 grid, as `mieruka catalog --grid --json` prints it.
-pub fn grid_json(grid: &Grid<'_>) -> Value {
-    let rows: Vec<Value> = grid
-        .rows()
-        .map(|(kind, cells)| {
-            let cells: Vec<Value> = Maturity::ALL
-                .iter()
-                .zip(cells)
-                .map(|(m, defs)| {
-                    json!({
-                        "maturity": m,
-                        "kpis": defs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            json!({
-                "measure_kind": kind,
-                "name": {"ja": kind.label(Lang::Ja), "en": kind.label(Lang::En)},
-                "cells": cells,
-            })
-        })
-        .collect();
-    json!({ "rows": rows, "columns": Maturity::ALL, "row_order": MeasureKind::ALL })
+/// The Fig. 1 grid, as `mieruka catalog --grid --json` prints it: kinds of measure × maturity
+/// stages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Grid")]
+#[schemars(example = GridView::example())]
+pub struct GridView {
+    /// One row per kind of measure, in `row_order`.
+    pub rows: Vec<GridRow>,
+    /// The maturity stages, one per cell of a row.
+    pub columns: Vec<Maturity>,
+    /// The kinds of measure, in the rows' order.
+    pub row_order: Vec<MeasureKind>,
 }
 
-/// What `mieruka recommend --json` prints, except the sentence of advice (`message`), which is
-/// the command line's wording in one language: `advice` is its code.
-pub fn recommendation_json(org: &StoredOrg, period: &str, rec: &Recommendation<'_>) -> Value {
-    let groups: Vec<Value> = rec
-        .groups
-        .iter()
-        .map(|(kind, defs)| {
-            json!({
-                "measure_kind": kind,
-                "kpis": defs.iter().map(|d| json!({
-                    "id": d.id, "name": d.name, "maturity": d.maturity,
-                    "targets": d.targets, "source": d.source,
-                })).collect::<Vec<_>>(),
+/// A kind of measure's row of the grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct GridRow {
+    pub measure_kind: MeasureKind,
+    /// The kind's name.
+    pub name: Text,
+    /// One cell per maturity stage, in `columns`' order.
+    pub cells: Vec<GridCellView>,
+}
+
+/// A cell of the grid: the KPIs drawn there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "GridCellKpis")]
+pub struct GridCellView {
+    pub maturity: Maturity,
+    /// The ids of the KPIs in the cell.
+    pub kpis: Vec<String>,
+}
+
+impl From<&Grid<'_>> for GridView {
+    fn from(grid: &Grid<'_>) -> GridView {
+        let rows = grid
+            .rows()
+            .map(|(kind, cells)| GridRow {
+                measure_kind: kind,
+                name: Text {
+                    ja: kind.label(Lang::Ja).into(),
+                    en: kind.label(Lang::En).into(),
+                },
+                cells: Maturity::ALL
+                    .iter()
+                    .zip(cells)
+                    .map(|(m, defs)| GridCellView {
+                        maturity: *m,
+                        kpis: defs.iter().map(|d| d.id.as_str().to_string()).collect(),
+                    })
+                    .collect(),
             })
-        })
-        .collect();
-    json!({
-        "org": org.org.slug,
-        "maturity": rec.stage,
-        "stages": rec.stages,
-        "period": period,
-        "chosen": rec.chosen,
-        "suggested": {"min": rec.suggested.0, "max": rec.suggested.1},
-        "advice": rec.advice,
-        "groups": groups,
-    })
+            .collect();
+        GridView {
+            rows,
+            columns: Maturity::ALL.to_vec(),
+            row_order: MeasureKind::ALL.to_vec(),
+        }
+    }
+}
+
+impl GridView {
+    fn example() -> GridView {
+        let kind = MeasureKind::Education;
+        GridView {
+            rows: vec![GridRow {
+                measure_kind: kind,
+                name: Text {
+                    ja: kind.label(Lang::Ja).into(),
+                    en: kind.label(Lang::En).into(),
+                },
+                cells: Maturity::ALL
+                    .iter()
+                    .map(|m| GridCellView {
+                        maturity: *m,
+                        kpis: if *m == Maturity::Initial {
+                            vec!["1.2.2".into()]
+                        } else {
+                            Vec::new()
+                        },
+                    })
+                    .collect(),
+            }],
+            columns: Maturity::ALL.to_vec(),
+            row_order: vec![kind],
+        }
+    }
+}
+
+/// The KPIs that suit an organisation's stage and advice on how many to choose, as `mieruka
+/// recommend --json` prints it except the sentence of advice (`message`), which is the command
+/// line's wording in one language: `advice` is its code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Recommendation")]
+#[schemars(example = RecommendationView::example())]
+pub struct RecommendationView {
+    /// The organisation's code.
+    pub org: String,
+    /// Its maturity stage.
+    pub maturity: Maturity,
+    /// The stages whose KPIs suit: this one and those before it.
+    pub stages: Vec<Maturity>,
+    /// The period whose plans count as chosen.
+    pub period: String,
+    /// How many KPIs the period's plans (not closed) already measure.
+    pub chosen: usize,
+    /// How many KPIs the stage suggests.
+    pub suggested: Suggested,
+    /// What the count chosen means against the suggestion.
+    pub advice: CountAdvice,
+    /// The suitable KPIs, by kind of measure.
+    pub groups: Vec<RecommendedGroup>,
+}
+
+/// A range of how many KPIs to choose.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Suggested {
+    pub min: usize,
+    pub max: usize,
+}
+
+/// The suitable KPIs of one kind of measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RecommendedGroup {
+    pub measure_kind: MeasureKind,
+    pub kpis: Vec<RecommendedKpi>,
+}
+
+/// A suitable KPI, in short.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RecommendedKpi {
+    pub id: KpiId,
+    pub name: Text,
+    pub maturity: Maturity,
+    pub targets: Vec<Target>,
+    pub source: Source,
+}
+
+impl RecommendationView {
+    pub fn new(org: &StoredOrg, period: &str, rec: &Recommendation<'_>) -> RecommendationView {
+        RecommendationView {
+            org: org.org.slug.as_str().to_string(),
+            maturity: rec.stage,
+            stages: rec.stages.clone(),
+            period: period.to_string(),
+            chosen: rec.chosen,
+            suggested: Suggested {
+                min: rec.suggested.0,
+                max: rec.suggested.1,
+            },
+            advice: rec.advice,
+            groups: rec
+                .groups
+                .iter()
+                .map(|(kind, defs)| RecommendedGroup {
+                    measure_kind: *kind,
+                    kpis: defs
+                        .iter()
+                        .map(|d| RecommendedKpi {
+                            id: d.id.clone(),
+                            name: d.name.clone(),
+                            maturity: d.maturity,
+                            targets: d.targets.clone(),
+                            source: d.source,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn example() -> RecommendationView {
+        RecommendationView {
+            org: "acme".into(),
+            maturity: Maturity::Initial,
+            stages: vec![Maturity::Initial],
+            period: "FY2026-H2".into(),
+            chosen: 1,
+            suggested: Suggested { min: 2, max: 3 },
+            advice: CountAdvice::RoomForMore,
+            groups: vec![RecommendedGroup {
+                measure_kind: MeasureKind::Education,
+                kpis: vec![RecommendedKpi {
+                    id: KpiId::parse("1.2.2").expect("an id"),
+                    name: Text {
+                        ja: "標的型メール訓練での報告率".into(),
+                        en: "Reporting rate in phishing drills".into(),
+                    },
+                    maturity: Maturity::Initial,
+                    targets: vec![Target {
+                        rule: TargetRule::AtLeast,
+                        value: Some(90.0),
+                        unit: Unit::Percent,
+                        part: None,
+                    }],
+                    source: Source::Appendix,
+                }],
+            }],
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! measurements, and the public JSON both print. Each takes the store and validated values, and
 //! returns domain results or JSON values; neither HTTP nor the terminal is known here.
 
+pub mod audit;
 pub mod benchmarks;
 pub mod catalog;
 pub mod collect;

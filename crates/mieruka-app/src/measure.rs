@@ -9,12 +9,11 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use mieruka_domain::Timestamp;
 use mieruka_domain::plan::{FieldError, MeasuredValue, MeasurementInput, MeasurementSource};
+use mieruka_domain::{Date, Timestamp};
 use mieruka_store::measurements::{NewMeasurement, StoredMeasurement};
 use mieruka_store::plans::PlanContext;
 use mieruka_store::{MeasurementId, Store, UnitId};
-use serde_json::json;
 
 use crate::import_key::{keys_in_force, new_measurement_key};
 use crate::{AppError, Result, RowProblem};
@@ -99,22 +98,79 @@ pub fn trim_number(v: f64) -> String {
     }
 }
 
-pub fn measurement_json(m: &StoredMeasurement) -> serde_json::Value {
-    json!({
-        "id": m.id,
-        "plan": m.plan,
-        "unit": m.unit_code,
-        "date": m.measured_on,
-        "part": m.part,
-        "value": m.value,
-        "reading": m.value.reading(),
-        "source": m.source,
-        "evidence": m.evidence,
-        "recorded_by": m.recorded_by,
-        "recorded_at": m.recorded_at,
-        "supersedes": m.supersedes,
-        "superseded_by": m.superseded_by,
-    })
+/// A measurement, as `mieruka measure list --json` prints it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "Measurement")]
+#[schemars(example = MeasurementView::example())]
+pub struct MeasurementView {
+    /// The measurement's number.
+    pub id: i64,
+    /// The plan's number.
+    pub plan: i64,
+    /// The unit's code.
+    pub unit: String,
+    /// The day the value is as of.
+    pub date: Date,
+    /// The part of a compound KPI; null for a single target.
+    pub part: Option<String>,
+    /// The value as measured, shaped by the KPI's formula.
+    pub value: MeasuredValue,
+    /// The value as the KPI reads it (a percentage, a count, mean hours, a score).
+    pub reading: f64,
+    pub source: MeasurementSource,
+    /// Where the value comes from (a file, a ticket, a link).
+    pub evidence: Option<String>,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// When (RFC 3339).
+    pub recorded_at: String,
+    /// The measurement this one corrects.
+    pub supersedes: Option<i64>,
+    /// The correction that replaced this one.
+    pub superseded_by: Option<i64>,
+}
+
+impl From<&StoredMeasurement> for MeasurementView {
+    fn from(m: &StoredMeasurement) -> MeasurementView {
+        MeasurementView {
+            id: m.id.0,
+            plan: m.plan.0,
+            unit: m.unit_code.clone(),
+            date: m.measured_on,
+            part: m.part.clone(),
+            value: m.value,
+            reading: m.value.reading(),
+            source: m.source,
+            evidence: m.evidence.clone(),
+            recorded_by: m.recorded_by.clone(),
+            recorded_at: m.recorded_at.clone(),
+            supersedes: m.supersedes.map(|s| s.0),
+            superseded_by: m.superseded_by.map(|s| s.0),
+        }
+    }
+}
+
+impl MeasurementView {
+    fn example() -> MeasurementView {
+        MeasurementView {
+            id: 12,
+            plan: 1,
+            unit: "security".into(),
+            date: Date::new(2026, 11, 30).expect("a date"),
+            part: None,
+            value: MeasuredValue::Ratio {
+                numerator: 36.0,
+                denominator: 50.0,
+            },
+            reading: 72.0,
+            source: MeasurementSource::Api,
+            evidence: Some("drill-2026-11.csv".into()),
+            recorded_by: "owner".into(),
+            recorded_at: "2026-12-01T09:00:00Z".into(),
+            supersedes: None,
+            superseded_by: None,
+        }
+    }
 }
 
 /// The most rows one import request may hold.

@@ -8,40 +8,131 @@ use mieruka_domain::time::Zone;
 use mieruka_domain::{Maturity, Timestamp};
 use mieruka_store::orgs::{StoredOrg, StoredUnit};
 use mieruka_store::{Store, UnitId};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::{AppError, Result};
 
 /// An organisation, as `mieruka org show --json` prints it without its units.
-pub fn org_json(o: &StoredOrg) -> Value {
-    json!({
-        "code": o.org.slug,
-        "name": o.org.name,
-        "maturity": o.org.maturity,
-        "fiscal_start_month": o.org.fiscal_start_month,
-        "time_zone": o.org.time_zone,
-        "created_at": o.created_at,
-    })
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Organisation")]
+#[schemars(example = OrgView::example())]
+pub struct OrgView {
+    /// The organisation's code, as paths name it.
+    pub code: String,
+    pub name: String,
+    /// Its maturity stage: which KPIs suit it.
+    pub maturity: Maturity,
+    /// The month (1–12) its fiscal year starts in.
+    pub fiscal_start_month: u8,
+    /// The IANA time zone its times written without a zone are counted in.
+    pub time_zone: String,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+}
+
+impl From<&StoredOrg> for OrgView {
+    fn from(o: &StoredOrg) -> OrgView {
+        OrgView {
+            code: o.org.slug.as_str().to_string(),
+            name: o.org.name.clone(),
+            maturity: o.org.maturity,
+            fiscal_start_month: o.org.fiscal_start_month,
+            time_zone: o.org.time_zone.name().to_string(),
+            created_at: o.created_at.clone(),
+        }
+    }
+}
+
+impl OrgView {
+    fn example() -> OrgView {
+        OrgView {
+            code: "acme".into(),
+            name: "株式会社アクメ".into(),
+            maturity: Maturity::Initial,
+            fiscal_start_month: 4,
+            time_zone: "Asia/Tokyo".into(),
+            created_at: "2026-04-01T09:00:00Z".into(),
+        }
+    }
 }
 
 /// An organisation with its units, as `mieruka org show --json` prints it.
-pub fn org_with_units_json(o: &StoredOrg, units: &[StoredUnit]) -> Value {
-    let mut v = org_json(o);
-    v["units"] = units.iter().map(unit_json).collect();
-    v
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "OrganisationWithUnits")]
+#[schemars(example = OrgWithUnits::example())]
+pub struct OrgWithUnits {
+    #[serde(flatten)]
+    pub org: OrgView,
+    /// Every unit, parents before their children.
+    pub units: Vec<UnitView>,
+}
+
+impl OrgWithUnits {
+    pub fn new(o: &StoredOrg, units: &[StoredUnit]) -> OrgWithUnits {
+        OrgWithUnits {
+            org: o.into(),
+            units: units.iter().map(UnitView::from).collect(),
+        }
+    }
+
+    fn example() -> OrgWithUnits {
+        OrgWithUnits {
+            org: OrgView::example(),
+            units: vec![UnitView::example()],
+        }
+    }
 }
 
 /// A unit, as `mieruka unit list --json` prints it.
-pub fn unit_json(u: &StoredUnit) -> Value {
-    json!({
-        "id": u.id,
-        "code": u.unit.code,
-        "name": u.unit.name,
-        "kind": u.unit.kind,
-        "parent": u.parent_id,
-        "maturity": u.unit.maturity,
-        "facts": u.unit.facts,
-    })
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Unit")]
+#[schemars(example = UnitView::example())]
+pub struct UnitView {
+    /// The unit's number.
+    pub id: i64,
+    /// The unit's code, unique in its organisation.
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    /// The parent unit's number; null for the top.
+    pub parent: Option<i64>,
+    /// A group company's own stage; null: the organisation's applies.
+    pub maturity: Option<Maturity>,
+    /// What is known of the unit (null: not known).
+    pub facts: UnitFacts,
+}
+
+impl From<&StoredUnit> for UnitView {
+    fn from(u: &StoredUnit) -> UnitView {
+        UnitView {
+            id: u.id.0,
+            code: u.unit.code.as_str().to_string(),
+            name: u.unit.name.clone(),
+            kind: u.unit.kind,
+            parent: u.parent_id.map(|p| p.0),
+            maturity: u.unit.maturity,
+            facts: u.unit.facts.clone(),
+        }
+    }
+}
+
+impl UnitView {
+    fn example() -> UnitView {
+        UnitView {
+            id: 2,
+            code: "sales".into(),
+            name: "営業部".into(),
+            kind: UnitKind::Department,
+            parent: Some(1),
+            maturity: None,
+            facts: UnitFacts {
+                employees: Some(120),
+                it_staff: Some(2),
+                ..UnitFacts::default()
+            },
+        }
+    }
 }
 
 /// A new organisation, as asked for.

@@ -11,11 +11,12 @@ use mieruka_domain::plan::{
     Agreement, FieldError, LossCategory, PlanContent, PlanEvent, PlanState, PlanTarget,
     PlanTransitionError, Purpose, TrajectoryPoint,
 };
-use mieruka_domain::{Date, KpiDefinition, Lang, Timestamp};
+use mieruka_domain::{Date, KpiDefinition, Lang, Text, Timestamp};
 use mieruka_store::orgs::{StoredOrg, StoredUnit};
 use mieruka_store::plans::{PlanContext, PlanRevision, StoredPlan};
 use mieruka_store::{PlanId, Store, StoreError};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::status::resolve_period;
 use crate::{AppError, Result};
@@ -36,10 +37,35 @@ pub struct NewPlan {
     pub deadline: Option<Date>,
     #[serde(default)]
     pub trajectory: Vec<TrajectoryPoint>,
-    pub purpose: Purpose,
+    pub purpose: PurposeInput,
     pub units: Vec<String>,
     /// Default: the one acting.
     pub owner: Option<String>,
+}
+
+/// What a new plan is for, as it is given; the plan keeps it as a [`Purpose`].
+#[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Purpose")]
+pub struct PurposeInput {
+    /// The purpose in words.
+    pub text: String,
+    /// The kinds of loss the plan should reduce.
+    #[serde(default)]
+    pub reduces: Vec<LossCategory>,
+    /// The levers of the loss model the plan moves when it meets its target.
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+}
+
+impl From<PurposeInput> for Purpose {
+    fn from(p: PurposeInput) -> Purpose {
+        Purpose {
+            text: p.text,
+            reduces: p.reduces,
+            effects: p.effects,
+        }
+    }
 }
 
 /// A change to a plan (the API's `PATCH` body, `mieruka plan revise`): every field but `reason`
@@ -168,7 +194,7 @@ pub async fn create(
         baseline: p.baseline,
         deadline: p.deadline.unwrap_or(period.end),
         trajectory: p.trajectory,
-        purpose: p.purpose,
+        purpose: p.purpose.into(),
         units: p.units,
         owner: p.owner.unwrap_or_else(|| actor.to_string()),
         agreement: None,
@@ -335,39 +361,129 @@ pub fn default_targets(kpi: &KpiDefinition) -> Result<Vec<PlanTarget>> {
 }
 
 /// A plan, as `mieruka plan list --json` prints it.
-pub fn plan_json(p: &StoredPlan, kpi: &KpiDefinition, period: &str) -> Value {
-    json!({
-        "id": p.id,
-        "kpi_id": kpi.id,
-        "kpi_name": kpi.name,
-        "period": period,
-        "state": p.state,
-        "revision": p.revision,
-        "content": p.content,
-    })
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Plan")]
+#[schemars(example = PlanView::example())]
+pub struct PlanView {
+    /// The plan's number.
+    pub id: i64,
+    /// The KPI it sets targets for.
+    pub kpi_id: String,
+    pub kpi_name: Text,
+    /// The period's name (`FY2026-H2`, or a custom period's).
+    pub period: String,
+    pub state: PlanState,
+    /// The current revision's number, from 1.
+    pub revision: i64,
+    /// What the plan aims for, at its current revision.
+    pub content: PlanContent,
+}
+
+impl PlanView {
+    pub fn new(p: &StoredPlan, kpi: &KpiDefinition, period: &str) -> PlanView {
+        PlanView {
+            id: p.id.0,
+            kpi_id: kpi.id.as_str().to_string(),
+            kpi_name: kpi.name.clone(),
+            period: period.to_string(),
+            state: p.state,
+            revision: p.revision,
+            content: p.content.clone(),
+        }
+    }
+
+    fn example() -> PlanView {
+        PlanView {
+            id: 1,
+            kpi_id: "1.2.2".into(),
+            kpi_name: Text {
+                ja: "標的型メール訓練での報告率".into(),
+                en: "Reporting rate in phishing drills".into(),
+            },
+            period: "FY2026-H2".into(),
+            state: PlanState::Draft,
+            revision: 1,
+            content: PlanContent {
+                targets: vec![PlanTarget {
+                    part: None,
+                    value: 90.0,
+                }],
+                baseline: None,
+                deadline: Date::new(2027, 3, 31).expect("a date"),
+                trajectory: Vec::new(),
+                purpose: Purpose {
+                    text: "訓練で報告する人を増やし、情報漏えいの損失を減らす".into(),
+                    reduces: vec![LossCategory::Theft],
+                    effects: Vec::new(),
+                },
+                units: vec!["security".into()],
+                owner: "owner".into(),
+                agreement: None,
+            },
+        }
+    }
 }
 
 /// A plan with every revision, as `mieruka plan show --json` prints it.
-pub fn plan_with_revisions_json(
-    p: &StoredPlan,
-    kpi: &KpiDefinition,
-    period: &str,
-    revisions: &[PlanRevision],
-) -> Value {
-    let mut v = plan_json(p, kpi, period);
-    v["revisions"] = revisions
-        .iter()
-        .map(|r| {
-            json!({
-                "revision": r.revision,
-                "reason": r.reason,
-                "created_by": r.created_by,
-                "created_at": r.created_at,
-                "content": r.content,
-            })
-        })
-        .collect();
-    v
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "PlanWithRevisions")]
+#[schemars(example = PlanWithRevisions::example())]
+pub struct PlanWithRevisions {
+    #[serde(flatten)]
+    pub plan: PlanView,
+    /// Every revision, the first first.
+    pub revisions: Vec<RevisionView>,
+}
+
+/// One revision of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "PlanRevision")]
+pub struct RevisionView {
+    /// The revision's number, from 1.
+    pub revision: i64,
+    /// Why the plan was changed.
+    pub reason: String,
+    /// Who changed it.
+    pub created_by: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+    /// What the plan aimed for from this revision on.
+    pub content: PlanContent,
+}
+
+impl PlanWithRevisions {
+    pub fn new(
+        p: &StoredPlan,
+        kpi: &KpiDefinition,
+        period: &str,
+        revisions: &[PlanRevision],
+    ) -> PlanWithRevisions {
+        PlanWithRevisions {
+            plan: PlanView::new(p, kpi, period),
+            revisions: revisions
+                .iter()
+                .map(|r| RevisionView {
+                    revision: r.revision,
+                    reason: r.reason.clone(),
+                    created_by: r.created_by.clone(),
+                    created_at: r.created_at.clone(),
+                    content: r.content.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn example() -> PlanWithRevisions {
+        let plan = PlanView::example();
+        let revisions = vec![RevisionView {
+            revision: 1,
+            reason: "作成".into(),
+            created_by: "owner".into(),
+            created_at: "2026-10-01T09:00:00Z".into(),
+            content: plan.content.clone(),
+        }];
+        PlanWithRevisions { plan, revisions }
+    }
 }
 
 /// How many KPIs are chosen for a period: its plans that are not closed.

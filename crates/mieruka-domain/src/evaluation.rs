@@ -79,9 +79,11 @@ pub const BEHIND_AT: f64 = 0.80;
 pub const LOWER_IS_BETTER_CAP: f64 = 2.0;
 
 /// A rolled-up value at a date.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Reading {
+    /// The day of the measurements.
     pub date: Date,
+    /// The value they roll up to, in the KPI's reading unit.
     pub value: f64,
 }
 

@@ -103,7 +103,7 @@ impl TargetRule {
 }
 
 /// A KPI identifier: `1.1.1`, `M.2.1`, `US.3`, or an organisation's own.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct KpiId(String);
 
@@ -144,7 +144,7 @@ impl<'de> Deserialize<'de> for KpiId {
 }
 
 /// How the value of a KPI is computed from its terms.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Formula {
     /// numerator ÷ denominator, as a percentage.
@@ -162,8 +162,9 @@ pub enum Formula {
 }
 
 /// One ratio of a compound formula.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FormulaPart {
+    /// The part's key, as targets and measurements name it.
     pub key: String,
     pub name: Text,
     pub numerator: Text,
@@ -224,12 +225,15 @@ impl Formula {
 }
 
 /// What a KPI aims for. A compound KPI has one target per part, named by `part`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "KpiTarget")]
 pub struct Target {
     pub rule: TargetRule,
+    /// The number, for the rules that carry one (at least, at most, exactly).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     pub unit: Unit,
+    /// The part of a compound KPI the target is for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part: Option<String>,
 }
@@ -264,18 +268,20 @@ impl Target {
 }
 
 /// A cell of the Fig. 1 grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GridCell {
     pub measure_kind: MeasureKind,
     pub maturity: Maturity,
 }
 
-/// A validated KPI definition. Field names are the public JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A validated KPI definition. Field names are the public JSON contract (docs/catalogue.md).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct KpiDefinition {
+    /// `1.2.2`, `M.2.1`, `US.3`, or an organisation's own id.
     pub id: KpiId,
     pub source: Source,
     pub name: Text,
+    /// The heading the KPI is listed under.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<Text>,
     pub measure_kind: MeasureKind,
@@ -283,16 +289,22 @@ pub struct KpiDefinition {
     pub direction: Direction,
     pub measure_type: MeasureType,
     pub frequency: Frequency,
+    /// Where the figures come from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<Text>,
     pub formula: Formula,
+    /// One target, or one per part of a compound KPI.
     pub targets: Vec<Target>,
+    /// Where the Fig. 1 grid draws it, when not at its own stage and kind.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grid_cell: Option<GridCell>,
+    /// The organisation whose example it is (Fig. 3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example_of: Option<Text>,
+    /// Related KPIs' ids.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<KpiId>,
+    /// Whether a percentage reading may exceed 100%.
     pub may_exceed_100: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,

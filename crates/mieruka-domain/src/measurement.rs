@@ -22,7 +22,7 @@ vocabulary! {
 }
 
 /// A measured value, shaped by the KPI's formula kind.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MeasuredValue {
     /// A ratio (numerator ÷ denominator) or progress (actual ÷ plan); one part of a compound KPI.

@@ -1,6 +1,6 @@
 //! Organisations (組織) and their units: the company, group companies and departments.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::kpi::Maturity;
 use crate::period::check_start_month;
@@ -107,15 +107,21 @@ impl Organisation {
 }
 
 /// The facts about a unit that KPIs and losses are computed from. Unknown facts stay `None`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitFacts {
+    /// People employed.
     pub employees: Option<i64>,
+    /// People working in IT.
     pub it_staff: Option<i64>,
+    /// People working in security.
     pub security_staff: Option<i64>,
     /// Annual revenue in yen.
     pub annual_revenue_yen: Option<i64>,
+    /// Annual IT budget in yen.
     pub it_budget_yen: Option<i64>,
+    /// Annual security budget in yen.
     pub security_budget_yen: Option<i64>,
+    /// The industry, in words.
     pub industry: Option<String>,
 }
 

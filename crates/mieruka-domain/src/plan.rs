@@ -128,19 +128,25 @@ pub(crate) fn field_error(field: impl Into<String>, reason: impl Into<String>) -
 /// Why the plan exists: the purpose in words, the losses it should reduce, and the levers of the
 /// loss model it moves when it meets its target.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(rename = "PlanPurpose")]
 pub struct Purpose {
+    /// The purpose in words.
     pub text: String,
+    /// The kinds of loss the plan should reduce.
     #[serde(default)]
     pub reduces: Vec<LossCategory>,
+    /// The levers of the loss model the plan moves when it meets its target.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub effects: Vec<crate::loss::Effect>,
 }
 
 /// Who among the executives agreed to the plan, and when.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "PlanAgreement")]
 pub struct Agreement {
+    /// Who agreed (a person or a board).
     pub by: String,
+    /// The day of the agreement.
     pub on: Date,
 }
 
@@ -162,13 +168,15 @@ pub struct TrajectoryPoint {
 }
 
 /// What a plan aims for. Stored as one revision; a change is a new revision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanContent {
+    /// One target, or one per part of a compound KPI.
     pub targets: Vec<PlanTarget>,
     /// Where the KPI stands at the start of the period. Defaults to 0 for higher-is-better KPIs
     /// and to the first measurement for lower-is-better ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<f64>,
+    /// The day the targets are to be met by.
     pub deadline: Date,
     /// Planned values per month; empty means a straight line from the baseline to the target.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -176,7 +184,9 @@ pub struct PlanContent {
     pub purpose: Purpose,
     /// Codes of the units in scope.
     pub units: Vec<String>,
+    /// Who is answerable for the plan.
     pub owner: String,
+    /// The executives' agreement, once recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<Agreement>,
 }

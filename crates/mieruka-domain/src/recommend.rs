@@ -23,8 +23,11 @@ pub fn suggested_count(stage: Maturity) -> (usize, usize) {
 pub const MODEL_MAXIMUM: usize = 6;
 
 /// What the count of chosen KPIs means against the guide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[schemars(inline)]
 pub enum CountAdvice {
     /// Fewer than the stage suggests: room for more.
     RoomForMore,

@@ -29,9 +29,11 @@ impl std::str::FromStr for Lang {
 }
 
 /// A text in Japanese and English, both non-empty once validated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Text {
+    /// In Japanese.
     pub ja: String,
+    /// In English.
     pub en: String,
 }
 

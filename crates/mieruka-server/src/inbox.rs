@@ -329,7 +329,10 @@ async fn process(state: &AppState, root: &Path, f: &Found) -> Option<Outcome> {
     let (sub, log, ok) = match result {
         Ok(answer) => (
             "done",
-            serde_json::to_string_pretty(&answer).unwrap_or_default(),
+            // Each object's keys in alphabetical order, as the log has always been written.
+            serde_json::to_value(&answer)
+                .and_then(|v| serde_json::to_string_pretty(&v))
+                .unwrap_or_default(),
             true,
         ),
         Err(reason) => ("failed", format!("{reason}\n"), false),

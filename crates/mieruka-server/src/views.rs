@@ -3,12 +3,7 @@
 //! are built once, in `mieruka-app`.
 
 use mieruka_store::access::ApiToken;
-use mieruka_store::periods::StoredPeriod;
 use serde_json::{Value, json};
-
-pub fn period_json(p: &StoredPeriod) -> Value {
-    json!({ "code": p.code, "kind": p.kind, "start": p.start, "end": p.end })
-}
 
 /// An API token as listed at `now`: never its secret.
 pub fn token_json(t: &ApiToken, now: mieruka_domain::Timestamp) -> Value {

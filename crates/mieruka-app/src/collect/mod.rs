@@ -51,13 +51,18 @@ impl Evidence {
 }
 
 /// What a write did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "CollectWritten")]
 pub struct Written {
+    /// The period whose plans received the measurements.
     pub period: String,
+    /// Measurements added.
     pub added: usize,
+    /// Measurements already recorded from the same file, not added again.
     pub already_recorded: usize,
     /// Business units of the data that match no unit of the organisation.
     pub unmatched: Vec<String>,
+    /// The evidence recorded with each measurement (the file's name and digest).
     pub evidence: String,
 }
 

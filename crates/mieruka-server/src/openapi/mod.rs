@@ -2,8 +2,9 @@
 //! every served route is documented with its method, path and query parameters, and nothing
 //! else is. Request bodies are described by the types their handlers read
 //! (`schemars::JsonSchema`, derived beside `Deserialize`: fields, bounds, the vocabularies'
-//! codes), each with an example the type reads; answers refer to the component schemas in
-//! `schemas`.
+//! codes), each with an example the type reads; so are the answers of typed routes
+//! (`Answer::of`, `Answer::list`), as serde writes them; the other answers refer to the component
+//! schemas written by hand in `schemas`.
 
 mod schemas;
 
@@ -45,10 +46,10 @@ pub fn build(routes: &[Route]) -> Value {
         .into_iter()
         .chain(answers.take_definitions(true));
     for (name, schema) in derived {
-        assert!(
-            components.insert(name.clone(), schema).is_none(),
-            "two component schemas are named {name}"
-        );
+        // A type both read and written with the same schema is one component.
+        if let Some(other) = components.insert(name.clone(), schema.clone()) {
+            assert_eq!(other, schema, "two component schemas are named {name}");
+        }
     }
     json!({
         "openapi": "3.1.0",
@@ -465,6 +466,10 @@ mod tests {
     /// back unchanged.
     #[test]
     fn every_typed_answer_example_is_read_by_its_type() {
+        // Answers of types that are only written (`Answer::written`): a KPI definition exists
+        // only validated, from the catalogue's reader, so no example can be read back. Real
+        // answers are checked against the schema instead (`tests/answers.rs`).
+        const WRITTEN_ONLY: &[&str] = &["POST /api/v1/orgs/{org}/kpis"];
         let doc = document();
         let mut checked = 0;
         for r in crate::routes::table() {
@@ -472,6 +477,9 @@ mod tests {
                 continue;
             };
             let at = format!("{} {}", r.method, r.path);
+            if WRITTEN_ONLY.contains(&at.as_str()) {
+                continue;
+            }
             let op = &doc["paths"][r.path][r.method.as_str().to_ascii_lowercase()];
             let mut schema =
                 &op["responses"][r.status.as_str()]["content"]["application/json"]["schema"];

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use mieruka_app::benchmarks::{benchmark_json, validate_items};
+use mieruka_app::benchmarks::{BenchmarkView, validate_items};
 use mieruka_domain::benchmark::RawBenchmark;
 use serde_json::{Value, json};
 
@@ -25,7 +25,7 @@ pub fn routes() -> Vec<Route> {
             )
             .who(who::SIGNED_IN)
             .query(PAGE)
-            .answers(Answer::List("Benchmark")),
+            .answers(Answer::list::<BenchmarkView>()),
         Route::put("/api/v1/benchmarks", set)
             .doc(
                 "benchmarks",
@@ -51,12 +51,12 @@ async fn list(
     _who: Principal,
     Params(page): Params<Page>,
 ) -> Result<Json<Value>, ApiError> {
-    let items: Vec<Value> = state
+    let items: Vec<BenchmarkView> = state
         .store
         .benchmarks()
         .await?
         .iter()
-        .map(benchmark_json)
+        .map(BenchmarkView::from)
         .collect();
     Ok(Json(page.of(items)?))
 }

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use mieruka_app::catalog::grid_json;
+use mieruka_app::catalog::GridView;
 use mieruka_domain::grid::Grid;
 use mieruka_domain::{KpiDefinition, Maturity, MeasureKind, Source};
 use serde::Deserialize;
@@ -49,7 +49,7 @@ pub fn routes() -> Vec<Route> {
             )
             .who(who::SIGNED_IN)
             .query(&[SOURCE, KIND, MATURITY, LIMIT, OFFSET])
-            .answers(Answer::List("KpiDefinition")),
+            .answers(Answer::list::<KpiDefinition>()),
         Route::get("/api/v1/catalog/grid", grid)
             .doc(
                 "catalogue",
@@ -57,7 +57,7 @@ pub fn routes() -> Vec<Route> {
             )
             .who(who::SIGNED_IN)
             .query(&[SOURCE, KIND, MATURITY])
-            .answers(Answer::Object("Grid")),
+            .answers(Answer::of::<GridView>()),
     ]
 }
 
@@ -138,7 +138,7 @@ async fn grid(
     State(state): State<AppState>,
     _who: Principal,
     Params(q): Params<Filter>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<GridView>, ApiError> {
     let selected = q.select(&state, Grid::model_sources()).await?;
-    Ok(Json(grid_json(&Grid::build(selected.iter()))))
+    Ok(Json(GridView::from(&Grid::build(selected.iter()))))
 }

@@ -7,12 +7,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
-use mieruka_app::collect::{self, Evidence, Recording, Run};
+use mieruka_app::collect::{self, Evidence, Recording, Run, Written};
 use mieruka_app::limits::Limits;
 use mieruka_store::Store;
 use mieruka_store::orgs::StoredOrg;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 
 use super::route::{Answer, Kind, Param, Route, who};
 use super::{date_or_today, visible_org};
@@ -68,7 +68,7 @@ pub fn routes() -> Vec<Route> {
             .who(who::MEASURE)
             .query(&[PERIOD, WRITE, DATE, UNIT, STRICT, NAME])
             .file()
-            .answers(Answer::Object("CollectResult")),
+            .answers(Answer::of::<CollectResult>()),
     ]
 }
 
@@ -105,7 +105,7 @@ async fn upload(
     UrlPath((org, connector)): UrlPath<(String, String)>,
     Params(q): Params<CollectQuery>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CollectResult>, ApiError> {
     let org = visible_org(&state, &who, &org).await?;
     may_collect(&who, &org)?;
     let body = body.map_err(|e| {
@@ -134,6 +134,47 @@ async fn upload(
     )
     .await?;
     Ok(Json(answer))
+}
+
+/// What a connector computed from a file and, with `write=true`, what was recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(example = CollectResult::example())]
+pub struct CollectResult {
+    /// The connector that read the file.
+    pub connector: String,
+    /// The period whose plans receive the measurements.
+    pub period: String,
+    /// The connector's figures and counts (read, accepted, rejected, first_rejected), as
+    /// `mieruka collect … --json` prints them.
+    #[schemars(with = "Map<String, Value>")]
+    pub report: Value,
+    /// The catalogue KPI figures: `{kpi, business_unit, value: {kind: ratio|progress|mean_duration, …}}`.
+    #[schemars(with = "Vec<Map<String, Value>>")]
+    pub figures: Value,
+    /// With `write=true`, what was recorded; null otherwise.
+    pub written: Option<Written>,
+}
+
+impl CollectResult {
+    fn example() -> CollectResult {
+        CollectResult {
+            connector: "gophish".into(),
+            period: "FY2026-H2".into(),
+            report: json!({ "read": 50, "accepted": 50, "rejected": 0, "first_rejected": null }),
+            figures: json!([{
+                "kpi": "M.2.3",
+                "business_unit": null,
+                "value": { "kind": "ratio", "numerator": 36.0, "denominator": 50.0 },
+            }]),
+            written: Some(Written {
+                period: "FY2026-H2".into(),
+                added: 1,
+                already_recorded: 0,
+                unmatched: Vec::new(),
+                evidence: "campaign.csv sha256:3a7bd3e2360a3d29".into(),
+            }),
+        }
+    }
 }
 
 /// One file to run and, maybe, record.
@@ -185,7 +226,7 @@ pub async fn run(
     who: &Principal,
     org: &StoredOrg,
     u: Upload,
-) -> Result<Value, ApiError> {
+) -> Result<CollectResult, ApiError> {
     let period =
         mieruka_app::status::resolve_period(store, org, u.query.period.as_deref(), u.date).await?;
     let plans = if u.query.write {
@@ -200,7 +241,7 @@ pub async fn run(
         tokio::task::spawn_blocking(move || collect::compute(&connector, &bytes[..], &name, how))
             .await
             .map_err(|e| ApiError::Internal(format!("the connector stopped: {e}")))??;
-    let mut written = Value::Null;
+    let mut written = None;
     if let Some(plans) = plans {
         let evidence = Evidence::of_bytes(&u.name, &u.bytes);
         let actor = who.actor();
@@ -217,13 +258,13 @@ pub async fn run(
         }
         let store = store.with_actor(&actor);
         let done = collect::write(&store, &period, &batch, unmatched, &evidence, now()).await?;
-        written = json!(done);
+        written = Some(done);
     }
-    Ok(json!({
-        "connector": u.connector,
-        "period": period.id,
-        "report": computed.report,
-        "figures": computed.figures,
-        "written": written,
-    }))
+    Ok(CollectResult {
+        connector: u.connector,
+        period: period.id,
+        report: computed.report,
+        figures: json!(computed.figures),
+        written,
+    })
 }

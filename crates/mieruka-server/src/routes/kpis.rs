@@ -4,13 +4,15 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::catalog::recommendation_json;
+use mieruka_app::catalog::RecommendationView;
 use mieruka_app::plan::chosen_in;
 use mieruka_app::status::resolve_period;
-use mieruka_domain::Source;
+use mieruka_domain::Date;
 use mieruka_domain::catalogue::RawKpi;
 use mieruka_domain::recommend::recommend;
-use serde::Deserialize;
+use mieruka_domain::{KpiDefinition, Source};
+use mieruka_store::periods::StoredPeriod;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::route::{Answer, Kind, PAGE, Param, Route, who};
@@ -20,7 +22,6 @@ use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::views::period_json;
 
 const PERIOD: Param = Param {
     name: "period",
@@ -37,7 +38,7 @@ pub fn routes() -> Vec<Route> {
                 "The KPIs the organisation can plan with: the catalogue, then its own (as `mieruka kpi list --json`)",
             )
             .query(PAGE)
-            .answers(Answer::List("KpiDefinition")),
+            .answers(Answer::list::<KpiDefinition>()),
         Route::post("/api/v1/orgs/{org}/kpis", add)
             .doc(
                 "kpis",
@@ -48,10 +49,10 @@ pub fn routes() -> Vec<Route> {
             .example(json!({
                 "id": "ACME.1",
                 "name": { "ja": "フィッシング訓練の報告率", "en": "Phishing drill report rate" },
-                "measure_kind": "process",
+                "measure_kind": "education",
                 "maturity": "improving",
                 "direction": "higher_is_better",
-                "measure_type": "ratio",
+                "measure_type": "effectiveness",
                 "frequency": "quarterly",
                 "formula": {
                     "kind": "ratio",
@@ -61,18 +62,18 @@ pub fn routes() -> Vec<Route> {
                 "targets": [{ "rule": "at_least", "value": 80.0, "unit": "percent" }],
             }))
             .created()
-            .answers(Answer::Object("KpiDefinition")),
+            .answers(Answer::written::<KpiDefinition>()),
         Route::get("/api/v1/orgs/{org}/recommendations", recommendations)
             .doc(
                 "kpis",
                 "Which KPIs suit the organisation's maturity stage, and how many to choose",
             )
             .query(&[PERIOD])
-            .answers(Answer::Object("Recommendation")),
+            .answers(Answer::of::<RecommendationView>()),
         Route::get("/api/v1/orgs/{org}/periods", periods)
             .doc("kpis", "The periods the organisation has plans for")
             .query(PAGE)
-            .answers(Answer::List("Period")),
+            .answers(Answer::list::<PeriodView>()),
     ]
 }
 
@@ -98,7 +99,7 @@ async fn add(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Body(mut raw): Body<RawKpi>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<KpiDefinition>), ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     if raw.source.is_none() {
@@ -120,7 +121,7 @@ async fn add(
     })?;
     let store = state.store.with_actor(&who.actor());
     store.add_own_kpi(org.id, &def, now()).await?;
-    Ok((StatusCode::CREATED, Json(json!(def))))
+    Ok((StatusCode::CREATED, Json(def)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,14 +135,51 @@ async fn recommendations(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Params(q): Params<PeriodQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RecommendationView>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let store = &state.store;
     let period = resolve_period(store, &org, q.period.as_deref(), org.org.today(now())).await?;
     let chosen = chosen_in(store, &org, &period.id).await?;
     let defs = store.kpi_definitions(Some(org.id)).await?;
     let rec = recommend(defs.iter().map(|d| &d.definition), org.org.maturity, chosen);
-    Ok(Json(recommendation_json(&org, &period.id, &rec)))
+    Ok(Json(RecommendationView::new(&org, &period.id, &rec)))
+}
+
+/// A period the organisation has plans for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "Period")]
+#[schemars(example = PeriodView::example())]
+pub struct PeriodView {
+    /// `FY2026`, `FY2026-H2`, `FY2026-Q3`, or a custom period's name.
+    pub code: String,
+    /// `fiscal_year`, `half`, `quarter` or `custom`.
+    pub kind: String,
+    /// Its first day.
+    pub start: Date,
+    /// Its last day.
+    pub end: Date,
+}
+
+impl From<&StoredPeriod> for PeriodView {
+    fn from(p: &StoredPeriod) -> PeriodView {
+        PeriodView {
+            code: p.code.clone(),
+            kind: p.kind.clone(),
+            start: p.start,
+            end: p.end,
+        }
+    }
+}
+
+impl PeriodView {
+    fn example() -> PeriodView {
+        PeriodView {
+            code: "FY2026-H2".into(),
+            kind: "half".into(),
+            start: Date::new(2026, 10, 1).expect("a date"),
+            end: Date::new(2027, 3, 31).expect("a date"),
+        }
+    }
 }
 
 async fn periods(
@@ -151,12 +189,12 @@ async fn periods(
     Params(page): Params<Page>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let periods: Vec<Value> = state
+    let periods: Vec<PeriodView> = state
         .store
         .periods(org.id)
         .await?
         .iter()
-        .map(period_json)
+        .map(PeriodView::from)
         .collect();
     Ok(Json(page.of(periods)?))
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::measure::{self as use_measurements, Correction, ImportReport, measurement_json};
+use mieruka_app::measure::{self as use_measurements, Correction, ImportReport, MeasurementView};
 use mieruka_domain::plan::MeasurementInput;
 use mieruka_store::MeasurementId;
 use serde::Deserialize;
@@ -44,7 +44,7 @@ pub fn routes() -> Vec<Route> {
                 "A plan's measurements in force, or with history=true every one ever recorded",
             )
             .query(&[HISTORY, LIMIT, OFFSET])
-            .answers(Answer::List("Measurement")),
+            .answers(Answer::list::<MeasurementView>()),
         Route::post("/api/v1/plans/{plan}/measurements", add)
             .doc("measurements", "Record a measurement for a plan and unit")
             .who(who::MEASURE)
@@ -57,7 +57,7 @@ pub fn routes() -> Vec<Route> {
                 "evidence": "https://example.com/drills/2026-11",
             }))
             .created()
-            .answers(Answer::Object("Measurement")),
+            .answers(Answer::of::<MeasurementView>()),
         Route::post("/api/v1/measurements/{id}/correction", correct)
             .doc(
                 "measurements",
@@ -67,7 +67,7 @@ pub fn routes() -> Vec<Route> {
             .body::<Correction>()
             .example(json!({ "numerator": 46.0, "denominator": 50.0, "evidence": "再集計" }))
             .created()
-            .answers(Answer::Object("Measurement")),
+            .answers(Answer::of::<MeasurementView>()),
         Route::post("/api/v1/plans/{plan}/measurements/import", import)
             .doc(
                 "measurements",
@@ -105,7 +105,7 @@ async fn list(
     } else {
         state.store.current_measurements(ctx.plan.id).await?
     };
-    let items: Vec<Value> = rows.iter().map(measurement_json).collect();
+    let items: Vec<MeasurementView> = rows.iter().map(MeasurementView::from).collect();
     Ok(Json(Page::new(q.limit, q.offset).of(items)?))
 }
 
@@ -114,7 +114,7 @@ async fn add(
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
     Body(input): Body<MeasurementInput>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<MeasurementView>), ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     let unit = ctx
         .unit(input.unit.trim())
@@ -123,7 +123,7 @@ async fn add(
     let store = state.store.with_actor(&who.actor());
     let source = use_measurements::source(who.token_scopes.is_some());
     let stored = use_measurements::add(&store, &ctx, &input, source, store.actor(), now()).await?;
-    Ok((StatusCode::CREATED, Json(measurement_json(&stored))))
+    Ok((StatusCode::CREATED, Json(MeasurementView::from(&stored))))
 }
 
 async fn correct(
@@ -131,7 +131,7 @@ async fn correct(
     who: Principal,
     UrlPath(id): UrlPath<i64>,
     Body(body): Body<Correction>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<MeasurementView>), ApiError> {
     let old = use_measurements::find(&state.store, MeasurementId(id)).await?;
     let ctx = visible_plan(&state, &who, old.plan.0).await?;
     who.require_with(ctx.org.id, Need::Measure(old.unit), &ctx.units)?;
@@ -139,7 +139,7 @@ async fn correct(
     let source = use_measurements::source(who.token_scopes.is_some());
     let stored =
         use_measurements::correct(&store, &ctx, &old, body, source, store.actor(), now()).await?;
-    Ok((StatusCode::CREATED, Json(measurement_json(&stored))))
+    Ok((StatusCode::CREATED, Json(MeasurementView::from(&stored))))
 }
 
 #[derive(Debug, Deserialize)]

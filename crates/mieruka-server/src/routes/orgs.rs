@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::org::{self as orgs, org_json, org_with_units_json, unit_json};
+use mieruka_app::org::{self as orgs, OrgView, OrgWithUnits, UnitView};
 use mieruka_domain::Maturity;
 use mieruka_domain::org::{UnitFacts, UnitKind};
 use serde::Deserialize;
@@ -23,30 +23,30 @@ pub fn routes() -> Vec<Route> {
             .doc("organisations", "The organisations the caller may see")
             .who(who::SIGNED_IN)
             .query(PAGE)
-            .answers(Answer::List("Organisation")),
+            .answers(Answer::list::<OrgView>()),
         Route::post("/api/v1/orgs", create)
             .doc("organisations", "Create an organisation")
             .who(who::ADMIN)
             .body::<NewOrganisation>()
             .example(json!({ "code": "acme", "name": "株式会社アクメ", "maturity": "initial", "fiscal_start_month": 4 }))
             .created()
-            .answers(Answer::Object("Organisation")),
+            .answers(Answer::of::<OrgView>()),
         Route::get("/api/v1/orgs/{org}", show)
             .doc(
                 "organisations",
                 "An organisation with its units (as `mieruka org show --json`)",
             )
-            .answers(Answer::Object("OrganisationWithUnits")),
+            .answers(Answer::of::<OrgWithUnits>()),
         Route::patch("/api/v1/orgs/{org}", update)
             .doc("organisations", "Set the organisation's maturity stage")
             .who(who::OWNER)
             .body::<OrganisationChange>()
             .example(json!({ "maturity": "improving" }))
-            .answers(Answer::Object("Organisation")),
+            .answers(Answer::of::<OrgView>()),
         Route::get("/api/v1/orgs/{org}/units", units)
             .doc("organisations", "The organisation's units")
             .query(PAGE)
-            .answers(Answer::List("Unit")),
+            .answers(Answer::list::<UnitView>()),
         Route::post("/api/v1/orgs/{org}/units", add_unit)
             .doc("organisations", "Add a unit")
             .who(who::OWNER)
@@ -60,7 +60,7 @@ pub fn routes() -> Vec<Route> {
                 "it_staff": 2,
             }))
             .created()
-            .answers(Answer::Object("Unit")),
+            .answers(Answer::of::<UnitView>()),
         Route::patch("/api/v1/orgs/{org}/units/{unit}", update_unit)
             .doc(
                 "organisations",
@@ -69,7 +69,7 @@ pub fn routes() -> Vec<Route> {
             .who(who::OWNER)
             .body::<UnitChange>()
             .example(json!({ "name": "営業本部", "maturity": null, "facts": { "employees": 130, "industry": "製造業" } }))
-            .answers(Answer::Object("Unit")),
+            .answers(Answer::of::<UnitView>()),
     ]
 }
 
@@ -78,13 +78,13 @@ async fn list(
     who: Principal,
     Params(page): Params<Page>,
 ) -> Result<Json<Value>, ApiError> {
-    let orgs: Vec<Value> = state
+    let orgs: Vec<OrgView> = state
         .store
         .organisations()
         .await?
         .iter()
         .filter(|o| who.sees(o.id))
-        .map(org_json)
+        .map(OrgView::from)
         .collect();
     Ok(Json(page.of(orgs)?))
 }
@@ -110,7 +110,7 @@ async fn create(
     State(state): State<AppState>,
     who: Principal,
     Body(body): Body<NewOrganisation>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<OrgView>), ApiError> {
     who.require_admin()?;
     let store = state.store.with_actor(&who.actor());
     let stored = orgs::create(
@@ -125,17 +125,17 @@ async fn create(
         now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(org_json(&stored))))
+    Ok((StatusCode::CREATED, Json(OrgView::from(&stored))))
 }
 
 async fn show(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(code): UrlPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OrgWithUnits>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let units = state.store.units(org.id).await?;
-    Ok(Json(org_with_units_json(&org, &units)))
+    Ok(Json(OrgWithUnits::new(&org, &units)))
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -154,7 +154,7 @@ async fn update(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Body(body): Body<OrganisationChange>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OrgView>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let change = orgs::OrgChange {
@@ -162,7 +162,7 @@ async fn update(
         time_zone: body.time_zone,
     };
     let store = state.store.with_actor(&who.actor());
-    Ok(Json(org_json(
+    Ok(Json(OrgView::from(
         &orgs::change(&store, &org, change, now()).await?,
     )))
 }
@@ -174,12 +174,12 @@ async fn units(
     Params(page): Params<Page>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let units: Vec<Value> = state
+    let units: Vec<UnitView> = state
         .store
         .units(org.id)
         .await?
         .iter()
-        .map(unit_json)
+        .map(UnitView::from)
         .collect();
     Ok(Json(page.of(units)?))
 }
@@ -221,7 +221,7 @@ async fn add_unit(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Body(body): Body<NewUnit>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<UnitView>), ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let facts = UnitFacts {
@@ -243,7 +243,7 @@ async fn add_unit(
         facts,
     };
     let added = orgs::add_unit(&store, &org, new, now()).await?;
-    Ok((StatusCode::CREATED, Json(unit_json(&added))))
+    Ok((StatusCode::CREATED, Json(UnitView::from(&added))))
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -299,7 +299,7 @@ async fn update_unit(
     who: Principal,
     UrlPath((code, unit)): UrlPath<(String, String)>,
     Body(body): Body<UnitChange>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UnitView>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
@@ -317,5 +317,5 @@ async fn update_unit(
         }),
     };
     let updated = orgs::edit_unit(&store, &org, &unit, change).await?;
-    Ok(Json(json!(unit_json(&updated))))
+    Ok(Json(UnitView::from(&updated)))
 }

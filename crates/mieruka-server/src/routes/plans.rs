@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use mieruka_app::plan::{
-    self as plans, AgreementInput, NewPlan, PlanChange, plan_json, plan_with_revisions_json,
+    self as plans, AgreementInput, NewPlan, PlanChange, PlanView, PlanWithRevisions,
 };
 use mieruka_store::PlanId;
 use serde::Deserialize;
@@ -34,7 +34,7 @@ pub fn routes() -> Vec<Route> {
                 "The organisation's plans (as `mieruka plan list --json`)",
             )
             .query(&[PERIOD, LIMIT, OFFSET])
-            .answers(Answer::List("Plan")),
+            .answers(Answer::list::<PlanView>()),
         Route::post("/api/v1/orgs/{org}/plans", create)
             .doc("plans", "Create a draft plan")
             .who(who::OWNER)
@@ -51,13 +51,13 @@ pub fn routes() -> Vec<Route> {
                 "units": ["security"],
             }))
             .created()
-            .answers(Answer::Object("Plan")),
+            .answers(Answer::of::<PlanView>()),
         Route::get("/api/v1/plans/{plan}", show)
             .doc(
                 "plans",
                 "A plan with every revision (as `mieruka plan show --json`)",
             )
-            .answers(Answer::Object("PlanWithRevisions")),
+            .answers(Answer::of::<PlanWithRevisions>()),
         Route::post("/api/v1/plans/{plan}/revisions", revise)
             .doc(
                 "plans",
@@ -71,7 +71,7 @@ pub fn routes() -> Vec<Route> {
                 "trajectory": [{ "month": "2026-12", "value": 85.0 }],
             }))
             .created()
-            .answers(Answer::Object("Plan")),
+            .answers(Answer::of::<PlanView>()),
         Route::post("/api/v1/plans/{plan}/agreement", agree)
             .doc(
                 "plans",
@@ -80,11 +80,11 @@ pub fn routes() -> Vec<Route> {
             .who(who::OWNER)
             .body::<AgreementInput>()
             .example(json!({ "by": "取締役会", "on": "2026-10-15" }))
-            .answers(Answer::Object("Plan")),
+            .answers(Answer::of::<PlanView>()),
         Route::post("/api/v1/plans/{plan}/close", close)
             .doc("plans", "Close a plan at the end of its period")
             .who(who::OWNER)
-            .answers(Answer::Object("Plan")),
+            .answers(Answer::of::<PlanView>()),
     ]
 }
 
@@ -103,18 +103,18 @@ async fn list(
     Params(q): Params<PlansQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let items: Vec<Value> = plans::list(&state.store, &org, q.period.as_deref())
+    let items: Vec<PlanView> = plans::list(&state.store, &org, q.period.as_deref())
         .await?
         .iter()
-        .map(|(p, kpi, period)| plan_json(p, kpi, period))
+        .map(|(p, kpi, period)| PlanView::new(p, kpi, period))
         .collect();
     Ok(Json(Page::new(q.limit, q.offset).of(items)?))
 }
 
 /// The plan as it is now, for answers after a change.
-async fn current(state: &AppState, plan: PlanId) -> Result<Json<Value>, ApiError> {
+async fn current(state: &AppState, plan: PlanId) -> Result<Json<PlanView>, ApiError> {
     let ctx = state.store.plan_context(plan).await?;
-    Ok(Json(plan_json(&ctx.plan, &ctx.kpi, &ctx.period.id)))
+    Ok(Json(PlanView::new(&ctx.plan, &ctx.kpi, &ctx.period.id)))
 }
 
 async fn create(
@@ -122,7 +122,7 @@ async fn create(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Body(body): Body<NewPlan>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<PlanView>), ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
@@ -134,10 +134,10 @@ async fn show(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PlanWithRevisions>, ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     let revisions = state.store.plan_revisions(ctx.plan.id).await?;
-    Ok(Json(plan_with_revisions_json(
+    Ok(Json(PlanWithRevisions::new(
         &ctx.plan,
         &ctx.kpi,
         &ctx.period.id,
@@ -150,7 +150,7 @@ async fn revise(
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
     Body(body): Body<PlanChange>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<PlanView>), ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     who.require(&state.store, ctx.org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
@@ -163,7 +163,7 @@ async fn agree(
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
     Body(body): Body<AgreementInput>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PlanView>, ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     who.require(&state.store, ctx.org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
@@ -175,7 +175,7 @@ async fn close(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(plan): UrlPath<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PlanView>, ApiError> {
     let ctx = visible_plan(&state, &who, plan).await?;
     who.require(&state.store, ctx.org.id, Need::Manage).await?;
     plans::close(&state.store.with_actor(&who.actor()), &ctx).await?;

@@ -160,6 +160,15 @@ impl Answer {
         }
     }
 
+    /// The answer is a `T` that is only ever written, never read back (a validated domain value
+    /// without a reader): its schema is derived from the type, without an example.
+    pub fn written<T: JsonSchema + Serialize>() -> Answer {
+        Answer::Typed {
+            schema: schema_of::<T>,
+            round_trip: |_| Err("the type is only written".into()),
+        }
+    }
+
     /// The answer is a page of `T`s, as [`super::Page::of`] writes it.
     #[allow(dead_code)]
     pub fn list<T: JsonSchema + Serialize>() -> Answer {

@@ -4,9 +4,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use mieruka_app::status::{resolve_period, status_json, statuses};
+use mieruka_app::status::{StatusView, resolve_period, statuses};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::route::{Answer, Kind, Param, Route};
 use super::{date_or_today, visible_org};
@@ -36,7 +35,7 @@ pub fn routes() -> Vec<Route> {
                 "Plan against actual for a period: achievement, status, forecast, per unit (as `mieruka status --json`)",
             )
             .query(&[PERIOD, AS_OF])
-            .answers(Answer::Object("Status")),
+            .answers(Answer::of::<StatusView>()),
     ]
 }
 
@@ -67,14 +66,7 @@ async fn status(
     }
     let period = resolve_period(&state.store, &org, q.period.as_deref(), as_of).await?;
     let list = statuses(&state.store, &org, &period, as_of).await?;
-    let answer = json!({
-        "org": org.org.slug,
-        "period": period.id,
-        "period_start": period.start,
-        "period_end": period.end,
-        "as_of": as_of,
-        "plans": list.iter().map(status_json).collect::<Vec<_>>(),
-    });
+    let answer = StatusView::new(&org, &period, as_of, &list);
     let bytes =
         Bytes::from(serde_json::to_vec(&answer).map_err(|e| ApiError::Internal(e.to_string()))?);
     state.caches.views.put(key, version, bytes.clone());

@@ -17,10 +17,12 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mieruka_app::plan::{self as plans, AgreementInput, NewPlan, chosen_in, default_targets};
+use mieruka_app::plan::{
+    self as plans, AgreementInput, NewPlan, PurposeInput, chosen_in, default_targets,
+};
 use mieruka_app::status::resolve_period;
 use mieruka_app::{AppError, loss, narrative, risks};
-use mieruka_domain::plan::{LossCategory, PlanTarget, Purpose};
+use mieruka_domain::plan::{LossCategory, PlanTarget};
 use mieruka_domain::recommend::{CountAdvice, recommend};
 use mieruka_domain::report::narrative::{BoardText, Story};
 use mieruka_domain::text::Lang;
@@ -467,7 +469,7 @@ async fn create(
             baseline: None,
             deadline: Some(deadline),
             trajectory: Vec::new(),
-            purpose: Purpose {
+            purpose: PurposeInput {
                 text: a.purpose.clone(),
                 reduces: reduces.clone(),
                 effects: Vec::new(),

@@ -4,12 +4,12 @@
 //! non-zero exit.
 
 use anyhow::{Context as _, Result, bail};
+use mieruka_app::audit::AuditVerdict;
 use mieruka_domain::Lang;
 use mieruka_domain::i18n::tr;
 use mieruka_store::audit::{Anchor, AuditEntry, AuditReport, VerifyError};
-use serde_json::json;
 
-use super::{Ctx, find_org, now};
+use super::{Ctx, find_org, json_text, now};
 use crate::cli::AuditCommand;
 use crate::render::table;
 
@@ -86,17 +86,11 @@ async fn verify(ctx: &Ctx, as_json: bool, anchor: Option<&str>) -> Result<()> {
     store.close().await;
     match verdict {
         Ok(report) if as_json => {
-            let v = json!({
-                "ok": true,
-                "entries": report.entries,
-                "last_hash": report.last_hash,
-                "sealed": report.sealed,
-                "unsealed": report.unsealed,
-                "unchecked": report.unchecked,
-                "head": report.head,
-                "anchors": anchors.len(),
-            });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            let mut v = AuditVerdict::of(Ok(report))?;
+            if let AuditVerdict::Intact(intact) = &mut v {
+                intact.anchors = Some(anchors.len());
+            }
+            println!("{}", json_text(&v)?);
         }
         Ok(report) => {
             println!(
@@ -114,14 +108,8 @@ async fn verify(ctx: &Ctx, as_json: bool, anchor: Option<&str>) -> Result<()> {
         Err(VerifyError::Broken(b)) => {
             // Scripts reading JSON get the verdict on stdout too; the exit status still fails.
             if as_json {
-                let v = json!({
-                    "ok": false,
-                    "entry": b.seq,
-                    "problem": b.problem,
-                    "recorded": b.recorded,
-                    "message": b.to_string(),
-                });
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                let v = AuditVerdict::of(Err(VerifyError::Broken(b)))?;
+                println!("{}", json_text(&v)?);
             }
             bail!(b);
         }

@@ -7,7 +7,7 @@
 //! whole file: each is listed with its line, column and reason, and nothing changes.
 
 use anyhow::{Result, anyhow, bail};
-use mieruka_app::benchmarks::{self, Checked, Columns, benchmark_json};
+use mieruka_app::benchmarks::{self, BenchmarkView, Checked, Columns};
 use mieruka_app::measure_file::{self, Problem};
 use mieruka_domain::Lang;
 use mieruka_domain::benchmark::Benchmark;
@@ -245,8 +245,8 @@ async fn list(ctx: &Ctx, json: bool) -> Result<()> {
     let all = store.benchmarks().await?;
     store.close().await;
     if json {
-        let items: Vec<Value> = all.iter().map(benchmark_json).collect();
-        println!("{}", serde_json::to_string_pretty(&items)?);
+        let items: Vec<BenchmarkView> = all.iter().map(BenchmarkView::from).collect();
+        println!("{}", super::json_text(&items)?);
         return Ok(());
     }
     if all.is_empty() {

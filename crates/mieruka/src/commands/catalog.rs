@@ -1,7 +1,7 @@
 //! `mieruka catalog`: the built-in KPI catalogue as a table, the Fig. 1 grid, or JSON.
 
 use anyhow::Result;
-use mieruka_app::catalog::grid_json;
+use mieruka_app::catalog::GridView;
 use mieruka_domain::grid::Grid;
 use mieruka_domain::i18n::tr;
 use mieruka_domain::{Direction, KpiDefinition, Lang, Maturity};
@@ -28,9 +28,7 @@ pub fn run(ctx: &Ctx, args: CatalogArgs) -> Result<()> {
     let out = match (args.grid, args.json) {
         (false, true) => serde_json::to_string_pretty(&selected)?,
         (false, false) => render_table(ctx.lang, &selected),
-        (true, true) => {
-            serde_json::to_string_pretty(&grid_json(&Grid::build(selected.iter().copied())))?
-        }
+        (true, true) => super::json_text(&GridView::from(&Grid::build(selected.iter().copied())))?,
         (true, false) => render_grid(ctx.lang, &Grid::build(selected.iter().copied())),
     };
     println!("{}", out.trim_end());

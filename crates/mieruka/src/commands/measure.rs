@@ -149,8 +149,8 @@ pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {
                 store.current_measurements(PlanId(plan)).await?
             };
             if json {
-                let items: Vec<_> = rows.iter().map(measurement_json).collect();
-                println!("{}", serde_json::to_string_pretty(&items)?);
+                let items: Vec<_> = rows.iter().map(MeasurementView::from).collect();
+                println!("{}", super::json_text(&items)?);
             } else {
                 println!("{}", measurement_table(ctx.lang, &rows));
             }
@@ -188,7 +188,7 @@ fn added_line(lang: Lang, pc: &PlanContext, m: &StoredMeasurement) -> String {
     }
 }
 
-pub use mieruka_app::measure::{format_reading, measurement_json, trim_number};
+pub use mieruka_app::measure::{MeasurementView, format_reading, trim_number};
 
 fn measurement_table(lang: Lang, rows: &[StoredMeasurement]) -> String {
     let header: Vec<String> = match lang {

@@ -71,6 +71,14 @@ impl Ctx {
 /// The wall clock (time is a parameter everywhere below).
 pub use mieruka_app::now;
 
+/// An answer as `--json` prints it: indented, each object's keys in alphabetical order (as
+/// they have always been printed, whatever the order of the type's fields).
+pub fn json_text<T: serde::Serialize>(answer: &T) -> Result<String> {
+    Ok(serde_json::to_string_pretty(&serde_json::to_value(
+        answer,
+    )?)?)
+}
+
 /// Today's date where the organisation is (its time zone).
 pub fn today(org: &StoredOrg) -> Date {
     org.org.today(now())

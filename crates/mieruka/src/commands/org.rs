@@ -2,13 +2,13 @@
 //! cases as the API and the administration pages (`mieruka_app::org`).
 
 use anyhow::Result;
-use mieruka_app::org::{self as orgs, NewOrganisation, NewUnit, org_with_units_json, unit_json};
+use mieruka_app::org::{self as orgs, NewOrganisation, NewUnit, OrgWithUnits, UnitView};
 use mieruka_domain::Lang;
 use mieruka_domain::i18n::tr;
 use mieruka_domain::org::UnitFacts;
 use mieruka_store::orgs::StoredUnit;
 
-use super::{AppResultExt, Ctx, find_org, now};
+use super::{AppResultExt, Ctx, find_org, json_text, now};
 use crate::cli::{OrgCommand, UnitCommand};
 
 /// The unit tree as indented lines.
@@ -88,9 +88,9 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             if json {
                 let mut items = Vec::new();
                 for o in &orgs {
-                    items.push(org_with_units_json(o, &store.units(o.id).await?));
+                    items.push(OrgWithUnits::new(o, &store.units(o.id).await?));
                 }
-                println!("{}", serde_json::to_string_pretty(&items)?);
+                println!("{}", json_text(&items)?);
             } else {
                 for o in &orgs {
                     println!(
@@ -106,10 +106,7 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             let o = find_org(&store, &code).await?;
             let units = store.units(o.id).await?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&org_with_units_json(&o, &units))?
-                );
+                println!("{}", json_text(&OrgWithUnits::new(&o, &units))?);
             } else {
                 let (m, fy) = match lang {
                     Lang::Ja => ("成熟度", "期首"),
@@ -211,7 +208,7 @@ pub async fn run_unit(ctx: &Ctx, command: UnitCommand) -> Result<()> {
             if json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&units.iter().map(unit_json).collect::<Vec<_>>())?
+                    json_text(&units.iter().map(UnitView::from).collect::<Vec<_>>())?
                 );
             } else {
                 print!("{}", tree(lang, &units));

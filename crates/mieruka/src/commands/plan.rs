@@ -4,16 +4,16 @@
 
 use anyhow::{Result, anyhow, bail};
 use mieruka_app::plan::{
-    self as plans, AgreementInput, NewPlan, PlanChange, PurposeChange, plan_json,
-    plan_with_revisions_json,
+    self as plans, AgreementInput, NewPlan, PlanChange, PlanView, PlanWithRevisions, PurposeChange,
+    PurposeInput,
 };
 use mieruka_domain::loss::{Effect, LossLever};
-use mieruka_domain::plan::{PlanContent, PlanTarget, Purpose, TrajectoryPoint};
+use mieruka_domain::plan::{PlanContent, PlanTarget, TrajectoryPoint};
 use mieruka_domain::{Formula, KpiDefinition, Lang};
 use mieruka_store::plans::PlanContext;
 use mieruka_store::{PlanId, Store};
 
-use super::{AppResultExt, Ctx, find_org, now, parse_date, who};
+use super::{AppResultExt, Ctx, find_org, json_text, now, parse_date, who};
 use crate::cli::PlanCommand;
 use crate::render::table;
 
@@ -139,7 +139,7 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
                     .map(|d| parse_date("--deadline", d))
                     .transpose()?,
                 trajectory: parse_months(&fields.months)?,
-                purpose: Purpose {
+                purpose: PurposeInput {
                     text: purpose,
                     reduces: fields.reduces.clone(),
                     effects: parse_effects(&fields.effects)?,
@@ -157,10 +157,7 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
             let def = &pc.kpi;
             let period = &pc.period;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&plan_json(&pc.plan, def, &period.id))?
-                );
+                println!("{}", json_text(&PlanView::new(&pc.plan, def, &period.id))?);
             } else {
                 match lang {
                     Lang::Ja => println!(
@@ -253,9 +250,9 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
             if json {
                 let items: Vec<_> = listed
                     .iter()
-                    .map(|(p, d, period)| plan_json(p, d, period))
+                    .map(|(p, d, period)| PlanView::new(p, d, period))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&items)?);
+                println!("{}", json_text(&items)?);
             } else {
                 let header: Vec<String> = match lang {
                     Lang::Ja => ["#", "KPI", "目標", "期限", "状態", "対象"],
@@ -284,8 +281,8 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
             let pc = context(&store, plan).await?;
             let revisions = store.plan_revisions(pc.plan.id).await?;
             if json {
-                let v = plan_with_revisions_json(&pc.plan, &pc.kpi, &pc.period.id, &revisions);
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                let v = PlanWithRevisions::new(&pc.plan, &pc.kpi, &pc.period.id, &revisions);
+                println!("{}", json_text(&v)?);
             } else {
                 let c = &pc.plan.content;
                 println!(

@@ -1,7 +1,7 @@
 //! `mieruka recommend`: the KPIs that suit the organisation's stage, and advice on how many.
 
 use anyhow::Result;
-use mieruka_app::catalog::recommendation_json;
+use mieruka_app::catalog::RecommendationView;
 use mieruka_app::plan::chosen_in;
 use mieruka_domain::i18n::tr;
 use mieruka_domain::recommend::{CountAdvice, recommend};
@@ -38,7 +38,7 @@ pub async fn run(ctx: &Ctx, args: RecommendArgs) -> Result<()> {
     );
     if args.json {
         // The API's shape, with the advice also as a sentence in the reader's language.
-        let mut v = recommendation_json(&org, &period.id, &rec);
+        let mut v = serde_json::to_value(RecommendationView::new(&org, &period.id, &rec))?;
         v["message"] = advice.into();
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {

@@ -2,13 +2,12 @@
 //! previous period, overall and per unit.
 
 use anyhow::Result;
-pub use mieruka_app::status::{PlanStatus, resolve_period, status_json, statuses};
+pub use mieruka_app::status::{PlanStatus, StatusView, resolve_period, statuses};
 use mieruka_domain::figures::{kpi_value, percent};
 use mieruka_domain::i18n::tr;
 use mieruka_domain::period::Period;
 use mieruka_domain::{Date, KpiDefinition, Lang};
 use mieruka_store::orgs::StoredOrg;
-use serde_json::json;
 
 use super::{Ctx, find_org, parse_date, today};
 use crate::cli::StatusArgs;
@@ -126,15 +125,8 @@ pub async fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
     let period = resolve_period(&store, &org, args.period.as_deref(), as_of).await?;
     let list = statuses(&store, &org, &period, as_of).await?;
     if args.json {
-        let v = json!({
-            "org": org.org.slug,
-            "period": period.id,
-            "period_start": period.start,
-            "period_end": period.end,
-            "as_of": as_of,
-            "plans": list.iter().map(status_json).collect::<Vec<_>>(),
-        });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        let v = StatusView::new(&org, &period, as_of, &list);
+        println!("{}", super::json_text(&v)?);
     } else {
         print!("{}", render(ctx.lang, &org, &period, as_of, &list));
     }

@@ -78,23 +78,4 @@ pub(super) fn accounts(add: &mut impl FnMut(&str, Value)) {
         "NewApiToken",
         json!({ "allOf": [r("ApiToken"), answer(&["token"], json!({ "token": described(s(), "mk_<prefix>_<secret>: shown only here.") }))] }),
     );
-    add(
-        "AuditPage",
-        answer(
-            &["items", "next_before"],
-            json!({ "items": arr(json!({ "type": "object" })), "next_before": json!({ "type": ["integer", "null"] }) }),
-        ),
-    );
-    add(
-        "AuditVerdict",
-        answer(
-            &["ok"],
-            json!({
-                "ok": boolean(), "entries": int(), "last_hash": s(), "entry": int(), "problem": s(), "message": s(),
-                "sealed": int(), "unsealed": int(), "unchecked": int(),
-                "head": json!({ "type": ["integer", "null"] }),
-                "recorded": json!({ "type": ["integer", "null"] }),
-            }),
-        ),
-    );
 }

@@ -1,12 +1,8 @@
-//! Schemas of the board report's answers and bodies: the lint, issued reports, the schedule, and
-//! the benchmark (peer) figures its summary compares with.
+//! Schemas of the board report's answers: the lint, issued reports and the schedule.
 
 use serde_json::{Value, json};
 
-use super::{
-    answer, arr, boolean, date, described, int, int_in, num, num_or_null, one_of, or_null, r, s,
-    s_or_null,
-};
+use super::{answer, arr, boolean, date, described, int, one_of, or_null, r, s, s_or_null};
 
 const CADENCES: &[&str] = &["quarterly", "half_yearly"];
 
@@ -69,35 +65,6 @@ pub(super) fn reports(add: &mut impl FnMut(&str, Value)) {
         answer(
             &["org", "cadence", "due_days", "next"],
             json!({ "org": s(), "cadence": one_of(CADENCES), "due_days": int(), "next": next }),
-        ),
-    );
-    let figures = json!({
-        "kpi": described(s(), "A catalogue KPI id (`1.2.2`) or an organisation's own KPI id."),
-        "as_of": described(date(), "The date the figures are as of."),
-        "median": described(num(), "In the KPI's reading unit: percent for ratio and progress KPIs, a count, mean hours, a score."),
-        "lower": described(num_or_null(), "The lower quartile, at most the median."),
-        "upper": described(num_or_null(), "The upper quartile, at least the median."),
-        "peers": described(int_in(1, u64::from(u32::MAX)), "How many organisations the figures are from, at least 1."),
-        "source": described(s(), "Where the figures come from, up to 200 characters."),
-        "industry": s_or_null(),
-    });
-    let mut listed = figures.clone();
-    listed["updated_at"] = s();
-    add(
-        "Benchmark",
-        answer(
-            &[
-                "kpi",
-                "as_of",
-                "median",
-                "lower",
-                "upper",
-                "peers",
-                "source",
-                "industry",
-                "updated_at",
-            ],
-            listed,
         ),
     );
 }
