@@ -23,6 +23,7 @@ pub enum AuditVerdict {
 #[schemars(rename = "AuditIntact")]
 pub struct Intact {
     /// Always true.
+    #[schemars(extend("const" = true))]
     pub ok: bool,
     /// How many entries the log holds.
     pub entries: i64,
@@ -46,11 +47,13 @@ pub struct Intact {
 #[schemars(rename = "AuditBroken")]
 pub struct Broken {
     /// Always false.
+    #[schemars(extend("const" = false))]
     pub ok: bool,
     /// The entry's number.
     pub entry: i64,
     /// What is wrong: `edited`, `missing`, `deleted`, `rewritten`, `bad_seal`, `unsealed` or
     /// `out_of_order`.
+    #[schemars(extend("enum" = ["edited", "missing", "deleted", "rewritten", "bad_seal", "unsealed", "out_of_order"]))]
     pub problem: String,
     /// For `deleted`: the entry the head or an anchor recorded.
     pub recorded: Option<i64>,
@@ -63,8 +66,10 @@ pub struct Broken {
 #[schemars(rename = "AuditUnvouched")]
 pub struct Unvouched {
     /// Always false.
+    #[schemars(extend("const" = false))]
     pub ok: bool,
     /// `seal_unusable`.
+    #[schemars(extend("const" = "seal_unusable"))]
     pub problem: String,
     /// Why, in words.
     pub message: String,
@@ -121,5 +126,48 @@ impl AuditVerdict {
             head: Some(120),
             anchors: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mieruka_store::audit::{AuditBreak, AuditProblem};
+
+    use super::*;
+
+    /// Every way the chain can break is a code the schema lists.
+    #[test]
+    fn the_schema_lists_every_problem() {
+        let schema = schemars::schema_for!(Broken);
+        let codes = schema.as_value()["properties"]["problem"]["enum"].clone();
+        let every = [
+            AuditProblem::Edited,
+            AuditProblem::Missing,
+            AuditProblem::Deleted,
+            AuditProblem::Rewritten,
+            AuditProblem::BadSeal,
+            AuditProblem::Unsealed,
+            AuditProblem::OutOfOrder,
+        ];
+        assert_eq!(codes.as_array().map(Vec::len), Some(every.len()));
+        for problem in every {
+            let verdict = AuditVerdict::of(Err(VerifyError::Broken(AuditBreak {
+                seq: 3,
+                problem,
+                recorded: None,
+            })))
+            .unwrap();
+            let AuditVerdict::Broken(b) = verdict else {
+                panic!("{verdict:?}");
+            };
+            assert!(
+                codes
+                    .as_array()
+                    .unwrap()
+                    .contains(&b.problem.clone().into()),
+                "{}",
+                b.problem
+            );
+        }
     }
 }

@@ -24,6 +24,7 @@ pub struct OrgView {
     /// Its maturity stage: which KPIs suit it.
     pub maturity: Maturity,
     /// The month (1–12) its fiscal year starts in.
+    #[schemars(range(min = 1, max = 12))]
     pub fiscal_start_month: u8,
     /// The IANA time zone its times written without a zone are counted in.
     pub time_zone: String,
@@ -99,7 +100,7 @@ pub struct UnitView {
     pub parent: Option<i64>,
     /// A group company's own stage; null: the organisation's applies.
     pub maturity: Option<Maturity>,
-    /// What is known of the unit (null: not known).
+    /// What is known of the unit; a fact not known is null.
     pub facts: UnitFacts,
 }
 

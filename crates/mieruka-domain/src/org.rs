@@ -106,7 +106,8 @@ impl Organisation {
     }
 }
 
-/// The facts about a unit that KPIs and losses are computed from. Unknown facts stay `None`.
+/// The facts about a unit that KPIs and losses are computed from. Unknown facts stay `None`
+/// (null in JSON).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitFacts {
     /// People employed.
