@@ -52,6 +52,7 @@ pub fn to_new_measurement(
 /// preview).
 pub fn format_reading(kpi: &mieruka_domain::KpiDefinition, v: &MeasuredValue) -> String {
     use mieruka_domain::Formula;
+    use mieruka_domain::figures::{entered as trim_number, percentage as format_percent};
     let r = v.reading();
     match (&kpi.formula, v) {
         (
@@ -82,19 +83,6 @@ pub fn format_reading(kpi: &mieruka_domain::KpiDefinition, v: &MeasuredValue) ->
             format!("{} h{effort} (n={})", trim_number(r), trim_number(*events))
         }
         _ => trim_number(r),
-    }
-}
-
-pub fn format_percent(v: f64) -> String {
-    format!("{v:.1}%")
-}
-
-pub fn trim_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        let s = format!("{v:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 

@@ -55,15 +55,10 @@ impl fmt::Debug for TickFormat {
     }
 }
 
-/// A number with at most two decimals, no trailing zeros: `50`, `12.5`, `0.25`.
+/// A number with at most two decimals, no trailing zeros: `50`, `12.5`, `0.25` (the domain's
+/// `figures::entered`, the one formatter of figures).
 pub(crate) fn plain(v: f64) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
+    mieruka_domain::figures::entered(v)
 }
 
 /// Finite values only; NaN and ±∞ are left out everywhere a chart reads its data.

@@ -183,9 +183,28 @@ pub fn yen_change(delta: f64, lang: Lang) -> String {
     if delta > 0.0 { format!("+{s}") } else { s }
 }
 
-/// A fraction as a percentage with one decimal: 0.853 → `85.3%`.
+/// A fraction as a percentage with one decimal: 0.853 → `85.3%`. An achievement rate reads
+/// this way everywhere: the pages, the terminal, the board report in each format and its charts.
 pub fn percent(fraction: f64) -> String {
-    format!("{:.1}%", fraction * 100.0)
+    percentage(fraction * 100.0)
+}
+
+/// A value already in percent, with one decimal: 85.25 → `85.3%` (a ratio KPI's value).
+pub fn percentage(v: f64) -> String {
+    format!("{v:.1}%")
+}
+
+/// A number echoed as a person entered it: at most two decimals, trailing zeros dropped, not
+/// grouped (`90`, `12.5`, `0.25`, `1200`): a target or a reading shown back as typed, a lever's
+/// setting, a chart's tick.
+pub fn entered(v: f64) -> String {
+    let s = if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if s == "-0" { "0".into() } else { s }
 }
 
 /// A plain number: grouped by thousands when whole (`1,200`), else with one decimal (`42.5`).
@@ -205,24 +224,24 @@ pub fn hours(h: f64, lang: Lang) -> String {
     }
 }
 
+/// The unit written after a KPI's value: `%`, `時間` / ` h`, `件` / nothing, nothing for a
+/// score (a chart's axis ticks and caption say it too).
+pub fn kpi_unit(kpi: &KpiDefinition, lang: Lang) -> &'static str {
+    match (&kpi.formula, lang) {
+        (Formula::Ratio { .. } | Formula::Progress { .. } | Formula::Compound { .. }, _) => "%",
+        (Formula::MeanDuration { .. }, Lang::Ja) => "時間",
+        (Formula::MeanDuration { .. }, Lang::En) => " h",
+        (Formula::Count { .. }, Lang::Ja) => "件",
+        (Formula::Count { .. }, Lang::En) | (Formula::Score { .. }, _) => "",
+    }
+}
+
 /// A KPI's value with its unit: `85.0%`, `36.5時間` / `36.5 h`, `12件` / `12`, `3.2`.
 pub fn kpi_value(kpi: &KpiDefinition, v: f64, lang: Lang) -> String {
+    let unit = kpi_unit(kpi, lang);
     match kpi.formula {
-        Formula::Ratio { .. } | Formula::Progress { .. } | Formula::Compound { .. } => {
-            format!("{v:.1}%")
-        }
-        Formula::MeanDuration { .. } => match lang {
-            Lang::Ja => format!("{v:.1}時間"),
-            Lang::En => format!("{v:.1} h"),
-        },
-        Formula::Count { .. } => {
-            let n = grouped(v);
-            match lang {
-                Lang::Ja => format!("{n}件"),
-                Lang::En => n,
-            }
-        }
-        Formula::Score { .. } => format!("{v:.1}"),
+        Formula::Count { .. } => format!("{}{unit}", grouped(v)),
+        _ => format!("{v:.1}{unit}"),
     }
 }
 
@@ -309,6 +328,13 @@ mod tests {
     #[test]
     fn values_rates_and_terms() {
         assert_eq!(percent(0.8534), "85.3%");
+        assert_eq!(percent(0.45), "45.0%");
+        assert_eq!(percentage(85.26), "85.3%");
+        assert_eq!(entered(90.0), "90");
+        assert_eq!(entered(12.5), "12.5");
+        assert_eq!(entered(0.254), "0.25");
+        assert_eq!(entered(1_200.0), "1200");
+        assert_eq!(entered(-0.001), "0");
         assert_eq!(number(1_200.0), "1,200");
         assert_eq!(number(42.46), "42.5");
         assert_eq!(hours(120.0, Lang::Ja), "120時間");

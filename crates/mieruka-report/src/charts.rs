@@ -10,7 +10,7 @@ use mieruka_charts::{
     risk_matrix_svg, trend_svg,
 };
 use mieruka_domain::evaluation::Status;
-use mieruka_domain::figures::yen;
+use mieruka_domain::figures::{percent, yen};
 use mieruka_domain::kpi::Direction;
 use mieruka_domain::report::model::{BoardReport, KpiView};
 use mieruka_domain::risk::Cell;
@@ -23,7 +23,7 @@ fn cell(c: Option<(u8, u8)>) -> Option<Cell> {
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map_or_else(String::new, |v| format!("{:.0}%", v * 100.0))
+    x.map_or_else(String::new, percent)
 }
 
 /// Plan against actual per unit, as shares of the target (100% = the target).

@@ -12,6 +12,7 @@ use base64ct::{Base64, Encoding};
 use mieruka_charts::JAPANESE_FONT_FAMILY;
 use mieruka_charts::font::japanese_subset;
 use mieruka_domain::Date;
+use mieruka_domain::figures::percent;
 use mieruka_domain::report::model::BoardReport;
 
 const CSS: &str = "body{font-family:'IPAexGothic','Hiragino Sans','Yu Gothic','Noto Sans CJK JP',sans-serif;\
@@ -25,7 +26,7 @@ figure{margin:1em 0}figure svg{max-width:100%;height:auto}\
 @media print{h2{page-break-before:always}h2.first{page-break-before:avoid}}";
 
 fn pct(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), |v| format!("{:.0}%", v * 100.0))
+    x.map_or_else(|| "–".into(), percent)
 }
 
 /// A table of text; with no heading text at all, it has no heading row.

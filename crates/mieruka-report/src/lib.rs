@@ -76,6 +76,34 @@ pub fn render(report: &BoardReport, format: Format) -> Result<Vec<u8>, RenderErr
     }
 }
 
+/// The view model as the typst template reads it: the model's JSON with each rate also written
+/// out by `figures::percent` (`achievement_text`, `planned_text`, a unit's `actual_text`), so
+/// the PDF prints a rate as the HTML page, the charts and the web pages do.
+fn typst_data(report: &BoardReport) -> String {
+    let mut v = serde_json::to_value(report).expect("a report serialises");
+    let text = |x: &serde_json::Value| match x.as_f64() {
+        Some(f) => serde_json::Value::String(mieruka_domain::figures::percent(f)),
+        None => serde_json::Value::String("–".into()),
+    };
+    if let Some(kpis) = v.get_mut("kpis").and_then(|k| k.as_array_mut()) {
+        for k in kpis {
+            for field in ["achievement", "planned"] {
+                let t = text(&k[field]);
+                k[format!("{field}_text")] = t;
+            }
+            if let Some(units) = k.get_mut("units").and_then(|u| u.as_array_mut()) {
+                for u in units {
+                    for field in ["planned", "actual"] {
+                        let t = text(&u[field]);
+                        u[format!("{field}_text")] = t;
+                    }
+                }
+            }
+        }
+    }
+    v.to_string()
+}
+
 /// The report as PDF.
 pub fn pdf(report: &BoardReport) -> Result<mieruka_typeset::Pdf, RenderError> {
     let charts = charts(report);
@@ -83,10 +111,7 @@ pub fn pdf(report: &BoardReport) -> Result<mieruka_typeset::Pdf, RenderError> {
     let job = mieruka_typeset::Job {
         template: TEMPLATE,
         inputs: vec![
-            (
-                "data".into(),
-                serde_json::to_string(report).expect("a report serialises"),
-            ),
+            ("data".into(), typst_data(report)),
             (
                 "charts".into(),
                 serde_json::to_string(&names).expect("names serialise"),

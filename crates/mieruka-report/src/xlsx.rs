@@ -8,16 +8,14 @@ use mieruka_domain::Lang;
 use mieruka_domain::report::model::BoardReport;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-fn words(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
+/// A sheet's name or a column's header (`report.toml`, keys `xlsx_*`).
+fn words(lang: Lang, key: &str) -> String {
+    mieruka_domain::i18n::tr(lang, key, &[])
 }
 
-fn header(ws: &mut Worksheet, cols: &[&str], bold: &Format) -> Result<(), XlsxError> {
+fn header(ws: &mut Worksheet, cols: &[String], bold: &Format) -> Result<(), XlsxError> {
     for (i, c) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *c, bold)?;
+        ws.write_string_with_format(0, i as u16, c, bold)?;
         ws.set_column_width(i as u16, 16)?;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -34,7 +32,7 @@ fn opt(ws: &mut Worksheet, row: u32, col: u16, v: Option<f64>) -> Result<(), Xls
 /// The workbook's bytes.
 pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
     let lang = r.lang;
-    let w = |ja, en| words(lang, ja, en);
+    let w = |key: &str| words(lang, key);
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(
         r.as_of.year() as u16,
@@ -58,16 +56,16 @@ pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
     header(
         ws,
         &[
-            "plan",
-            "kpi_id",
-            w("KPI", "KPI"),
-            w("期", "period"),
-            w("目標", "target"),
-            w("単位", "unit"),
-            w("期限", "deadline"),
-            w("実績", "actual"),
-            w("達成率", "achievement"),
-            w("状況", "status"),
+            "plan".into(),
+            "kpi_id".into(),
+            w("xlsx_kpi"),
+            w("xlsx_period"),
+            w("xlsx_target"),
+            w("xlsx_unit_of_measure"),
+            w("xlsx_deadline"),
+            w("xlsx_actual"),
+            w("xlsx_achievement"),
+            w("xlsx_status"),
         ],
         &bold,
     )?;
@@ -85,23 +83,23 @@ pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
         ws.write_string(row, 9, &p.status)?;
     }
 
-    let ws = wb.add_worksheet().set_name(w("実績", "Measurements"))?;
+    let ws = wb.add_worksheet().set_name(w("xlsx_sheet_measurements"))?;
     header(
         ws,
         &[
-            "id",
-            "plan",
-            "kpi_id",
-            w("部門・拠点", "unit"),
-            w("日付", "date"),
-            w("区分", "part"),
-            w("値", "value"),
-            w("分子", "numerator"),
-            w("分母", "denominator"),
-            w("入力元", "source"),
-            w("記録者", "recorded_by"),
-            w("記録日時", "recorded_at"),
-            w("訂正後のid", "superseded_by"),
+            "id".into(),
+            "plan".into(),
+            "kpi_id".into(),
+            w("xlsx_unit"),
+            w("xlsx_date"),
+            w("xlsx_part"),
+            w("xlsx_value"),
+            w("xlsx_numerator"),
+            w("xlsx_denominator"),
+            w("xlsx_source"),
+            w("xlsx_recorded_by"),
+            w("xlsx_recorded_at"),
+            w("xlsx_superseded_by"),
         ],
         &bold,
     )?;
@@ -124,15 +122,15 @@ pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
         opt(ws, row, 12, m.superseded_by.map(|x| x as f64))?;
     }
 
-    let ws = wb.add_worksheet().set_name(w("想定損失額", "Loss"))?;
+    let ws = wb.add_worksheet().set_name(w("xlsx_sheet_loss"))?;
     header(
         ws,
         &[
-            w("列", "column"),
-            "key",
-            w("項目", "item"),
-            w("金額（円）", "amount (yen)"),
-            w("計算式", "formula"),
+            w("xlsx_column"),
+            "key".into(),
+            w("xlsx_item"),
+            w("xlsx_amount_yen"),
+            w("xlsx_formula"),
         ],
         &bold,
     )?;
@@ -145,15 +143,8 @@ pub fn xlsx(r: &BoardReport) -> Result<Vec<u8>, crate::RenderError> {
         ws.write_string(row, 4, &x.formula)?;
     }
 
-    let ws = wb.add_worksheet().set_name(w("推移", "Trend"))?;
-    header(
-        ws,
-        &[
-            w("日付", "date"),
-            w("想定損失額（円）", "maximum loss (yen)"),
-        ],
-        &bold,
-    )?;
+    let ws = wb.add_worksheet().set_name(w("xlsx_sheet_trend"))?;
+    header(ws, &[w("xlsx_date"), w("xlsx_maximum_loss_yen")], &bold)?;
     for (i, p) in r.summary.trend.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, p.date.to_string())?;

@@ -2,7 +2,8 @@
 //! appendix of definitions, and the numbers behind the report for the workbook.
 
 use mieruka_domain::evaluation::Assessment;
-use mieruka_domain::figures::{kpi_value, percent, yen};
+use mieruka_domain::figures::{kpi_value, percent, term, yen};
+use mieruka_domain::i18n::tr;
 use mieruka_domain::loss::LossReport;
 use mieruka_domain::plan::MeasuredValue;
 use mieruka_domain::report::model::{
@@ -25,11 +26,9 @@ fn share(a: &Assessment, value: Option<f64>) -> Option<f64> {
     (a.target > 0.0).then(|| v / a.target)
 }
 
-fn l(lang: Lang, ja: &str, en: &str) -> String {
-    match lang {
-        Lang::Ja => ja.into(),
-        Lang::En => en.into(),
-    }
+/// The appendix's words (`report.toml`, keys `appendix_*`).
+fn l(lang: Lang, key: &str) -> String {
+    tr(lang, &format!("appendix_{key}"), &[])
 }
 
 /// What reaching the plan's target takes off the maximum loss, from the loss report's plans.
@@ -111,18 +110,10 @@ pub(super) fn kpis(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<KpiView>
 pub(super) fn appendix(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<Definition> {
     let lang = ctx.lang;
     let mut out = vec![Definition {
-        term: l(lang, "想定損失額", "Maximum loss"),
-        meaning: l(
-            lang,
-            "サイバー事故1件で起こりうる最大の直接損失（①〜④の合計）。「現状」は対策前、「KPI達成後」はすべてのKPIが目標に達したとき、「現時点」は各KPIの達成率に応じて対策の効果を按分したもの。",
-            "The largest direct loss one cyber incident could cause (the sum of ①–④). \"Now\" is before the measures, \"after\" when every KPI meets its target, \"today\" with each measure's effect in proportion to its KPI's achievement.",
-        ),
-        formula: l(lang, "① + ② + ③ + ④", "① + ② + ③ + ④"),
-        source: l(
-            lang,
-            "JCIC「取締役会で議論するためのサイバーリスクの数値化モデル」(2018) と組織の入力値",
-            "JCIC's 2018 model for quantifying cyber risk for board discussion, with the organisation's inputs",
-        ),
+        term: l(lang, "loss_term"),
+        meaning: l(lang, "loss_meaning"),
+        formula: l(lang, "loss_formula"),
+        source: l(lang, "loss_source"),
     }];
     if let Some(l) = loss {
         for f in &l.now.categories {
@@ -131,7 +122,7 @@ pub(super) fn appendix(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<Defi
                 meaning: f
                     .terms
                     .iter()
-                    .map(|t| format!("{} = {}", t.label.get(lang), t.value))
+                    .map(|t| format!("{} = {}", t.label.get(lang), term(t.value, t.unit, lang)))
                     .collect::<Vec<_>>()
                     .join(", "),
                 formula: f.formula.get(lang).into(),
@@ -140,28 +131,23 @@ pub(super) fn appendix(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<Defi
         }
     }
     out.push(Definition {
-        term: l(lang, "損失額の超過確率", "Loss exceedance"),
-        meaning: l(
+        term: l(lang, "exceedance_term"),
+        meaning: l(lang, "exceedance_meaning"),
+        formula: tr(
             lang,
-            "1年間に各金額以上の損失が生じる確率。想定損失額の入力から発生頻度と損失規模を置き、乱数による模擬（モンテカルロ法）で求める。",
-            "The chance in a year of losing at least each amount, simulated (Monte Carlo) from how often each loss may occur and how large it may be, taken from the loss inputs.",
+            "appendix_exceedance_formula",
+            &[
+                ("trials", &super::SIMULATION_TRIALS),
+                ("seed", &super::SIMULATION_SEED),
+            ],
         ),
-        formula: format!(
-            "P(annual loss ≥ x), {} trials, seed {}",
-            super::SIMULATION_TRIALS,
-            super::SIMULATION_SEED
-        ),
-        source: l(lang, "想定損失額の入力値", "The loss inputs"),
+        source: l(lang, "exceedance_source"),
     });
     out.push(Definition {
-        term: l(lang, "達成率", "Achievement"),
-        meaning: l(
-            lang,
-            "実績 ÷ 目標（小さいほど良い指標は 目標 ÷ 実績）。部門ごとの値は分子・分母を合計して求め、率を平均しない。",
-            "Actual ÷ target (target ÷ actual where lower is better). Units are combined by adding numerators and denominators, never by averaging rates.",
-        ),
-        formula: l(lang, "実績 ÷ 目標", "actual ÷ target"),
-        source: l(lang, "登録された実績値", "The recorded measurements"),
+        term: l(lang, "achievement_term"),
+        meaning: l(lang, "achievement_meaning"),
+        formula: l(lang, "achievement_formula"),
+        source: l(lang, "recorded_measurements"),
     });
     for s in ctx.plans {
         let k = &s.ctx.kpi;
@@ -169,10 +155,10 @@ pub(super) fn appendix(ctx: &Context<'_>, loss: Option<&LossReport>) -> Vec<Defi
             term: ctx.kpi_name(s),
             meaning: k.name.get(lang).into(),
             formula: k.formula.describe(lang),
-            source: k.data_source.as_ref().map_or_else(
-                || l(lang, "登録された実績値", "The recorded measurements"),
-                |d| d.get(lang).into(),
-            ),
+            source: k
+                .data_source
+                .as_ref()
+                .map_or_else(|| l(lang, "recorded_measurements"), |d| d.get(lang).into()),
         });
     }
     out

@@ -2,12 +2,13 @@
 //! this module only hands them the evaluation's and the loss model's figures, with every word
 //! translated and every number formatted the pages' way (`format.rs`).
 
-use mieruka_app::status::{PlanStatus, unit_of};
+use mieruka_app::status::PlanStatus;
 use mieruka_charts::{
     Exceedance, ExceedanceCurve, LossBreakdown, LossCategory, PlanVsActual, TickFormat, Trend,
     UnitBars, exceedance_svg, loss_breakdown_svg, plan_vs_actual_svg, trend_svg,
 };
 use mieruka_domain::evaluation::Status;
+use mieruka_domain::figures::kpi_unit;
 use mieruka_domain::loss::LossReport;
 use mieruka_domain::{Date, KpiDefinition, Lang, i18n};
 use mieruka_sim::CurvePoint;
@@ -18,19 +19,18 @@ fn t(lang: Lang, key: &str) -> String {
     i18n::tr(lang, key, &[])
 }
 
-/// How a KPI's values read on an axis: `%`, `時間`, `件`.
+/// How a KPI's values read on an axis: the unit `figures` writes after a value (`%`, `時間`,
+/// `件`), and the axis caption naming it.
 fn ticks(kpi: &KpiDefinition, lang: Lang) -> (TickFormat, String) {
-    let suffix = match (unit_of(kpi), lang) {
-        ("percent", _) => "%",
-        ("hours", Lang::Ja) => "時間",
-        ("hours", Lang::En) => " h",
-        ("count", Lang::Ja) => "件",
-        _ => "",
-    };
+    let suffix = kpi_unit(kpi, lang);
     let axis = if suffix.trim().is_empty() {
         t(lang, "web_value")
     } else {
-        format!("{}（{}）", t(lang, "web_value"), suffix.trim())
+        i18n::tr(
+            lang,
+            "web_chart_axis_with_unit",
+            &[("label", &t(lang, "web_value")), ("unit", &suffix.trim())],
+        )
     };
     (TickFormat::suffix(suffix), axis)
 }

@@ -4,7 +4,8 @@
 
 use anyhow::{Context as _, Result, anyhow};
 use mieruka_app::loss::{OrgLoss, loss_json, org_loss, set_inputs};
-use mieruka_domain::money::{grouped, yen};
+use mieruka_domain::figures::{entered, percent, term, yen};
+use mieruka_domain::i18n::tr;
 use mieruka_domain::{Date, Lang};
 use mieruka_store::orgs::StoredOrg;
 
@@ -12,32 +13,15 @@ use super::{Ctx, app_error, find_org, now, parse_date, today, who};
 use crate::cli::{LossArgs, LossCommand};
 use crate::render::{pad, width};
 
-fn term_value(lang: Lang, value: f64, unit: &str) -> String {
-    match unit {
-        "yen" => yen(value, lang),
-        "people" => match lang {
-            Lang::Ja => format!("{}人", grouped(value)),
-            Lang::En => format!("{} people", grouped(value)),
-        },
-        "days" => match lang {
-            Lang::Ja => format!("{}日", super::measure::trim_number(value)),
-            Lang::En => format!("{} days", super::measure::trim_number(value)),
-        },
-        "share" => format!("{}%", super::measure::trim_number(value * 100.0)),
-        "eur" => format!("€{}", grouped(value)),
-        _ => super::measure::trim_number(value),
-    }
-}
-
 fn render(lang: Lang, org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> String {
-    let l = |ja: &'static str, en: &'static str| if lang == Lang::Ja { ja } else { en };
+    let l = |key: &str| tr(lang, key, &[]);
     let r = &loss.report;
     let mut out = format!(
         "{} {} — {} ({} {as_of})\n\n",
         org.org.slug,
         org.org.name,
-        l("想定損失額（最大）", "maximum loss"),
-        l("基準日", "as of"),
+        l("cli_loss_title"),
+        l("cli_loss_as_of"),
     );
     let label_w = r
         .now
@@ -52,9 +36,9 @@ fn render(lang: Lang, org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> String {
     out.push_str(&format!(
         "{}{}{}{}\n",
         pad("", label_w),
-        cell(l("現在", "now").into()),
-        cell(l("今日時点", "today").into()),
-        cell(l("KPI 達成後", "after KPIs").into()),
+        cell(l("cli_loss_now")),
+        cell(l("cli_loss_today")),
+        cell(l("cli_loss_after")),
     ));
     for (i, f) in r.now.categories.iter().enumerate() {
         out.push_str(&format!(
@@ -67,7 +51,7 @@ fn render(lang: Lang, org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> String {
     }
     out.push_str(&format!(
         "{}{}{}{}\n",
-        pad(l("合計", "Total"), label_w),
+        pad(&l("cli_loss_total"), label_w),
         cell(yen(r.now.total_yen, lang)),
         cell(yen(r.today.total_yen, lang)),
         cell(yen(r.after.total_yen, lang)),
@@ -81,28 +65,19 @@ fn render(lang: Lang, org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> String {
             .collect();
         out.push_str(&format!(
             "\n{}: {}\n",
-            l(
-                "間接的な影響（別枠）",
-                "Indirect effects (not in the total)"
-            ),
+            l("cli_loss_indirect"),
             parts.join(" / ")
         ));
     }
     if !r.plans.is_empty() {
-        out.push_str(&format!(
-            "\n{}\n",
-            l(
-                "KPI ごとの効果（損失額の減少）",
-                "What each plan is worth (reduction of the total)"
-            )
-        ));
+        out.push_str(&format!("\n{}\n", l("cli_loss_plans")));
         for (p, (_, name)) in r.plans.iter().zip(&loss.plan_names) {
             let moves: Vec<String> = p
                 .effects
                 .iter()
                 .map(|e| {
                     let from = loss.inputs.inputs.lever(e.lever);
-                    let n = super::measure::trim_number;
+                    let n = entered;
                     format!("{} {} → {}", e.lever.label(lang), n(from), n(e.to))
                 })
                 .collect();
@@ -110,29 +85,22 @@ fn render(lang: Lang, org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> String {
                 "  {} {}  {} {}: {} {} / {} {}  ({})\n",
                 p.key,
                 name.get(lang),
-                l("達成率", "achievement"),
-                p.achievement
-                    .map_or("－".into(), |a| format!("{:.0}%", a * 100.0)),
-                l("今日", "today"),
+                l("cli_loss_achievement"),
+                p.achievement.map_or("－".into(), percent),
+                l("cli_loss_reduction_today"),
                 yen(p.reduction_today_yen, lang),
-                l("達成時", "at target"),
+                l("cli_loss_reduction_at_target"),
                 yen(p.reduction_at_target_yen, lang),
                 moves.join(", "),
             ));
         }
     }
-    out.push_str(&format!("\n{}\n", l("計算式（現在）", "Formulas (now)")));
+    out.push_str(&format!("\n{}\n", l("cli_loss_formulas")));
     for f in &r.now.categories {
         let terms: Vec<String> = f
             .terms
             .iter()
-            .map(|t| {
-                format!(
-                    "{} {}",
-                    t.label.get(lang),
-                    term_value(lang, t.value, t.unit)
-                )
-            })
+            .map(|t| format!("{} {}", t.label.get(lang), term(t.value, t.unit, lang)))
             .collect();
         out.push_str(&format!(
             "  {}: {}\n    = {}\n    [{}]\n",
@@ -186,10 +154,14 @@ pub async fn run(ctx: &Ctx, args: LossArgs) -> Result<()> {
                         None => app_error(e),
                     },
                 )?;
-            match lang {
-                Lang::Ja => println!("{} の損失額の入力を更新しました（改訂 {rev}）", o.org.slug),
-                Lang::En => println!("Updated the loss inputs of {} (revision {rev})", o.org.slug),
-            }
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    "cli_loss_inputs_set",
+                    &[("org", &o.org.slug), ("rev", &rev)]
+                )
+            );
         }
         None => {
             let code = args

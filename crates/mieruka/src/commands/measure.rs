@@ -2,6 +2,7 @@
 
 use anyhow::{Result, anyhow, bail};
 use mieruka_app::measure::{self, Correction};
+use mieruka_domain::figures::entered;
 use mieruka_domain::plan::{MeasuredValue, MeasurementInput, MeasurementSource};
 use mieruka_domain::time::{Zone, parse_instant};
 use mieruka_domain::{Date, Lang};
@@ -162,62 +163,45 @@ pub async fn run(ctx: &Ctx, command: MeasureCommand) -> Result<()> {
 }
 
 fn added_line(lang: Lang, pc: &PlanContext, m: &StoredMeasurement) -> String {
-    let id = m.id;
     let reading = format_reading(&pc.kpi, &m.value);
-    match lang {
-        Lang::Ja => format!(
-            "実績 #{id} を記録しました: 目標 #{} {} / {} / {} = {reading}",
-            pc.plan.id,
-            pc.kpi.id,
-            pc.units
-                .iter()
-                .find(|u| u.id == m.unit)
-                .map_or("", |u| u.unit.name.as_str()),
-            m.measured_on
-        ),
-        Lang::En => format!(
-            "Recorded measurement #{id}: plan #{} {} / {} / {} = {reading}",
-            pc.plan.id,
-            pc.kpi.id,
-            pc.units
-                .iter()
-                .find(|u| u.id == m.unit)
-                .map_or("", |u| u.unit.code.as_str()),
-            m.measured_on
-        ),
-    }
+    // Japanese names the unit, English gives its code.
+    let unit = pc
+        .units
+        .iter()
+        .find(|u| u.id == m.unit)
+        .map_or("", |u| match lang {
+            Lang::Ja => u.unit.name.as_str(),
+            Lang::En => u.unit.code.as_str(),
+        });
+    let args: [(&str, &dyn std::fmt::Display); 6] = [
+        ("id", &m.id),
+        ("plan", &pc.plan.id),
+        ("kpi", &pc.kpi.id),
+        ("unit", &unit),
+        ("date", &m.measured_on),
+        ("reading", &reading),
+    ];
+    mieruka_domain::i18n::tr(lang, "cli_measure_recorded", &args)
 }
 
-pub use mieruka_app::measure::{MeasurementView, format_reading, trim_number};
+pub use mieruka_app::measure::{MeasurementView, format_reading};
 
 fn measurement_table(lang: Lang, rows: &[StoredMeasurement]) -> String {
-    let header: Vec<String> = match lang {
-        Lang::Ja => [
-            "#",
-            "ユニット",
-            "日付",
-            "部分",
-            "値",
-            "入力元",
-            "記録者",
-            "記録日時",
-            "訂正",
-        ],
-        Lang::En => [
-            "#",
-            "Unit",
-            "Date",
-            "Part",
-            "Value",
-            "Source",
-            "By",
-            "Recorded",
-            "Correction",
-        ],
-    }
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let header: Vec<String> = std::iter::once("#".to_string())
+        .chain(
+            [
+                "unit",
+                "date",
+                "part",
+                "value",
+                "source",
+                "by",
+                "recorded",
+                "correction",
+            ]
+            .map(|c| mieruka_domain::i18n::tr(lang, &format!("cli_measure_col_{c}"), &[])),
+        )
+        .collect();
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|m| {
@@ -231,7 +215,7 @@ fn measurement_table(lang: Lang, rows: &[StoredMeasurement]) -> String {
                 m.unit_code.clone(),
                 m.measured_on.to_string(),
                 m.part.clone().unwrap_or_default(),
-                trim_number(m.value.reading()),
+                entered(m.value.reading()),
                 m.source.label(lang).to_string(),
                 m.recorded_by.clone(),
                 m.recorded_at.clone(),

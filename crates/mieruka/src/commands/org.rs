@@ -23,10 +23,7 @@ fn tree(lang: Lang, units: &[StoredUnit]) -> String {
         for u in units.iter().filter(|u| u.parent_id == parent) {
             let mut facts = Vec::new();
             if let Some(e) = u.unit.facts.employees {
-                facts.push(match lang {
-                    Lang::Ja => format!("従業員 {e}"),
-                    Lang::En => format!("{e} employees"),
-                });
+                facts.push(tr(lang, "cli_org_employees", &[("count", &e)]));
             }
             if let Some(m) = u.unit.maturity {
                 facts.push(m.label(lang).to_string());
@@ -70,18 +67,12 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
                 time_zone: Some(time_zone),
             };
             let org = orgs::create(&store, new, now()).await.cli()?.org;
-            match lang {
-                Lang::Ja => println!(
-                    "組織 {code}「{}」を作成しました（成熟度: {}）",
-                    org.name,
-                    maturity.label(lang)
-                ),
-                Lang::En => println!(
-                    "Created organisation {code} \"{}\" (maturity: {})",
-                    org.name,
-                    maturity.label(lang)
-                ),
-            }
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("code", &code),
+                ("name", &org.name),
+                ("maturity", &maturity.label(lang)),
+            ];
+            println!("{}", tr(lang, "cli_org_created", &args));
         }
         OrgCommand::List { json } => {
             let orgs = store.organisations().await?;
@@ -108,10 +99,10 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             if json {
                 println!("{}", json_text(&OrgWithUnits::new(&o, &units))?);
             } else {
-                let (m, fy) = match lang {
-                    Lang::Ja => ("成熟度", "期首"),
-                    Lang::En => ("Maturity", "Fiscal year starts"),
-                };
+                let (m, fy) = (
+                    tr(lang, "cli_org_maturity", &[]),
+                    tr(lang, "cli_org_fiscal_start", &[]),
+                );
                 println!("{} {}", o.org.slug, o.org.name);
                 println!("  {m}: {}", o.org.maturity.label(lang));
                 println!("  {fy}: {}", o.org.fiscal_start_month);
@@ -140,10 +131,11 @@ pub async fn run_org(ctx: &Ctx, command: OrgCommand) -> Result<()> {
                         .map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
                 }
             }
-            match lang {
-                Lang::Ja => println!("成熟度を「{}」にしました", maturity.label(lang)),
-                Lang::En => println!("Maturity set to {}", maturity.label(lang)),
-            }
+            let shown = maturity.label(lang);
+            println!(
+                "{}",
+                tr(lang, "cli_org_maturity_set", &[("maturity", &shown)])
+            );
         }
         OrgCommand::SetTimeZone { code, time_zone } => {
             let o = find_org(&store, &code).await?;
@@ -197,10 +189,14 @@ pub async fn run_unit(ctx: &Ctx, command: UnitCommand) -> Result<()> {
                 facts,
             };
             let unit = orgs::add_unit(&store, &o, new, now()).await.cli()?.unit;
-            match lang {
-                Lang::Ja => println!("ユニット {code}「{}」を追加しました", unit.name),
-                Lang::En => println!("Added unit {code} \"{}\"", unit.name),
-            }
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    "cli_org_unit_added",
+                    &[("code", &code), ("name", &unit.name)]
+                )
+            );
         }
         UnitCommand::List { org, json } => {
             let o = find_org(&store, &org.org).await?;

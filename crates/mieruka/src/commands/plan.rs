@@ -7,9 +7,11 @@ use mieruka_app::plan::{
     self as plans, AgreementInput, NewPlan, PlanChange, PlanView, PlanWithRevisions, PurposeChange,
     PurposeInput,
 };
+use mieruka_domain::figures::entered;
+use mieruka_domain::i18n::tr;
 use mieruka_domain::loss::{Effect, LossLever};
 use mieruka_domain::plan::{PlanContent, PlanTarget, TrajectoryPoint};
-use mieruka_domain::{Formula, KpiDefinition, Lang};
+use mieruka_domain::{Formula, KpiDefinition};
 use mieruka_store::plans::PlanContext;
 use mieruka_store::{PlanId, Store};
 
@@ -87,8 +89,8 @@ fn describe_target(kpi: &KpiDefinition, c: &PlanContent) -> String {
     c.targets
         .iter()
         .map(|t| match &t.part {
-            Some(p) => format!("{p}={}{unit}", super::measure::trim_number(t.value)),
-            None => format!("{}{unit}", super::measure::trim_number(t.value)),
+            Some(p) => format!("{p}={}{unit}", entered(t.value)),
+            None => format!("{}{unit}", entered(t.value)),
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -159,22 +161,15 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
             if json {
                 println!("{}", json_text(&PlanView::new(&pc.plan, def, &period.id))?);
             } else {
-                match lang {
-                    Lang::Ja => println!(
-                        "目標 #{id} を作成しました（下書き）: {} {} 目標 {} 期限 {}",
-                        def.id,
-                        def.name.ja,
-                        describe_target(def, &content),
-                        content.deadline
-                    ),
-                    Lang::En => println!(
-                        "Created plan #{id} (draft): {} {} target {} by {}",
-                        def.id,
-                        def.name.en,
-                        describe_target(def, &content),
-                        content.deadline
-                    ),
-                }
+                let target = describe_target(def, &content);
+                let args: [(&str, &dyn std::fmt::Display); 5] = [
+                    ("id", &id),
+                    ("kpi", &def.id),
+                    ("name", &def.name.get(lang)),
+                    ("target", &target),
+                    ("deadline", &content.deadline),
+                ];
+                println!("{}", tr(lang, "cli_plan_created", &args));
             }
         }
         PlanCommand::Revise {
@@ -216,10 +211,10 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
             let rev = plans::revise(&store, &pc, change, &who(None), now())
                 .await
                 .cli()?;
-            match lang {
-                Lang::Ja => println!("目標 #{plan} を改訂しました（第 {rev} 版）"),
-                Lang::En => println!("Revised plan #{plan} (revision {rev})"),
-            }
+            println!(
+                "{}",
+                tr(lang, "cli_plan_revised", &[("plan", &plan), ("rev", &rev)])
+            );
         }
         PlanCommand::Agree { plan, by, on } => {
             let pc = context(&store, plan).await?;
@@ -231,18 +226,15 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
                 .await
                 .cli()?;
             let by = agreement.by;
-            match lang {
-                Lang::Ja => println!("目標 #{plan} は {by} の合意を得ました"),
-                Lang::En => println!("Plan #{plan} is agreed by {by}"),
-            }
+            println!(
+                "{}",
+                tr(lang, "cli_plan_agreed", &[("plan", &plan), ("by", &by)])
+            );
         }
         PlanCommand::Close { plan } => {
             let pc = context(&store, plan).await?;
             plans::close(&store, &pc).await.cli()?;
-            match lang {
-                Lang::Ja => println!("目標 #{plan} を完了にしました"),
-                Lang::En => println!("Closed plan #{plan}"),
-            }
+            println!("{}", tr(lang, "cli_plan_closed", &[("plan", &plan)]));
         }
         PlanCommand::List { org, period, json } => {
             let o = find_org(&store, &org.org).await?;
@@ -254,13 +246,19 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
                     .collect();
                 println!("{}", json_text(&items)?);
             } else {
-                let header: Vec<String> = match lang {
-                    Lang::Ja => ["#", "KPI", "目標", "期限", "状態", "対象"],
-                    Lang::En => ["#", "KPI", "Target", "Deadline", "State", "Units"],
-                }
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
+                let header: Vec<String> = ["#", "KPI"]
+                    .map(String::from)
+                    .into_iter()
+                    .chain(
+                        [
+                            "cli_plan_target",
+                            "cli_plan_deadline",
+                            "cli_plan_state",
+                            "cli_plan_units",
+                        ]
+                        .map(|key| tr(lang, key, &[])),
+                    )
+                    .collect();
                 let rows: Vec<Vec<String>> = listed
                     .iter()
                     .map(|(p, d, _)| {
@@ -293,20 +291,24 @@ pub async fn run(ctx: &Ctx, command: PlanCommand) -> Result<()> {
                     pc.plan.state.label(lang),
                     pc.period.id
                 );
-                let l = |ja: &'static str, en: &'static str| if lang == Lang::Ja { ja } else { en };
-                println!("  {}: {}", l("目標", "Target"), describe_target(&pc.kpi, c));
-                println!("  {}: {}", l("期限", "Deadline"), c.deadline);
-                println!("  {}: {}", l("目的", "Purpose"), c.purpose.text);
+                let l = |key: &str| tr(lang, key, &[]);
+                println!(
+                    "  {}: {}",
+                    l("cli_plan_target"),
+                    describe_target(&pc.kpi, c)
+                );
+                println!("  {}: {}", l("cli_plan_deadline"), c.deadline);
+                println!("  {}: {}", l("cli_plan_purpose"), c.purpose.text);
                 if !c.purpose.reduces.is_empty() {
                     let cats: Vec<_> = c.purpose.reduces.iter().map(|r| r.label(lang)).collect();
-                    println!("  {}: {}", l("減らす損失", "Reduces"), cats.join(" / "));
+                    println!("  {}: {}", l("cli_plan_reduces"), cats.join(" / "));
                 }
-                println!("  {}: {}", l("対象", "Units"), c.units.join(", "));
-                println!("  {}: {}", l("責任者", "Owner"), c.owner);
+                println!("  {}: {}", l("cli_plan_units"), c.units.join(", "));
+                println!("  {}: {}", l("cli_plan_owner"), c.owner);
                 if let Some(a) = &c.agreement {
-                    println!("  {}: {} ({})", l("経営層の合意", "Agreed by"), a.by, a.on);
+                    println!("  {}: {} ({})", l("cli_plan_agreed_by"), a.by, a.on);
                 }
-                println!("  {}:", l("改訂履歴", "Revisions"));
+                println!("  {}:", l("cli_plan_revisions"));
                 for r in &revisions {
                     println!(
                         "    {} {} {} — {}",

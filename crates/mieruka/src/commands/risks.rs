@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Result, anyhow, bail};
 use mieruka_app::risks::{self as register, Register, load, matrix_svg, register_json, risk_items};
 use mieruka_app::{AppError, ErrorKind};
+use mieruka_domain::i18n::tr;
 use mieruka_domain::money::yen;
 use mieruka_domain::risk::{
     Impact, Placement, RawRisk, Risk, demo_risks, impact_band, impact_label, probability_label,
@@ -20,11 +21,8 @@ use super::{Ctx, app_error, find_org, now, today};
 use crate::cli::{RiskCommand, RisksArgs};
 use crate::render::{pad, table, width};
 
-fn l(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
+fn l(lang: Lang, key: &str) -> String {
+    tr(lang, key, &[])
 }
 
 /// Adds the report's nine demo risks to an organisation that has no risks yet; returns how many
@@ -95,12 +93,14 @@ async fn set(ctx: &Ctx, org: &str, raw: RawRisk) -> Result<()> {
         })?;
     let existed = !added;
     let (code, name) = (risk.code.as_str(), risk.name.as_str());
-    match (ctx.lang, existed) {
-        (Lang::Ja, false) => println!("{} に事業リスク {code}「{name}」を登録しました", o.org.slug),
-        (Lang::Ja, true) => println!("{} の事業リスク {code}「{name}」を更新しました", o.org.slug),
-        (Lang::En, false) => println!("Added business risk {code} ({name}) to {}", o.org.slug),
-        (Lang::En, true) => println!("Updated business risk {code} ({name}) of {}", o.org.slug),
-    }
+    let key = if existed {
+        "cli_risks_updated"
+    } else {
+        "cli_risks_added"
+    };
+    let args: [(&str, &dyn std::fmt::Display); 3] =
+        [("org", &o.org.slug), ("code", &code), ("name", &name)];
+    println!("{}", tr(ctx.lang, key, &args));
     store.close().await;
     Ok(())
 }
@@ -114,10 +114,14 @@ async fn remove(ctx: &Ctx, org: &str, code: &str) -> Result<()> {
             ErrorKind::NotFound => anyhow!("{e} (`mieruka risks --org {}` lists them)", o.org.slug),
             _ => app_error(e),
         })?;
-    match ctx.lang {
-        Lang::Ja => println!("{} の事業リスク {code} を削除しました", o.org.slug),
-        Lang::En => println!("Removed business risk {code} from {}", o.org.slug),
-    }
+    println!(
+        "{}",
+        tr(
+            ctx.lang,
+            "cli_risks_removed",
+            &[("org", &o.org.slug), ("code", &code)]
+        )
+    );
     store.close().await;
     Ok(())
 }
@@ -141,10 +145,11 @@ async fn show(ctx: &Ctx, code: &str, json: bool, svg: Option<&Path>) -> Result<(
     } else {
         print!("{}", render(lang, &org, &reg));
         if let Some(path) = svg {
-            match lang {
-                Lang::Ja => println!("\nマトリクスを SVG で書き出しました: {}", path.display()),
-                Lang::En => println!("\nWrote the matrix as SVG: {}", path.display()),
-            }
+            let shown = path.display();
+            println!(
+                "\n{}",
+                tr(lang, "cli_risks_svg_written", &[("path", &shown)])
+            );
         }
     }
     Ok(())
@@ -152,10 +157,7 @@ async fn show(ctx: &Ctx, code: &str, json: bool, svg: Option<&Path>) -> Result<(
 
 /// A remark after a value: full-width brackets in Japanese, a space and brackets in English.
 fn aside(lang: Lang, s: &str) -> String {
-    match lang {
-        Lang::Ja => format!("（{s}）"),
-        Lang::En => format!(" ({s})"),
-    }
+    tr(lang, "cli_aside", &[("text", &s)])
 }
 
 fn level_text(level: u8, lang: Lang) -> String {
@@ -175,12 +177,9 @@ fn impact_cell(lang: Lang, reg: &Register, r: &Risk, p: &Placement) -> String {
             "{} → {}{}",
             level_text(now.impact, lang),
             level_text(after.impact, lang),
-            aside(lang, l(lang, "損失額モデル", "loss model"))
+            aside(lang, &l(lang, "cli_risks_loss_model"))
         ),
-        _ => format!(
-            "－{}",
-            aside(lang, l(lang, "損失額の入力なし", "no loss inputs"))
-        ),
+        _ => format!("－{}", aside(lang, &l(lang, "cli_risks_no_loss_inputs"))),
     }
 }
 
@@ -190,30 +189,24 @@ fn render(lang: Lang, org: &StoredOrg, reg: &Register) -> String {
         "{} {} — {}\n\n",
         slug,
         org.org.name,
-        l(
-            lang,
-            "事業リスク（発生確率 × 影響度）",
-            "business risks (probability × impact)"
-        )
+        l(lang, "cli_risks_title")
     );
     if reg.risks.is_empty() {
-        out.push_str(&match lang {
-            Lang::Ja => format!("  事業リスクはまだ登録されていません（`mieruka risks set --org {slug} CODE --name … --category … --probability 1–5 --impact 1–5` で登録します）。\n"),
-            Lang::En => format!("  No business risks yet (add one with `mieruka risks set --org {slug} CODE --name … --category … --probability 1–5 --impact 1–5`).\n"),
-        });
+        out.push_str(&format!(
+            "  {}\n",
+            tr(lang, "cli_risks_none", &[("org", slug)])
+        ));
         return out;
     }
     let header: Vec<String> = [
-        "#",
-        l(lang, "リスク", "Risk"),
-        l(lang, "分類", "Category"),
-        l(lang, "発生確率", "Probability"),
-        l(lang, "影響度", "Impact"),
-        l(lang, "責任者", "Owner"),
+        "#".to_string(),
+        l(lang, "cli_risks_col_risk"),
+        l(lang, "cli_risks_col_category"),
+        l(lang, "cli_risks_col_probability"),
+        l(lang, "cli_risks_col_impact"),
+        l(lang, "cli_risks_col_owner"),
     ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    .into();
     let rows: Vec<Vec<String>> = reg
         .risks
         .iter()
@@ -240,24 +233,22 @@ fn render(lang: Lang, org: &StoredOrg, reg: &Register) -> String {
         match &reg.cyber {
             Some(c) => out.push_str(&format!(
                 "{}: {} {}{} → {} {}{}\n",
-                l(lang, "サイバーリスクの影響度（損失額モデル）", "Cyber risk impact (loss model)"),
-                l(lang, "現在", "now"),
+                l(lang, "cli_risks_cyber_impact"),
+                l(lang, "cli_risks_now"),
                 yen(c.now_yen, lang),
                 aside(lang, &level_text(c.now_level, lang)),
-                l(lang, "KPI 達成後", "after the KPIs are met"),
+                l(lang, "cli_risks_after"),
                 yen(c.after_yen, lang),
                 aside(lang, &level_text(c.after_level, lang)),
             )),
-            None => out.push_str(&match lang {
-                Lang::Ja => format!(
-                    "サイバーリスク「{}」は損失額の入力がないため、マトリクスに置けません。`mieruka loss inputs --org {slug} > loss.toml` で入力を作り、`mieruka loss set --org {slug} loss.toml` で登録してください。\n",
-                    cyber_risk.name
-                ),
-                Lang::En => format!(
-                    "The cyber risk ({}) is left off the matrix: the organisation has no loss inputs. Write them with `mieruka loss inputs --org {slug} > loss.toml` and record them with `mieruka loss set --org {slug} loss.toml`.\n",
-                    cyber_risk.name
-                ),
-            }),
+            None => out.push_str(&format!(
+                "{}\n",
+                tr(
+                    lang,
+                    "cli_risks_cyber_unplaced",
+                    &[("name", &cyber_risk.name), ("org", slug)]
+                )
+            )),
         }
     }
     let bands: Vec<String> = (1..=5u8)
@@ -271,11 +262,11 @@ fn render(lang: Lang, org: &StoredOrg, reg: &Register) -> String {
         .collect();
     out.push_str(&format!(
         "{}{}: {}\n",
-        l(lang, "影響度の区分", "Impact bands"),
+        l(lang, "cli_risks_impact_bands"),
         if reg.has_loss_inputs {
-            ""
+            String::new()
         } else {
-            l(lang, "（既定）", " (default)")
+            l(lang, "cli_risks_default_bands")
         },
         bands.join(" / ")
     ));
@@ -316,12 +307,8 @@ fn text_matrix(lang: Lang, reg: &Register) -> String {
     let label_w = labels.iter().map(|s| width(s)).max().unwrap_or(0);
     let mut out = format!(
         "{}\n{}\n",
-        l(
-            lang,
-            "マトリクス（右上ほど高リスク。[n] サイバーリスクの現在、(n) KPI 達成後）",
-            "Matrix (risk is highest at the upper right; [n] the cyber risk now, (n) after the KPIs are met)"
-        ),
-        l(lang, "影響度（損失額）↑", "Impact (loss) ↑"),
+        l(lang, "cli_risks_matrix_heading"),
+        l(lang, "cli_risks_matrix_impact_axis"),
     );
     let rule = format!(
         "{}+{}\n",
@@ -343,13 +330,16 @@ fn text_matrix(lang: Lang, reg: &Register) -> String {
     for p in 1..=5 {
         out.push_str(&pad(&format!(" {p}"), col + 1));
     }
-    out.push_str(&format!("→ {}\n", l(lang, "発生確率", "probability")));
+    out.push_str(&format!(
+        "→ {}\n",
+        l(lang, "cli_risks_matrix_probability_axis")
+    ));
     let scale: Vec<String> = (1..=5u8)
         .map(|p| format!("{p} {}", probability_label(p, lang)))
         .collect();
     out.push_str(&format!(
         "{}: {}\n",
-        l(lang, "発生確率", "Probability"),
+        l(lang, "cli_risks_col_probability"),
         scale.join(" / ")
     ));
     out

@@ -165,13 +165,9 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
                         })
                         .collect();
                     let admin = if i["admin"] == true {
-                        if lang == Lang::Ja {
-                            " [管理者]"
-                        } else {
-                            " [admin]"
-                        }
+                        format!(" {}", mieruka_domain::i18n::tr(lang, "cli_user_admin", &[]))
                     } else {
-                        ""
+                        String::new()
                     };
                     println!(
                         "{}  {}{admin}  {}",
