@@ -29,7 +29,7 @@ impl std::str::FromStr for Lang {
 }
 
 /// A text in Japanese and English, both non-empty once validated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Text {
     pub ja: String,
     pub en: String,

@@ -41,6 +41,24 @@ pub fn served_routes() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The routes (method, path) whose typed answer the document shows without an example: their
+/// real answers are checked against the schema instead.
+pub fn answers_without_example() -> Vec<(String, String)> {
+    routes::table()
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.answer,
+                routes::route::Answer::Typed {
+                    round_trip: None,
+                    ..
+                }
+            )
+        })
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect()
+}
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {

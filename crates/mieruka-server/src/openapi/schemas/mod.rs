@@ -3,7 +3,6 @@
 //! the helpers here build JSON Schema values.
 
 mod access;
-mod money;
 mod reports;
 mod work;
 
@@ -74,15 +73,9 @@ pub fn all() -> Map<String, Value> {
         ),
     );
     add("Object", json!({ "type": "object" }));
-    add(
-        "Text",
-        answer(&["ja", "en"], json!({ "ja": s(), "en": s() })),
-    );
-    access::sessions(&mut add);
     work::organisations(&mut add);
     work::plans(&mut add);
     work::measurements(&mut add);
-    money::money(&mut add);
     reports::reports(&mut add);
     access::accounts(&mut add);
     m
