@@ -348,3 +348,47 @@ async fn real_answers_hold_what_their_schemas_require() {
     let _ = seeded;
     server.stop().await;
 }
+
+/// The check notices a missing required property, a wrong type, a code outside the list and a
+/// property a closed schema does not list, through references and nullable unions.
+#[test]
+fn the_check_notices_what_a_schema_does_not_allow() {
+    let doc = json!({ "components": { "schemas": {
+        "Cell": {
+            "type": "object",
+            "required": ["impact"],
+            "additionalProperties": false,
+            "properties": {
+                "impact": { "type": "integer" },
+                "kind": { "type": "string", "enum": ["now", "after"] },
+            },
+        },
+        "Risk": {
+            "type": "object",
+            "required": ["code", "cell"],
+            "properties": {
+                "code": { "type": "string" },
+                "cell": { "anyOf": [{ "$ref": "#/components/schemas/Cell" }, { "type": "null" }] },
+            },
+        },
+    } } });
+    let schema = json!({ "type": "array", "items": { "$ref": "#/components/schemas/Risk" } });
+    let problems = |value: Value| {
+        let mut found = Vec::new();
+        check(&doc, &schema, &value, "answer", &mut found);
+        found
+    };
+    assert!(
+        problems(json!([{ "code": "a", "cell": null }, { "code": "b", "cell": { "impact": 2 } }]))
+            .is_empty()
+    );
+    for spoiled in [
+        json!([{ "cell": null }]),
+        json!([{ "code": 1, "cell": null }]),
+        json!([{ "code": "a", "cell": { "impact": 2.5 } }]),
+        json!([{ "code": "a", "cell": { "impact": 2, "kind": "later" } }]),
+        json!([{ "code": "a", "cell": { "impact": 2, "colour": "red" } }]),
+    ] {
+        assert!(!problems(spoiled.clone()).is_empty(), "{spoiled}");
+    }
+}
