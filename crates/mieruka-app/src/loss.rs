@@ -1,19 +1,21 @@
 //! The loss report of an organisation: setting its inputs (checked, then recorded as a new
 //! revision), its inputs in force, its facts, and every open plan with effects at its
 //! achievement as of a date; the cyber risk's impact for the risk matrix; and the public JSON
-//! of a breakdown and of the report (`mieruka loss --json`).
+//! of the report (`LossAnswer`: the API's answer and `mieruka loss --json`).
 
 use mieruka_domain::loss::{
-    Breakdown, CompanyFacts, Figure, LossInputs, LossReport, PlanLever, breakdown, report,
+    Breakdown, CompanyFacts, Effect, Figure, LossInputs, LossReport, PlanLever, Term, breakdown,
+    report,
 };
 use mieruka_domain::org::UnitKind;
 use mieruka_domain::plan::FieldError;
 use mieruka_domain::plan::PlanState;
-use mieruka_domain::{Date, Timestamp};
+use mieruka_domain::{Date, Text, Timestamp};
 use mieruka_store::Store;
 use mieruka_store::loss::StoredLossInputs;
 use mieruka_store::orgs::StoredOrg;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use crate::{AppError, Result};
 
@@ -130,50 +132,120 @@ impl CyberImpact {
     }
 }
 
-pub fn figure_json(f: &Figure) -> serde_json::Value {
-    json!({
-        "key": f.key,
-        "label": f.label,
-        "amount_yen": f.amount_yen.round(),
-        "formula": f.formula,
-        "terms": f.terms,
-        "source": f.source,
-    })
+/// One figure of the loss model with how it is computed, amounts rounded to the yen.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[schemars(rename = "LossFigure")]
+pub struct FigureView {
+    /// `theft`, `interruption`, `fine`, `response` (the categories) or `net_profit`,
+    /// `market_value` (the indirect effects).
+    pub key: String,
+    pub label: Text,
+    pub amount_yen: f64,
+    /// The formula in words.
+    pub formula: Text,
+    /// The inputs the formula is computed with.
+    pub terms: Vec<Term>,
+    /// Where the formula comes from.
+    pub source: Text,
 }
 
-pub fn breakdown_json(b: &Breakdown) -> serde_json::Value {
-    json!({
-        "categories": b.categories.iter().map(figure_json).collect::<Vec<_>>(),
-        "total_yen": b.total_yen.round(),
-        "indirect": b.indirect.iter().map(figure_json).collect::<Vec<_>>(),
-    })
+impl From<&Figure> for FigureView {
+    fn from(f: &Figure) -> FigureView {
+        FigureView {
+            key: f.key.to_string(),
+            label: f.label.clone(),
+            amount_yen: f.amount_yen.round(),
+            formula: f.formula.clone(),
+            terms: f.terms.clone(),
+            source: f.source.clone(),
+        }
+    }
 }
 
-/// The loss report, as `mieruka loss --json` prints it.
-pub fn loss_json(org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> Value {
-    let plans: Vec<Value> = loss
-        .report
-        .plans
-        .iter()
-        .zip(&loss.plan_names)
-        .map(|(p, (id, _))| {
-            json!({
-                "plan": id,
-                "key": p.key,
-                "effects": p.effects,
-                "achievement": p.achievement,
-                "reduction_today_yen": p.reduction_today_yen.round(),
-                "reduction_at_target_yen": p.reduction_at_target_yen.round(),
+/// The four categories of loss, their total and the indirect effects, for one set of lever
+/// values.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[schemars(rename = "LossBreakdown")]
+pub struct BreakdownView {
+    /// ① theft, ② interruption, ③ fine, ④ response.
+    pub categories: Vec<FigureView>,
+    /// The sum of the categories.
+    pub total_yen: f64,
+    /// Effects on net profit and market value, not in the total.
+    pub indirect: Vec<FigureView>,
+}
+
+impl From<&Breakdown> for BreakdownView {
+    fn from(b: &Breakdown) -> BreakdownView {
+        BreakdownView {
+            categories: b.categories.iter().map(FigureView::from).collect(),
+            total_yen: b.total_yen.round(),
+            indirect: b.indirect.iter().map(FigureView::from).collect(),
+        }
+    }
+}
+
+/// What a plan takes off the maximum loss.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct PlanReduction {
+    /// The plan's number.
+    pub plan: i64,
+    /// `#<plan> <KPI id>`.
+    pub key: String,
+    /// What the plan does to the model when it meets its target.
+    pub effects: Vec<Effect>,
+    /// The plan's achievement as of the date (at most 1), if measured.
+    pub achievement: Option<f64>,
+    /// The reduction at today's achievement.
+    pub reduction_today_yen: f64,
+    /// The reduction once the plan meets its target.
+    pub reduction_at_target_yen: f64,
+}
+
+/// The loss report, as the API answers it and `mieruka loss --json` prints it.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[schemars(rename = "LossReport")]
+pub struct LossAnswer {
+    /// The organisation's code.
+    pub org: String,
+    /// The date the plans' achievement is taken at.
+    pub as_of: Date,
+    /// The revision of the loss inputs used.
+    pub inputs_revision: i64,
+    /// Before any plan.
+    pub now: BreakdownView,
+    /// With the plans at their achievement as of the date.
+    pub today: BreakdownView,
+    /// With the plans at their targets.
+    pub after: BreakdownView,
+    /// Every open plan with effects on the model.
+    pub plans: Vec<PlanReduction>,
+}
+
+impl LossAnswer {
+    pub fn new(org: &StoredOrg, as_of: Date, loss: &OrgLoss) -> LossAnswer {
+        let plans = loss
+            .report
+            .plans
+            .iter()
+            .zip(&loss.plan_names)
+            .map(|(p, (id, _))| PlanReduction {
+                plan: *id,
+                key: p.key.clone(),
+                effects: p.effects.clone(),
+                achievement: p.achievement,
+                reduction_today_yen: p.reduction_today_yen.round(),
+                reduction_at_target_yen: p.reduction_at_target_yen.round(),
             })
-        })
-        .collect();
-    json!({
-        "org": org.org.slug,
-        "as_of": as_of,
-        "inputs_revision": loss.inputs.revision,
-        "now": breakdown_json(&loss.report.now),
-        "today": breakdown_json(&loss.report.today),
-        "after": breakdown_json(&loss.report.after),
-        "plans": plans,
-    })
+            .collect();
+        LossAnswer {
+            org: org.org.slug.to_string(),
+            as_of,
+            inputs_revision: loss.inputs.revision,
+            now: (&loss.report.now).into(),
+            today: (&loss.report.today).into(),
+            after: (&loss.report.after).into(),
+            plans,
+        }
+    }
 }

@@ -6,8 +6,11 @@
 //! period overlaps it, except drafts, evaluated as of the period's end (or today, while it runs).
 //! Rendering is not done here: `mieruka-report` turns the view model into PDF, HTML and Excel.
 
+mod answers;
 mod kpis;
 mod sections;
+
+pub use answers::{IssuedReportView, IssuedReports, LintedFinding, ReportLint, ReportSchedule};
 
 use mieruka_domain::i18n::{keys, tr};
 use mieruka_domain::period::Period;

@@ -1,6 +1,6 @@
 //! The business-risk register (Fig. 8): keeping it (setting and removing risks, one cyber risk
 //! at most), each risk placed on the matrix — the cyber risk twice, now and after the plans,
-//! from the loss model — and its public JSON (`mieruka risks --json`,
+//! from the loss model — and its public JSON (`RiskItem`, `RegisterSummary`: `mieruka risks --json`,
 //! `/api/v1/orgs/{org}/risks`) and SVG matrix.
 
 use mieruka_charts::{MatrixPoint, PointKind, risk_matrix_svg};
@@ -11,7 +11,8 @@ use mieruka_domain::risk::{
 use mieruka_domain::{Date, Lang, Timestamp};
 use mieruka_store::orgs::StoredOrg;
 use mieruka_store::{Store, StoreError};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::loss::{CyberImpact, OrgLoss, cyber_impact};
 use crate::{AppError, Result};
@@ -119,20 +120,90 @@ fn register(risks: Vec<Risk>, stored: Option<LossInputs>, cyber: Option<CyberImp
     }
 }
 
-fn cell_json(c: Option<Cell>) -> Value {
-    c.map_or(
-        Value::Null,
-        |c| json!({"probability": c.probability, "impact": c.impact}),
-    )
+/// A place on the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "MatrixCell")]
+pub struct CellView {
+    /// 1–5.
+    #[schemars(range(min = 1, max = 5))]
+    pub probability: u8,
+    /// 1–5.
+    #[schemars(range(min = 1, max = 5))]
+    pub impact: u8,
+}
+
+impl From<Cell> for CellView {
+    fn from(c: Cell) -> CellView {
+        CellView {
+            probability: c.probability,
+            impact: c.impact,
+        }
+    }
 }
 
 fn round(v: f64) -> i64 {
     v.round() as i64
 }
 
+/// A risk of the register as listed, numbered as on the matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Risk")]
+#[schemars(example = RiskItem::example())]
+pub struct RiskItem {
+    /// Its number on the matrix, from 1.
+    pub number: usize,
+    /// The risk's code (a–z, 0–9, -).
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    /// 1–5.
+    #[schemars(range(min = 1, max = 5))]
+    pub probability: u8,
+    /// The impact level, 1–5; null for the cyber risk before the loss inputs are set.
+    #[schemars(range(min = 1, max = 5))]
+    pub impact: Option<u8>,
+    /// The impact in yen: the one given, or the loss model's maximum loss now for the cyber
+    /// risk; null when the impact was given as a level.
+    pub impact_yen: Option<i64>,
+    /// The impact is the loss model's.
+    pub cyber: bool,
+    pub owner: Option<String>,
+    /// Where the risk is on the matrix; null when it cannot be placed yet.
+    pub cell: Option<CellView>,
+    /// The cyber risk's place once the plans meet their targets; null for the others.
+    pub cell_after: Option<CellView>,
+    /// A note on the risk (absent from the command line's list, which neither sets nor shows
+    /// notes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub note: Option<Option<String>>,
+}
+
+impl RiskItem {
+    fn example() -> RiskItem {
+        RiskItem {
+            number: 1,
+            code: "supplier-failure".into(),
+            name: "主要取引先の倒産".into(),
+            category: "財務".into(),
+            probability: 2,
+            impact: Some(4),
+            impact_yen: Some(3_000_000_000),
+            cyber: false,
+            owner: Some("CFO".into()),
+            cell: Some(CellView {
+                probability: 2,
+                impact: 4,
+            }),
+            cell_after: None,
+            note: Some(Some("与信管理の見直しを検討中".into())),
+        }
+    }
+}
+
 /// Each risk as listed, numbered as on the matrix. The API's items carry the risk's `note`; the
 /// command line, which neither sets nor shows notes, lists them without (`with_note: false`).
-pub fn risk_items(reg: &Register, with_note: bool) -> Vec<Value> {
+pub fn risk_items(reg: &Register, with_note: bool) -> Vec<RiskItem> {
     reg.risks
         .iter()
         .zip(&reg.placed)
@@ -143,40 +214,73 @@ pub fn risk_items(reg: &Register, with_note: bool) -> Vec<Value> {
                 Impact::Cyber => reg.cyber.as_ref().map(|c| round(c.now_yen)),
                 Impact::Level(_) => None,
             };
-            let mut item = json!({
-                "number": i + 1,
-                "code": r.code,
-                "name": r.name,
-                "category": r.category,
-                "probability": r.probability,
-                "impact": p.at.map(|c| c.impact),
-                "impact_yen": impact_yen,
-                "cyber": r.is_cyber(),
-                "owner": r.owner,
-                "cell": cell_json(p.at),
-                "cell_after": cell_json(p.after),
-            });
-            if with_note {
-                item["note"] = json!(r.note);
+            RiskItem {
+                number: i + 1,
+                code: r.code.to_string(),
+                name: r.name.clone(),
+                category: r.category.clone(),
+                probability: r.probability,
+                impact: p.at.map(|c| c.impact),
+                impact_yen,
+                cyber: r.is_cyber(),
+                owner: r.owner.clone(),
+                cell: p.at.map(CellView::from),
+                cell_after: p.after.map(CellView::from),
+                note: with_note.then(|| r.note.clone()),
             }
-            item
         })
         .collect()
 }
 
+/// The cyber risk's impact level and maximum loss, at one time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, JsonSchema)]
+pub struct CyberLevel {
+    /// 1–5, by the money bands.
+    #[schemars(range(min = 1, max = 5))]
+    pub impact: u8,
+    pub loss_yen: i64,
+}
+
+/// The cyber risk now and once the plans meet their targets.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, JsonSchema)]
+pub struct CyberPlacement {
+    pub now: CyberLevel,
+    pub after: CyberLevel,
+}
+
 /// The register's keys besides its risks: the organisation, the money bands and the cyber risk.
-pub fn register_json(org: &StoredOrg, reg: &Register) -> Value {
-    let cyber = reg.cyber.as_ref().map_or(Value::Null, |c| {
-        json!({
-            "now": {"impact": c.now_level, "loss_yen": round(c.now_yen)},
-            "after": {"impact": c.after_level, "loss_yen": round(c.after_yen)},
-        })
-    });
-    json!({
-        "org": org.org.slug,
-        "bands_yen": reg.inputs.impact_bands_yen.iter().map(|b| round(*b)).collect::<Vec<_>>(),
-        "cyber": cyber,
-    })
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct RegisterSummary {
+    /// The organisation's code.
+    pub org: String,
+    /// The bounds in yen between impact levels 1|2|3|4|5.
+    pub bands_yen: Vec<i64>,
+    /// The cyber risk from the loss model; null without a cyber risk or loss inputs.
+    pub cyber: Option<CyberPlacement>,
+}
+
+impl RegisterSummary {
+    pub fn new(org: &StoredOrg, reg: &Register) -> RegisterSummary {
+        RegisterSummary {
+            org: org.org.slug.to_string(),
+            bands_yen: reg
+                .inputs
+                .impact_bands_yen
+                .iter()
+                .map(|b| round(*b))
+                .collect(),
+            cyber: reg.cyber.as_ref().map(|c| CyberPlacement {
+                now: CyberLevel {
+                    impact: c.now_level,
+                    loss_yen: round(c.now_yen),
+                },
+                after: CyberLevel {
+                    impact: c.after_level,
+                    loss_yen: round(c.after_yen),
+                },
+            }),
+        }
+    }
 }
 
 /// The matrix as a standalone SVG, titled with the organisation's name.

@@ -3,14 +3,15 @@
 //! (now, and after its plans meet their targets), portfolios simulated with one set of
 //! loss-exceedance thresholds so their curves compare point by point — off the async threads,
 //! within a bound on the loss events one run may draw — and the public JSON of a simulated
-//! portfolio (`mieruka simulate --json`, `/api/v1/…/simulation`).
+//! portfolio (`Portfolio`, `OrgSimulation`: `mieruka simulate --json`, `/api/v1/…/simulation`).
 
 use mieruka_domain::Date;
 use mieruka_domain::loss::Breakdown;
 use mieruka_sim::{CurvePoint, Scenario, Simulation, analytic_mean, log_thresholds, simulate};
 use mieruka_store::Store;
 use mieruka_store::orgs::StoredOrg;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use crate::{AppError, Result};
 
@@ -74,14 +75,14 @@ pub fn scenarios(given: &[ScenarioInput]) -> Result<Vec<Scenario>> {
 
 /// Simulates each labelled portfolio off the async threads, holding `permit` (whatever bounds
 /// how many run at once) until done, with one set of curve thresholds for all; returns each
-/// portfolio's JSON (as `mieruka simulate --json` prints one). Refused when the run would draw
+/// portfolio (as `mieruka simulate --json` prints one). Refused when the run would draw
 /// more than [`MAX_EVENTS`] loss events.
 pub async fn run<P: Send + 'static>(
     permit: P,
     portfolios: Vec<(String, Vec<Scenario>)>,
     trials: u64,
     seed: u64,
-) -> Result<Vec<(String, Value)>> {
+) -> Result<Vec<(String, Portfolio)>> {
     let events: f64 = portfolios
         .iter()
         .flat_map(|(_, s)| s.iter().map(|x| x.annual_rate))
@@ -102,7 +103,7 @@ pub async fn run<P: Send + 'static>(
             .into_iter()
             .zip(&done)
             .map(|((label, scenarios), (sim, curve))| {
-                (label, portfolio_json(&scenarios, sim, curve))
+                (label, Portfolio::new(&scenarios, sim, curve))
             })
             .collect()
     })
@@ -158,31 +159,137 @@ pub fn simulate_all(
         .collect()
 }
 
-/// The public JSON of one simulated portfolio: amounts in plain yen.
-pub fn portfolio_json(scenarios: &[Scenario], sim: &Simulation, curve: &[CurvePoint]) -> Value {
-    json!({
-        "trials": sim.trials,
-        "seed": sim.seed,
-        "mean": sim.mean,
-        "analytic_mean": analytic_mean(scenarios),
-        "p50": sim.p50,
-        "p90": sim.p90,
-        "p95": sim.p95,
-        "p99": sim.p99,
-        "max": sim.max,
-        "probability_of_loss": sim.probability_of_loss,
-        "scenarios": scenarios.iter().zip(&sim.scenario_means).map(|(s, (_, mean))| json!({
-            "id": s.id,
-            "name": s.name,
-            "annual_rate": s.annual_rate,
-            "low_p5": s.low_p5,
-            "high_p95": s.high_p95,
-            "mean": mean,
-            "analytic_mean": s.analytic_mean(),
-        })).collect::<Vec<_>>(),
-        "curve": curve.iter().map(|p| json!({
-            "loss": p.loss,
-            "probability": p.probability,
-        })).collect::<Vec<_>>(),
-    })
+/// One scenario of a simulated portfolio, with its simulated and analytic mean.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[schemars(rename = "SimulatedScenario")]
+pub struct ScenarioResult {
+    pub id: String,
+    pub name: String,
+    /// Events per year.
+    pub annual_rate: f64,
+    /// One event's loss at its 5th percentile.
+    pub low_p5: f64,
+    /// One event's loss at its 95th percentile.
+    pub high_p95: f64,
+    /// The scenario's simulated annual loss, on average.
+    pub mean: f64,
+    /// The scenario's annual loss expected from its parameters.
+    pub analytic_mean: f64,
+}
+
+/// A point of the loss-exceedance curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, JsonSchema)]
+#[schemars(rename = "ExceedancePoint")]
+pub struct ExceedancePoint {
+    /// An annual loss, yen.
+    pub loss: f64,
+    /// The share of simulated years losing more.
+    pub probability: f64,
+}
+
+/// One simulated portfolio, amounts in plain yen: `mieruka simulate --json` and the API.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[schemars(rename = "Simulation")]
+pub struct Portfolio {
+    /// Simulated years.
+    pub trials: u64,
+    pub seed: u64,
+    /// The mean annual loss.
+    pub mean: f64,
+    /// The mean annual loss expected from the scenarios' parameters.
+    pub analytic_mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    /// The largest simulated annual loss.
+    pub max: f64,
+    /// The share of simulated years with any loss.
+    pub probability_of_loss: f64,
+    pub scenarios: Vec<ScenarioResult>,
+    /// The loss-exceedance curve.
+    pub curve: Vec<ExceedancePoint>,
+}
+
+impl Portfolio {
+    pub fn new(scenarios: &[Scenario], sim: &Simulation, curve: &[CurvePoint]) -> Portfolio {
+        Portfolio {
+            trials: sim.trials,
+            seed: sim.seed,
+            mean: sim.mean,
+            analytic_mean: analytic_mean(scenarios),
+            p50: sim.p50,
+            p90: sim.p90,
+            p95: sim.p95,
+            p99: sim.p99,
+            max: sim.max,
+            probability_of_loss: sim.probability_of_loss,
+            scenarios: scenarios
+                .iter()
+                .zip(&sim.scenario_means)
+                .map(|(s, (_, mean))| ScenarioResult {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    annual_rate: s.annual_rate,
+                    low_p5: s.low_p5,
+                    high_p95: s.high_p95,
+                    mean: *mean,
+                    analytic_mean: s.analytic_mean(),
+                })
+                .collect(),
+            curve: curve
+                .iter()
+                .map(|p| ExceedancePoint {
+                    loss: p.loss,
+                    probability: p.probability,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A simulated portfolio of an organisation, with its label.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct LabelledPortfolio {
+    /// `now`, or `after` the plans meet their targets.
+    #[schemars(extend("enum" = ["now", "after"]))]
+    pub label: String,
+    #[serde(flatten)]
+    pub portfolio: Portfolio,
+}
+
+/// An organisation's loss model simulated now and after its plans: `mieruka simulate --org
+/// --json` and the API.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct OrgSimulation {
+    /// Simulated years.
+    pub trials: u64,
+    pub seed: u64,
+    pub portfolios: Vec<LabelledPortfolio>,
+    /// The organisation's code.
+    pub org: String,
+    /// The date the plans' achievement is taken at.
+    pub as_of: Date,
+}
+
+impl OrgSimulation {
+    /// The portfolios [`run`] or [`simulate_all`] simulated, with their labels.
+    pub fn new(
+        org: &StoredOrg,
+        as_of: Date,
+        trials: u64,
+        seed: u64,
+        portfolios: Vec<(String, Portfolio)>,
+    ) -> OrgSimulation {
+        OrgSimulation {
+            trials,
+            seed,
+            portfolios: portfolios
+                .into_iter()
+                .map(|(label, portfolio)| LabelledPortfolio { label, portfolio })
+                .collect(),
+            org: org.org.slug.to_string(),
+            as_of,
+        }
+    }
 }

@@ -5,7 +5,8 @@
 use mieruka_domain::{Lang, Timestamp};
 use mieruka_store::access::{Credentials, Membership};
 use mieruka_store::{Store, UserId};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::secret::{MIN_PASSWORD, hash_password_blocking, random_hex, sha256_hex};
 use crate::{AppError, Result};
@@ -85,35 +86,84 @@ pub async fn credentials(store: &Store, username: &str) -> Result<Credentials> {
         .ok_or_else(|| AppError::NotFound(format!("there is no user `{username}`")))
 }
 
-/// A role, as `mieruka user list --json` prints it.
-pub fn membership_json(m: &Membership) -> Value {
-    json!({ "org": m.org_code, "role": m.role, "unit": m.unit })
+/// A role in an organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Membership")]
+#[schemars(example = MembershipView { org: "demo".into(), role: "contributor".into(), unit: Some(3) })]
+pub struct MembershipView {
+    /// The organisation's code.
+    pub org: String,
+    #[schemars(extend("enum" = ["owner", "contributor", "viewer", "auditor"]))]
+    pub role: String,
+    /// A contributor's unit (its id): they measure for it and the units under it.
+    pub unit: Option<i64>,
 }
 
-/// An account as `mieruka user list --json` lists it.
-pub async fn user_json(store: &Store, username: &str) -> Result<Value> {
-    let u = store.user(username).await?;
-    let c = credentials(store, username).await?;
-    let roles: Vec<Value> = store
-        .memberships(c.user)
-        .await?
-        .iter()
-        .map(membership_json)
-        .collect();
-    Ok(json!({
-        "username": u.username,
-        "name": u.display_name,
-        "admin": c.is_admin,
-        "disabled": c.disabled,
-        "roles": roles,
-    }))
+impl From<&Membership> for MembershipView {
+    fn from(m: &Membership) -> MembershipView {
+        MembershipView {
+            org: m.org_code.clone(),
+            role: m.role.clone(),
+            unit: m.unit.map(|u| u.0),
+        }
+    }
+}
+
+/// An account with its roles, as the API answers it and `mieruka user list --json` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "User")]
+#[schemars(example = UserView::example())]
+pub struct UserView {
+    pub username: String,
+    /// The name shown.
+    pub name: String,
+    /// An administrator of the server.
+    pub admin: bool,
+    /// A disabled account cannot sign in and its tokens are refused.
+    pub disabled: bool,
+    pub roles: Vec<MembershipView>,
+}
+
+impl UserView {
+    /// The account with this name.
+    pub async fn read(store: &Store, username: &str) -> Result<UserView> {
+        let u = store.user(username).await?;
+        let c = credentials(store, username).await?;
+        let roles = store
+            .memberships(c.user)
+            .await?
+            .iter()
+            .map(MembershipView::from)
+            .collect();
+        Ok(UserView {
+            username: u.username,
+            name: u.display_name,
+            admin: c.is_admin,
+            disabled: c.disabled,
+            roles,
+        })
+    }
+
+    fn example() -> UserView {
+        UserView {
+            username: "sato".into(),
+            name: "佐藤 花子".into(),
+            admin: false,
+            disabled: false,
+            roles: vec![MembershipView {
+                org: "demo".into(),
+                role: "owner".into(),
+                unit: None,
+            }],
+        }
+    }
 }
 
 /// Every account, as listed.
-pub async fn list(store: &Store) -> Result<Vec<Value>> {
+pub async fn list(store: &Store) -> Result<Vec<UserView>> {
     let mut out = Vec::new();
     for u in store.users().await? {
-        out.push(user_json(store, &u.username).await?);
+        out.push(UserView::read(store, &u.username).await?);
     }
     Ok(out)
 }

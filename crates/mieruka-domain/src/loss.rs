@@ -397,11 +397,14 @@ pub struct CompanyFacts {
 }
 
 /// One input of a figure, for its explanation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "LossTerm")]
 pub struct Term {
+    /// The input's name in the loss inputs (`people_held`).
     pub key: &'static str,
     pub label: Text,
     pub value: f64,
+    /// The value's unit (`yen`, `eur`, `people`…), empty for a factor.
     pub unit: &'static str,
 }
 

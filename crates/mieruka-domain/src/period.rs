@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::date::Date;
 
 /// What span a period covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "index", rename_all = "snake_case")]
 pub enum PeriodKind {
     FiscalYear,
@@ -19,7 +19,8 @@ pub enum PeriodKind {
 }
 
 /// A span of dates, both ends included.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FiscalPeriod")]
 pub struct Period {
     pub id: String,
     pub kind: PeriodKind,

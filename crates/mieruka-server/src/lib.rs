@@ -15,7 +15,6 @@ mod params;
 mod routes;
 mod session;
 pub mod settings;
-mod views;
 mod web;
 
 use std::future::Future;
@@ -37,6 +36,24 @@ pub use settings::Settings;
 pub fn served_routes() -> Vec<(String, String)> {
     routes::table()
         .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect()
+}
+
+/// The routes (method, path) whose typed answer the document shows without an example: their
+/// real answers are checked against the schema instead.
+pub fn answers_without_example() -> Vec<(String, String)> {
+    routes::table()
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.answer,
+                routes::route::Answer::Typed {
+                    round_trip: None,
+                    ..
+                }
+            )
+        })
         .map(|r| (r.method.to_string(), r.path.to_string()))
         .collect()
 }

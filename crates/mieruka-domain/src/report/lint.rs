@@ -36,7 +36,7 @@ crate::vocab::vocabulary! {
 }
 
 /// One problem found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub rule: Rule,
     /// Where: a field of the report (`story.solution`), or `line 3` of a file.

@@ -54,7 +54,7 @@ pub fn parse_cadence(s: &str) -> Result<Cadence, FieldError> {
 }
 
 /// When the next report is due, and for which period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NextReport {
     pub period: Period,
     pub due: Date,

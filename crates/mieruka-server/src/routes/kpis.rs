@@ -62,7 +62,7 @@ pub fn routes() -> Vec<Route> {
                 "targets": [{ "rule": "at_least", "value": 80.0, "unit": "percent" }],
             }))
             .created()
-            .answers(Answer::written::<KpiDefinition>()),
+            .answers(Answer::without_example::<KpiDefinition>()),
         Route::get("/api/v1/orgs/{org}/recommendations", recommendations)
             .doc(
                 "kpis",

@@ -3,10 +3,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use mieruka_app::loss::{loss_json, org_loss, set_inputs};
+use mieruka_app::loss::{LossAnswer, org_loss, set_inputs};
 use mieruka_domain::loss::LossInputs;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use mieruka_store::loss::StoredLossInputs;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::route::{Answer, Route, who};
 use super::status::AS_OF;
@@ -16,7 +18,6 @@ use crate::auth::{Need, Principal, now};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::{Params, UrlPath};
-use crate::views::loss_inputs_json;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -26,13 +27,13 @@ pub fn routes() -> Vec<Route> {
                 "The maximum loss now, today (plans at their achievement) and after (plans at target), with every formula (as `mieruka loss --json`)",
             )
             .query(&[AS_OF])
-            .answers(Answer::Object("LossReport")),
+            .answers(Answer::without_example::<LossAnswer>()),
         Route::get("/api/v1/orgs/{org}/loss/inputs", inputs)
             .doc(
                 "loss",
                 "The loss model's inputs in force, or the template to start from when none are set",
             )
-            .answers(Answer::Object("LossInputsRevision")),
+            .answers(Answer::of::<LossInputsRevision>()),
         Route::put("/api/v1/orgs/{org}/loss/inputs", replace_inputs)
             .doc(
                 "loss",
@@ -44,7 +45,7 @@ pub fn routes() -> Vec<Route> {
                 "inputs": mieruka_domain::loss::LossInputs::template(),
                 "reason": "保有する個人情報の件数を見直した",
             }))
-            .answers(Answer::Object("LossInputsRevision")),
+            .answers(Answer::of::<LossInputsRevision>()),
     ]
 }
 
@@ -55,6 +56,43 @@ pub fn routes() -> Vec<Route> {
 pub struct InputsChange {
     pub inputs: LossInputs,
     pub reason: String,
+}
+
+/// The loss model's inputs in force, with their revision; before any are set, the template to
+/// start from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(example = LossInputsRevision::from(None))]
+pub struct LossInputsRevision {
+    /// The revision in force; null: none set yet, and `inputs` is the template.
+    pub revision: Option<i64>,
+    pub inputs: LossInputs,
+    /// Why the inputs changed.
+    pub reason: Option<String>,
+    /// Who set them.
+    pub created_by: Option<String>,
+    /// When they were set (RFC 3339, UTC).
+    pub created_at: Option<String>,
+}
+
+impl From<Option<StoredLossInputs>> for LossInputsRevision {
+    fn from(stored: Option<StoredLossInputs>) -> LossInputsRevision {
+        match stored {
+            Some(s) => LossInputsRevision {
+                revision: Some(s.revision),
+                inputs: s.inputs,
+                reason: Some(s.reason),
+                created_by: Some(s.created_by),
+                created_at: Some(s.created_at),
+            },
+            None => LossInputsRevision {
+                revision: None,
+                inputs: LossInputs::template(),
+                reason: None,
+                created_by: None,
+                created_at: None,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -68,21 +106,21 @@ async fn report(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Params(q): Params<AsOf>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LossAnswer>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let as_of = date_or_today(&org, "as_of", q.as_of.as_deref())?;
     let loss = org_loss(&state.store, &org, as_of).await?;
-    Ok(Json(loss_json(&org, as_of, &loss)))
+    Ok(Json(LossAnswer::new(&org, as_of, &loss)))
 }
 
 async fn inputs(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(code): UrlPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LossInputsRevision>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let stored = state.store.loss_inputs(org.id).await?;
-    Ok(Json(loss_inputs_json(stored.as_ref())))
+    Ok(Json(stored.into()))
 }
 
 async fn replace_inputs(
@@ -90,7 +128,7 @@ async fn replace_inputs(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Body(body): Body<InputsChange>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LossInputsRevision>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
@@ -103,7 +141,5 @@ async fn replace_inputs(
         now(),
     )
     .await?;
-    Ok(Json(loss_inputs_json(
-        store.loss_inputs(org.id).await?.as_ref(),
-    )))
+    Ok(Json(store.loss_inputs(org.id).await?.into()))
 }

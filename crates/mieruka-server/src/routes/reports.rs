@@ -6,13 +6,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mieruka_app::report;
+use mieruka_app::report::{self, IssuedReportView, IssuedReports, ReportLint, ReportSchedule};
 use mieruka_domain::Lang;
 use mieruka_domain::report::model::BoardReport;
 use mieruka_domain::report::schedule::Schedule;
 use mieruka_report::Format;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::route::{Answer, Kind, Param, Route, who};
 use super::visible_org;
@@ -49,7 +49,7 @@ pub fn routes() -> Vec<Route> {
                 "reports",
                 "The report lint for a period, in both languages: technical terms with their business phrasing, and missing money, summary, trend or ask",
             )
-            .answers(Answer::Object("ReportLint")),
+            .answers(Answer::without_example::<ReportLint>()),
         Route::post("/api/v1/orgs/{org}/reports/{period}/issue", issue)
             .doc(
                 "reports",
@@ -58,10 +58,10 @@ pub fn routes() -> Vec<Route> {
             .who(who::OWNER)
             .query(&[LANG])
             .created()
-            .answers(Answer::Object("IssuedReport")),
+            .answers(Answer::of::<IssuedReportView>()),
         Route::get("/api/v1/orgs/{org}/issued-reports", issued_list)
             .doc("reports", "The reports issued to the board, newest first, and when the next is due")
-            .answers(Answer::Object("IssuedReports")),
+            .answers(Answer::without_example::<IssuedReports>()),
         Route::get("/api/v1/orgs/{org}/issued-reports/{report}", issued_one)
             .doc(
                 "reports",
@@ -71,7 +71,7 @@ pub fn routes() -> Vec<Route> {
             .answers(Answer::Download),
         Route::get("/api/v1/orgs/{org}/report-schedule", schedule)
             .doc("reports", "The report schedule and the next report due")
-            .answers(Answer::Object("ReportSchedule")),
+            .answers(Answer::without_example::<ReportSchedule>()),
         Route::put("/api/v1/orgs/{org}/report-schedule", set_schedule)
             .doc(
                 "reports",
@@ -80,7 +80,7 @@ pub fn routes() -> Vec<Route> {
             .who(who::OWNER)
             .body::<ScheduleInput>()
             .example(json!({ "cadence": "quarterly", "due_days": 30 }))
-            .answers(Answer::Object("ReportSchedule")),
+            .answers(Answer::without_example::<ReportSchedule>()),
     ]
 }
 
@@ -147,24 +147,11 @@ async fn lint(
     State(state): State<AppState>,
     who: Principal,
     UrlPath((code, period_id)): UrlPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ReportLint>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let p = period(&state, &org, &period_id).await?;
     let findings = report::lint(&state.store, &org, &p, org.org.today(now())).await?;
-    let items: Vec<Value> = findings
-        .iter()
-        .map(|(lang, f)| {
-            let mut v = serde_json::to_value(f).expect("findings serialise");
-            v["lang"] = json!(lang);
-            v
-        })
-        .collect();
-    Ok(Json(json!({
-        "org": org.org.slug,
-        "period": p.id,
-        "clean": items.is_empty(),
-        "findings": items,
-    })))
+    Ok(Json(ReportLint::new(&org, &p.id, &findings)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,26 +165,24 @@ async fn issue(
     who: Principal,
     UrlPath((code, period_id)): UrlPath<(String, String)>,
     Params(q): Params<LangQuery>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<IssuedReportView>), ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let lang = lang_of(q.lang.as_deref())?;
     let p = period(&state, &org, &period_id).await?;
     let store = state.store.with_actor(&who.actor());
     let (issued, _) = report::issue(&store, &org, &p, lang, now()).await?;
-    Ok((StatusCode::CREATED, Json(json!(issued))))
+    Ok((StatusCode::CREATED, Json(issued.into())))
 }
 
 async fn issued_list(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(code): UrlPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<IssuedReports>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    let issued = state.store.issued_reports(org.id).await?;
-    let next = report::next_due(&state.store, &org, org.org.today(now())).await?;
     Ok(Json(
-        json!({ "org": org.org.slug, "issued": issued, "next": next }),
+        IssuedReports::read(&state.store, &org, org.org.today(now())).await?,
     ))
 }
 
@@ -227,22 +212,15 @@ async fn issued_one(
     .await
 }
 
-async fn schedule_json(
-    state: &AppState,
-    org: &mieruka_store::orgs::StoredOrg,
-) -> Result<Value, ApiError> {
-    let s = state.store.schedule(org.id).await?;
-    let next = report::next_due(&state.store, org, org.org.today(now())).await?;
-    Ok(json!({ "org": org.org.slug, "cadence": s.cadence, "due_days": s.due_days, "next": next }))
-}
-
 async fn schedule(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(code): UrlPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ReportSchedule>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
-    Ok(Json(schedule_json(&state, &org).await?))
+    Ok(Json(
+        ReportSchedule::read(&state.store, &org, org.org.today(now())).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -267,7 +245,7 @@ async fn set_schedule(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Body(body): Body<ScheduleInput>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ReportSchedule>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());
@@ -280,5 +258,7 @@ async fn set_schedule(
         now(),
     )
     .await?;
-    Ok(Json(schedule_json(&state, &org).await?))
+    Ok(Json(
+        ReportSchedule::read(&state.store, &org, org.org.today(now())).await?,
+    ))
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mieruka_app::risks::{self, load, matrix_svg, register_json, risk_items};
+use mieruka_app::risks::{self, RegisterSummary, RiskItem, load, matrix_svg, risk_items};
 use mieruka_domain::Lang;
 use mieruka_domain::risk::RawRisk;
 use serde::Deserialize;
@@ -35,7 +35,7 @@ pub fn routes() -> Vec<Route> {
                 "The business-risk register, each risk placed on the matrix (as `mieruka risks --json`, the risks paged as items)",
             )
             .query(&[AS_OF, LIMIT, OFFSET])
-            .answers(Answer::List("Risk")),
+            .answers(Answer::list::<RiskItem>()),
         Route::get("/api/v1/orgs/{org}/risks/matrix.svg", matrix)
             .doc(
                 "risks",
@@ -57,7 +57,7 @@ pub fn routes() -> Vec<Route> {
                 "impact_yen": 3_000_000_000_i64,
                 "owner": "CFO",
             }))
-            .answers(Answer::Object("Risk"))
+            .answers(Answer::of::<RiskItem>())
             .or_created(),
         Route::delete("/api/v1/orgs/{org}/risks/{code}", remove)
             .doc("risks", "Remove a business risk")
@@ -84,7 +84,9 @@ async fn list(
     let as_of = date_or_today(&org, "as_of", q.as_of.as_deref())?;
     let reg = load(&state.store, &org, as_of).await?;
     let mut v = Page::new(q.limit, q.offset).of(risk_items(&reg, true))?;
-    if let (Some(page), Value::Object(extra)) = (v.as_object_mut(), register_json(&org, &reg)) {
+    let summary = serde_json::to_value(RegisterSummary::new(&org, &reg))
+        .map_err(|e| ApiError::Internal(format!("the register could not be written: {e}")))?;
+    if let (Some(page), Value::Object(extra)) = (v.as_object_mut(), summary) {
         page.extend(extra);
     }
     Ok(Json(v))
@@ -123,11 +125,11 @@ async fn listed(
     state: &AppState,
     org: &mieruka_store::orgs::StoredOrg,
     code: &str,
-) -> Result<Value, ApiError> {
+) -> Result<RiskItem, ApiError> {
     let reg = load(&state.store, org, org.org.today(crate::auth::now())).await?;
     risk_items(&reg, true)
         .into_iter()
-        .find(|r| r["code"] == code)
+        .find(|r| r.code == code)
         .ok_or_else(|| ApiError::Internal(format!("risk {code} could not be read back")))
 }
 
@@ -175,7 +177,7 @@ async fn set(
     who: Principal,
     UrlPath((org_code, code)): UrlPath<(String, String)>,
     Body(body): Body<RiskInput>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<RiskItem>), ApiError> {
     let org = visible_org(&state, &who, &org_code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
     let store = state.store.with_actor(&who.actor());

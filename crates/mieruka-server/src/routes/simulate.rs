@@ -3,9 +3,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use mieruka_app::simulation::{self, DEFAULT_SEED, MAX_TRIALS, org_scenarios, scenarios, trials};
+use mieruka_app::simulation::{
+    self, DEFAULT_SEED, MAX_TRIALS, OrgSimulation, Portfolio, org_scenarios, scenarios, trials,
+};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::route::{Answer, Kind, Param, Route, who};
 use super::status::AS_OF;
@@ -55,7 +57,7 @@ pub fn routes() -> Vec<Route> {
                 "trials": 10000,
                 "seed": 2019,
             }))
-            .answers(Answer::Object("Simulation"))
+            .answers(Answer::without_example::<Portfolio>())
             .simulates(),
         Route::get("/api/v1/orgs/{org}/simulation", org_simulation)
             .doc(
@@ -63,7 +65,7 @@ pub fn routes() -> Vec<Route> {
                 "Simulate the organisation's loss model, now and after its plans meet their targets",
             )
             .query(&[TRIALS, SEED, AS_OF])
-            .answers(Answer::Object("OrgSimulation"))
+            .answers(Answer::without_example::<OrgSimulation>())
             .simulates(),
     ]
 }
@@ -105,7 +107,7 @@ async fn simulate(
     State(state): State<AppState>,
     who: Principal,
     Body(body): Body<SimulationRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Portfolio>, ApiError> {
     let trials = trials(body.trials, state.trials_limit(&who, None))?;
     let given: Vec<simulation::ScenarioInput> = body
         .scenarios
@@ -138,7 +140,7 @@ async fn org_simulation(
     who: Principal,
     UrlPath(code): UrlPath<String>,
     Params(q): Params<OrgQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OrgSimulation>, ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     let trials = trials(q.trials, state.trials_limit(&who, Some(org.id)))?;
     let seed = q.seed.unwrap_or(DEFAULT_SEED);
@@ -146,18 +148,5 @@ async fn org_simulation(
     let portfolios = org_scenarios(&state.store, &org, as_of).await?;
     let permit = state.simulation_permit()?;
     let done = simulation::run(permit, portfolios, trials, seed).await?;
-    let portfolios: Vec<Value> = done
-        .into_iter()
-        .map(|(label, mut v)| {
-            v["label"] = json!(label);
-            v
-        })
-        .collect();
-    Ok(Json(json!({
-        "trials": trials,
-        "seed": seed,
-        "portfolios": portfolios,
-        "org": org.org.slug,
-        "as_of": as_of,
-    })))
+    Ok(Json(OrgSimulation::new(&org, as_of, trials, seed, done)))
 }

@@ -3,9 +3,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mieruka_app::users;
+use mieruka_app::users::{self, UserView};
 use mieruka_domain::Lang;
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::Page;
@@ -25,7 +26,7 @@ pub fn routes() -> Vec<Route> {
             )
             .who(who::ADMIN)
             .query(PAGE)
-            .answers(Answer::List("User")),
+            .answers(Answer::list::<UserView>()),
         Route::post("/api/v1/users", create)
             .doc(
                 "users",
@@ -35,7 +36,7 @@ pub fn routes() -> Vec<Route> {
             .body::<NewUser>()
             .example(json!({ "username": "sato", "name": "佐藤 花子", "lang": "ja" }))
             .created()
-            .answers(Answer::Object("User")),
+            .answers(Answer::of::<UserWithPassword>()),
         Route::patch("/api/v1/users/{username}", change)
             .doc(
                 "users",
@@ -44,7 +45,7 @@ pub fn routes() -> Vec<Route> {
             .who(who::ADMIN)
             .body::<UserChange>()
             .example(json!({ "disabled": false }))
-            .answers(Answer::Object("User")),
+            .answers(Answer::of::<UserView>()),
         Route::post("/api/v1/users/{username}/password", reset_password)
             .doc(
                 "users",
@@ -53,7 +54,7 @@ pub fn routes() -> Vec<Route> {
             .who(who::ADMIN)
             .body::<PasswordReset>()
             .example(json!({ "password": "a long passphrase of words" }))
-            .answers(Answer::Object("User")),
+            .answers(Answer::of::<UserWithPassword>()),
         Route::post("/api/v1/users/{username}/roles", grant)
             .doc(
                 "users",
@@ -62,12 +63,32 @@ pub fn routes() -> Vec<Route> {
             .who(who::ADMIN)
             .body::<Grant>()
             .example(json!({ "org": "demo", "role": "contributor", "unit": "security" }))
-            .answers(Answer::Object("User")),
+            .answers(Answer::of::<UserView>()),
         Route::delete("/api/v1/users/{username}/roles/{org}", revoke)
             .doc("users", "Remove a role")
             .who(who::ADMIN)
-            .answers(Answer::Object("User")),
+            .answers(Answer::of::<UserView>()),
     ]
+}
+
+/// An account with the one-time password just made for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(example = UserWithPassword {
+    user: UserView {
+        username: "sato".into(),
+        name: "佐藤 花子".into(),
+        admin: false,
+        disabled: false,
+        roles: Vec::new(),
+    },
+    one_time_password: Some("5d41402abc4b2a76b9719d91".into()),
+})]
+pub struct UserWithPassword {
+    #[serde(flatten)]
+    pub user: UserView,
+    /// The one-time password, shown in this answer only, to be changed at the first sign-in;
+    /// null when a password was given.
+    pub one_time_password: Option<String>,
 }
 
 /// A new account, as a request gives it.
@@ -117,7 +138,7 @@ async fn create(
     State(state): State<AppState>,
     who: Principal,
     Body(body): Body<NewUser>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<UserWithPassword>), ApiError> {
     who.require_admin()?;
     let username = body.username.clone();
     let store = state.store.with_actor(&who.actor());
@@ -128,10 +149,15 @@ async fn create(
         password: body.password,
         lang: body.lang,
     };
-    let password = users::create(&store, user, now()).await?;
-    let mut v = users::user_json(&store, &username).await?;
-    v["one_time_password"] = json!(password);
-    Ok((StatusCode::CREATED, Json(v)))
+    let one_time_password = users::create(&store, user, now()).await?;
+    let user = UserView::read(&store, &username).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(UserWithPassword {
+            user,
+            one_time_password,
+        }),
+    ))
 }
 
 async fn change(
@@ -139,7 +165,7 @@ async fn change(
     who: Principal,
     UrlPath(username): UrlPath<String>,
     Body(body): Body<UserChange>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserView>, ApiError> {
     who.require_admin()?;
     let store = state.store.with_actor(&who.actor());
     let change = users::UserChange {
@@ -147,7 +173,7 @@ async fn change(
         admin: body.admin,
     };
     users::change(&store, Some(who.user), &username, change).await?;
-    Ok(Json(users::user_json(&store, &username).await?))
+    Ok(Json(UserView::read(&store, &username).await?))
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -161,13 +187,15 @@ async fn reset_password(
     who: Principal,
     UrlPath(username): UrlPath<String>,
     Body(body): Body<PasswordReset>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserWithPassword>, ApiError> {
     who.require_admin()?;
     let store = state.store.with_actor(&who.actor());
-    let password = users::reset_password(&store, &username, body.password).await?;
-    let mut v = users::user_json(&store, &username).await?;
-    v["one_time_password"] = json!(password);
-    Ok(Json(v))
+    let one_time_password = users::reset_password(&store, &username, body.password).await?;
+    let user = UserView::read(&store, &username).await?;
+    Ok(Json(UserWithPassword {
+        user,
+        one_time_password,
+    }))
 }
 
 async fn grant(
@@ -175,7 +203,7 @@ async fn grant(
     who: Principal,
     UrlPath(username): UrlPath<String>,
     Body(body): Body<Grant>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserView>, ApiError> {
     who.require_admin()?;
     let store = state.store.with_actor(&who.actor());
     let grant = users::Grant {
@@ -184,16 +212,16 @@ async fn grant(
         unit: body.unit,
     };
     users::grant(&store, &username, grant, now()).await?;
-    Ok(Json(users::user_json(&store, &username).await?))
+    Ok(Json(UserView::read(&store, &username).await?))
 }
 
 async fn revoke(
     State(state): State<AppState>,
     who: Principal,
     UrlPath((username, org)): UrlPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserView>, ApiError> {
     who.require_admin()?;
     let store = state.store.with_actor(&who.actor());
     users::revoke(&store, &username, &org).await?;
-    Ok(Json(users::user_json(&store, &username).await?))
+    Ok(Json(UserView::read(&store, &username).await?))
 }

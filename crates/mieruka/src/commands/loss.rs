@@ -3,7 +3,7 @@
 //! worth. Also the inputs: `loss inputs` prints them as TOML, `loss set` records new ones.
 
 use anyhow::{Context as _, Result, anyhow};
-use mieruka_app::loss::{OrgLoss, loss_json, org_loss, set_inputs};
+use mieruka_app::loss::{LossAnswer, OrgLoss, org_loss, set_inputs};
 use mieruka_domain::figures::{entered, percent, term, yen};
 use mieruka_domain::i18n::tr;
 use mieruka_domain::{Date, Lang};
@@ -174,8 +174,8 @@ pub async fn run(ctx: &Ctx, args: LossArgs) -> Result<()> {
             };
             let loss = org_loss(&store, &o, as_of).await?;
             if args.json {
-                let v = loss_json(&o, as_of, &loss);
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                let answer = LossAnswer::new(&o, as_of, &loss);
+                println!("{}", super::json_text(&answer)?);
             } else {
                 print!("{}", render(lang, &o, as_of, &loss));
             }

@@ -183,21 +183,14 @@ async fn make(ctx: &Ctx, args: ReportArgs) -> Result<()> {
 async fn list(ctx: &Ctx, org: &str, json: bool) -> Result<()> {
     let store = ctx.store().await?;
     let o = find_org(&store, org).await?;
-    let issued = store.issued_reports(o.id).await?;
-    let next = report::next_due(&store, &o, today(&o)).await?;
+    let listed = report::IssuedReports::read(&store, &o, today(&o)).await?;
     store.close().await;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "org": o.org.slug,
-                "issued": issued,
-                "next": next,
-            }))?
-        );
+        println!("{}", super::json_text(&listed)?);
         return Ok(());
     }
-    let rows: Vec<Vec<String>> = issued
+    let rows: Vec<Vec<String>> = listed
+        .issued
         .iter()
         .map(|i| {
             vec![
@@ -219,7 +212,7 @@ async fn list(ctx: &Ctx, org: &str, json: bool) -> Result<()> {
             .to_vec();
         print!("{}", crate::render::table(&head, &rows));
     }
-    println!("{}", super::report_narrative::next_line(ctx, &next));
+    println!("{}", super::report_narrative::next_line(ctx, &listed.next));
     Ok(())
 }
 

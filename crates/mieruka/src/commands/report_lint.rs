@@ -30,19 +30,11 @@ pub struct LintArgs {
 
 fn print(ctx: &Ctx, findings: &[(Lang, Finding)], json: bool) -> Result<()> {
     if json {
-        let items: Vec<serde_json::Value> = findings
-            .iter()
-            .map(|(lang, f)| {
-                let mut v = serde_json::to_value(f).expect("findings serialise");
-                v["lang"] = serde_json::json!(lang);
-                v
-            })
-            .collect();
         println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "clean": findings.is_empty(),
-                "findings": items,
+                "findings": mieruka_app::report::LintedFinding::all(findings),
             }))?
         );
     } else if findings.is_empty() {

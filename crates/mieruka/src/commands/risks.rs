@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
-use mieruka_app::risks::{self as register, Register, load, matrix_svg, register_json, risk_items};
+use mieruka_app::risks::{
+    self as register, Register, RegisterSummary, load, matrix_svg, risk_items,
+};
 use mieruka_app::{AppError, ErrorKind};
 use mieruka_domain::i18n::tr;
 use mieruka_domain::money::yen;
@@ -15,7 +17,6 @@ use mieruka_domain::risk::{
 use mieruka_domain::{Lang, Timestamp};
 use mieruka_store::orgs::StoredOrg;
 use mieruka_store::{OrgId, Store};
-use serde_json::Value;
 
 use super::{Ctx, app_error, find_org, now, today};
 use crate::cli::{RiskCommand, RisksArgs};
@@ -139,8 +140,8 @@ async fn show(ctx: &Ctx, code: &str, json: bool, svg: Option<&Path>) -> Result<(
     if json {
         // The register as the API lists it, with its risks inline and without notes (the
         // command line neither sets nor shows them).
-        let mut v = register_json(&org, &reg);
-        v["risks"] = Value::Array(risk_items(&reg, false));
+        let mut v = serde_json::to_value(RegisterSummary::new(&org, &reg))?;
+        v["risks"] = serde_json::to_value(risk_items(&reg, false))?;
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print!("{}", render(lang, &org, &reg));

@@ -5,13 +5,13 @@
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
-use mieruka_app::simulation::{org_scenarios, portfolio_json, simulate_all};
+use mieruka_app::simulation::{OrgSimulation, Portfolio, org_scenarios, simulate_all};
 use mieruka_charts::{Exceedance, ExceedanceCurve, TickFormat, exceedance_svg};
 use mieruka_domain::Lang;
 use mieruka_domain::figures::{grouped, percent, yen};
 use mieruka_domain::i18n::tr;
 use mieruka_sim::{CurvePoint, Scenario, Simulation, analytic_mean, parse_riskquant_csv};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{Ctx, find_org, today};
 use crate::cli::SimulateArgs;
@@ -22,6 +22,14 @@ const MAX_TRIALS: u64 = 100_000_000;
 
 /// Bad rows listed in the one-line error before the rest are only counted.
 const ROWS_SHOWN: usize = 10;
+
+/// Where the portfolios come from, as the JSON says.
+enum Source {
+    /// A riskquant scenario file.
+    File(String),
+    /// An organisation's loss model as of a date.
+    Org(Box<mieruka_store::orgs::StoredOrg>, mieruka_domain::Date),
+}
 
 pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
     if args.trials == 0 {
@@ -39,8 +47,8 @@ pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
             let label = path
                 .file_stem()
                 .map_or("scenarios".into(), |s| s.to_string_lossy().into_owned());
-            let source = ("file", json!(path.display().to_string()));
-            (vec![(label, read_scenarios(path)?)], vec![source])
+            let source = Source::File(path.display().to_string());
+            (vec![(label, read_scenarios(path)?)], source)
         }
         (None, Some(code)) => {
             let store = ctx.store().await?;
@@ -48,10 +56,7 @@ pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
             let as_of = today(&org);
             let portfolios = org_scenarios(&store, &org, as_of).await?;
             store.close().await;
-            (
-                portfolios,
-                vec![("org", json!(org.org.slug)), ("as_of", json!(as_of))],
-            )
+            (portfolios, Source::Org(Box::new(org), as_of))
         }
         (None, None) => bail!(
             "say what to simulate: --scenarios FILE (riskquant CSV: id,name,annual_rate,low_p5,high_p95) or --org CODE"
@@ -64,27 +69,30 @@ pub async fn run(ctx: &Ctx, args: SimulateArgs) -> Result<()> {
             .unzip();
 
     if args.json {
-        let mut objects: Vec<Value> = portfolios
+        let mut done: Vec<(String, Portfolio)> = portfolios
             .iter()
             .zip(&sims)
             .zip(&curves)
             .map(|(((label, scenarios), sim), curve)| {
-                let mut o = portfolio_json(scenarios, sim, curve);
-                o["label"] = json!(label);
-                o
+                (label.clone(), Portfolio::new(scenarios, sim, curve))
             })
             .collect();
         // A file is one portfolio, at the top level; an organisation's are listed by label.
-        let mut v = if args.scenarios.is_some() {
-            let mut o = objects.remove(0);
-            o.as_object_mut().expect("an object").remove("label");
-            o
-        } else {
-            json!({ "trials": args.trials, "seed": args.seed, "portfolios": objects })
+        // Through a JSON value, which writes the keys sorted, as ever.
+        let v = match source {
+            Source::File(path) => {
+                let mut v = serde_json::to_value(done.remove(0).1)?;
+                v["file"] = json!(path);
+                v
+            }
+            Source::Org(org, as_of) => serde_json::to_value(OrgSimulation::new(
+                &org,
+                as_of,
+                args.trials,
+                args.seed,
+                done,
+            ))?,
         };
-        for (key, value) in source {
-            v[key] = value;
-        }
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         let multiple = portfolios.len() > 1;

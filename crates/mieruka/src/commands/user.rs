@@ -149,32 +149,20 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> Result<()> {
         UserCommand::List { json } => {
             let items = users::list(&store).await.cli()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&items)?);
+                println!("{}", super::json_text(&items)?);
             } else {
                 for i in &items {
-                    let roles: Vec<String> = i["roles"]
-                        .as_array()
-                        .unwrap_or(&Vec::new())
+                    let roles: Vec<String> = i
+                        .roles
                         .iter()
-                        .map(|r| {
-                            format!(
-                                "{}:{}",
-                                r["org"].as_str().unwrap_or(""),
-                                r["role"].as_str().unwrap_or("")
-                            )
-                        })
+                        .map(|r| format!("{}:{}", r.org, r.role))
                         .collect();
-                    let admin = if i["admin"] == true {
+                    let admin = if i.admin {
                         format!(" {}", mieruka_domain::i18n::tr(lang, "cli_user_admin", &[]))
                     } else {
                         String::new()
                     };
-                    println!(
-                        "{}  {}{admin}  {}",
-                        i["username"].as_str().unwrap_or(""),
-                        i["name"].as_str().unwrap_or(""),
-                        roles.join(", ")
-                    );
+                    println!("{}  {}{admin}  {}", i.username, i.name, roles.join(", "));
                 }
             }
         }

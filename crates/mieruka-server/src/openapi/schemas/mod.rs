@@ -1,81 +1,33 @@
-//! The component schemas of the answers not yet derived from their types, written by hand: their
-//! main fields. (Request bodies' schemas and the typed answers' are derived, `openapi::build`.) One module per group of resources;
-//! the helpers here build JSON Schema values.
-
-mod access;
-mod money;
-mod reports;
-mod work;
+//! The few component schemas that are not a Rust type's: a page of a list (each list's items
+//! are derived from their type), any JSON object, and an uploaded file. Every other schema is
+//! derived from the types the server reads and writes (`openapi::build`).
 
 use serde_json::{Map, Value, json};
 
-pub(super) fn r(name: &str) -> Value {
-    json!({ "$ref": format!("#/components/schemas/{name}") })
-}
-pub(super) fn s() -> Value {
-    json!({ "type": "string" })
-}
-pub(super) fn s_or_null() -> Value {
-    json!({ "type": ["string", "null"] })
-}
-pub(super) fn int() -> Value {
-    json!({ "type": "integer" })
-}
-/// A whole number from `min` to `max`.
-#[allow(dead_code)]
-pub(super) fn int_in(min: i64, max: u64) -> Value {
-    json!({ "type": "integer", "minimum": min, "maximum": max })
-}
-pub(super) fn num() -> Value {
-    json!({ "type": "number" })
-}
-#[allow(dead_code)]
-pub(super) fn num_or_null() -> Value {
-    json!({ "type": ["number", "null"] })
-}
-pub(super) fn boolean() -> Value {
-    json!({ "type": "boolean" })
-}
-pub(super) fn date() -> Value {
-    json!({ "type": "string", "format": "date" })
-}
-pub(super) fn arr(items: Value) -> Value {
-    json!({ "type": "array", "items": items })
-}
-pub(super) fn one_of(codes: &[&str]) -> Value {
-    json!({ "type": "string", "enum": codes })
-}
-pub(super) fn or_null(v: Value) -> Value {
-    json!({ "anyOf": [v, { "type": "null" }] })
-}
-pub(super) fn described(mut v: Value, d: &str) -> Value {
-    v["description"] = json!(d);
-    v
-}
-
-/// An answer's object: these properties, of which `required` are always there.
-pub(super) fn answer(required: &[&str], props: Value) -> Value {
-    json!({ "type": "object", "required": required, "properties": props })
-}
-
-/// Every component schema written here (the answers), by name.
+/// Every component schema written here, by name.
 pub fn all() -> Map<String, Value> {
     let mut m = Map::new();
-    let mut add = |name: &str, v: Value| {
-        m.insert(name.to_string(), v);
-    };
-    add(
-        "Page",
-        answer(
-            &["items", "total", "limit", "offset"],
-            json!({ "items": arr(json!({})), "total": int(), "limit": int(), "offset": int() }),
-        ),
+    m.insert(
+        "Page".into(),
+        json!({
+            "type": "object",
+            "required": ["items", "total", "limit", "offset"],
+            "properties": {
+                "items": { "type": "array", "items": {} },
+                "total": { "type": "integer" },
+                "limit": { "type": "integer" },
+                "offset": { "type": "integer" },
+            },
+        }),
     );
-    add("Object", json!({ "type": "object" }));
-    access::sessions(&mut add);
-    work::measurements(&mut add);
-    money::money(&mut add);
-    reports::reports(&mut add);
-    access::accounts(&mut add);
+    m.insert("Object".into(), json!({ "type": "object" }));
+    m.insert(
+        "UploadedFile".into(),
+        json!({
+            "type": "string",
+            "format": "binary",
+            "description": "The exported file as the tool wrote it (CSV, JSON or XML), UTF-8.",
+        }),
+    );
     m
 }
