@@ -207,6 +207,9 @@ async fn real_answers_hold_what_their_schemas_require() {
     // The risk register.
     let risks = admin.get("/api/v1/orgs/demo/risks").await;
     c.check("GET", "/api/v1/orgs/{org}/risks", &risks);
+    // The keys beside the list are documented too, so the check above covers them.
+    let listed = c.doc["paths"]["/api/v1/orgs/{org}/risks"]["get"]["responses"]["200"].to_string();
+    assert!(listed.contains("RegisterSummary"), "{listed}");
     assert!(risks.json["cyber"].is_object(), "{}", risks.json);
     let risk = json!({ "name": "主要取引先の倒産", "category": "財務", "probability": 2,
                        "impact_yen": 3_000_000_000_i64, "owner": "CFO", "note": "与信" });

@@ -269,15 +269,17 @@ fn operation(r: &Route, bodies: &mut SchemaGenerator, answers: &mut SchemaGenera
             "description": "OK",
             "content": { "application/json": { "schema": schema_ref(name) } },
         }),
-        Answer::TypedList { item } => json!({
-            "description": "One page of the list",
-            "content": { "application/json": { "schema": {
-                "allOf": [
-                    schema_ref("Page"),
-                    { "type": "object", "properties": { "items": { "type": "array", "items": item(answers) } } },
-                ],
-            } } },
-        }),
+        Answer::TypedList { item, beside } => {
+            let mut all = vec![
+                schema_ref("Page"),
+                json!({ "type": "object", "properties": { "items": { "type": "array", "items": item(answers) } } }),
+            ];
+            all.extend(beside.map(|b| json!(b(answers))));
+            json!({
+                "description": "One page of the list",
+                "content": { "application/json": { "schema": { "allOf": all } } },
+            })
+        }
         Answer::Svg => json!({
             "description": "An SVG image",
             "content": { "image/svg+xml": { "schema": { "type": "string" } } },

@@ -35,7 +35,7 @@ pub fn routes() -> Vec<Route> {
                 "The business-risk register, each risk placed on the matrix (as `mieruka risks --json`, the risks paged as items)",
             )
             .query(&[AS_OF, LIMIT, OFFSET])
-            .answers(Answer::list::<RiskItem>()),
+            .answers(Answer::list_with::<RiskItem, RegisterSummary>()),
         Route::get("/api/v1/orgs/{org}/risks/matrix.svg", matrix)
             .doc(
                 "risks",

@@ -108,6 +108,8 @@ pub enum Answer {
     /// ([`Answer::list`]).
     TypedList {
         item: fn(&mut SchemaGenerator) -> Schema,
+        /// What the page holds besides the list ([`Answer::list_with`]).
+        beside: Option<fn(&mut SchemaGenerator) -> Schema>,
     },
     /// A JSON object described by a component schema written by hand.
     Object(&'static str),
@@ -172,6 +174,16 @@ impl Answer {
     pub fn list<T: JsonSchema + Serialize>() -> Answer {
         Answer::TypedList {
             item: schema_of::<T>,
+            beside: None,
+        }
+    }
+
+    /// A page of `T`s with the keys of a `B` beside the list (the risk register's page carries
+    /// the money bands and the cyber risk).
+    pub fn list_with<T: JsonSchema + Serialize, B: JsonSchema + Serialize>() -> Answer {
+        Answer::TypedList {
+            item: schema_of::<T>,
+            beside: Some(schema_of::<B>),
         }
     }
 }
