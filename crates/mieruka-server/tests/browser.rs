@@ -543,6 +543,11 @@ async fn the_pages_in_a_real_browser() {
             "/orgs/demo/wizard".to_string(),
             "#wizard-form",
         ),
+        (
+            "20-tablet-reports",
+            "/orgs/demo/reports".to_string(),
+            "#issue-form",
+        ),
     ] {
         tablet.go(&path).await;
         tablet.wait_for(ready).await;

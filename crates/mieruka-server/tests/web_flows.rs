@@ -1,15 +1,15 @@
-//! Two flows of the web UI driven as a browser without script drives them, checked against what
+//! Flows of the web UI driven as a browser without script drives them, checked against what
 //! the database then holds: the selection wizard saves the strategy story and the period's
-//! checklist with the draft plans (and the agreement ticks the last step), and a file import
+//! checklist with the draft plans (and the agreement ticks the last step), a file import
 //! shows its preview and bad rows, writes nothing until confirmed, and writes only what it
-//! promised.
+//! promised, and the board report is previewed, issued and downloaded from its page.
 
 mod admin;
 mod common;
 
 use admin::{Browser, demo_server};
 use axum::http::Method;
-use common::seed::{CONTRIBUTOR, OWNER, today};
+use common::seed::{CONTRIBUTOR, OWNER, VIEWER, today};
 use common::{Reply, expect};
 use mieruka_domain::report::narrative::Step;
 use mieruka_store::{OrgId, PlanId, Store};
@@ -415,4 +415,102 @@ async fn every_loss_input_is_edited_on_the_page_with_its_explanation() {
         after.revision
     );
     server.stop().await;
+}
+
+/// The board report from the UI: the dashboard's navigation leads to the reports page, which
+/// names the next report and its due date, offers previews in each format and language and the
+/// lint's findings; an owner issues it there, and the issued report is listed and downloads as
+/// it was issued. An executive reads the page but cannot issue.
+#[tokio::test]
+async fn the_board_report_is_previewed_issued_and_downloaded_from_its_page() {
+    let (_dir, server, url) = demo_server().await;
+    let store = Store::open(&url).await.unwrap();
+    let org = store.organisation("demo").await.unwrap();
+    let owner = Browser::sign_in(server.addr, OWNER).await;
+
+    let dashboard = owner.get("/orgs/demo").await;
+    expect(&dashboard, 200, "the dashboard");
+    assert!(
+        dashboard.text.contains("href=\"/orgs/demo/reports\""),
+        "the navigation leads to the reports"
+    );
+
+    let page = owner.get("/orgs/demo/reports").await;
+    expect(&page, 200, "the reports page");
+    let next = mieruka_app::report::next_due(&store, &org, org.org.today(mieruka_app::now()))
+        .await
+        .unwrap();
+    assert!(
+        page.text.contains(&next.period.id),
+        "the next period is named"
+    );
+    assert!(page.text.contains("id=\"findings\""), "the lint is shown");
+    for format in ["pdf", "html", "xlsx"] {
+        for lang in ["ja", "en"] {
+            let href = format!(
+                "/api/v1/orgs/demo/reports/{}?format={format}&#38;lang={lang}",
+                next.period.id
+            );
+            assert!(page.text.contains(&href), "a preview link {href}");
+        }
+    }
+    let preview = owner
+        .get(&format!(
+            "/api/v1/orgs/demo/reports/{}?format=html&lang=en",
+            next.period.id
+        ))
+        .await;
+    expect(&preview, 200, "the English preview");
+    assert!(preview.text.contains("<html"), "an HTML report");
+    assert!(
+        page.text.contains("id=\"issue-form\""),
+        "the owner may issue"
+    );
+    assert!(store.issued_reports(org.id).await.unwrap().is_empty());
+
+    // An executive reads the page, without the button, and cannot issue.
+    let exec = Browser::sign_in(server.addr, VIEWER).await;
+    let read = exec.get("/orgs/demo/reports").await;
+    expect(&read, 200, "the executive reads the page");
+    assert!(!read.text.contains("id=\"issue-form\""), "no issue button");
+    let refused = exec
+        .post(
+            "/orgs/demo/reports/issue",
+            &[("period", next.period.id.as_str()), ("lang", "ja")],
+        )
+        .await;
+    expect(&refused, 403, "an executive cannot issue");
+    assert!(store.issued_reports(org.id).await.unwrap().is_empty());
+
+    // A language the product does not speak is refused, naming the field.
+    let bad = owner
+        .post(
+            "/orgs/demo/reports/issue",
+            &[("period", next.period.id.as_str()), ("lang", "fr")],
+        )
+        .await;
+    expect(&bad, 400, "an unknown language");
+    assert!(store.issued_reports(org.id).await.unwrap().is_empty());
+
+    let issued = owner
+        .post(
+            "/orgs/demo/reports/issue",
+            &[("period", next.period.id.as_str()), ("lang", "en")],
+        )
+        .await;
+    expect(&issued, 303, "the owner issues the report");
+    let kept = store.issued_reports(org.id).await.unwrap();
+    assert_eq!(kept.len(), 1, "one report issued");
+    assert_eq!(
+        (kept[0].period.as_str(), kept[0].lang.as_str()),
+        (next.period.id.as_str(), "en")
+    );
+
+    let listed = owner.get("/orgs/demo/reports").await;
+    let href = format!("/api/v1/orgs/demo/issued-reports/{}?format=pdf", kept[0].id);
+    assert!(listed.text.contains("id=\"issued\""), "the issued list");
+    assert!(listed.text.contains(&href), "its PDF is offered");
+    let pdf = owner.get(&href).await;
+    expect(&pdf, 200, "the issued PDF");
+    assert!(pdf.text.starts_with("%PDF"), "a PDF");
 }

@@ -48,6 +48,7 @@ mod loss;
 mod multipart;
 mod orgs;
 mod plan;
+mod reports;
 mod risks;
 mod session;
 mod wizard;
@@ -89,6 +90,8 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{org}/loss", get(loss::page).post(loss::save))
         .route("/orgs/{org}/risks", get(risks::page).post(risks::save))
         .route("/orgs/{org}/risks/{code}/remove", post(risks::remove))
+        .route("/orgs/{org}/reports", get(reports::page))
+        .route("/orgs/{org}/reports/issue", post(reports::issue))
         .route("/orgs/{org}/wizard", get(wizard::page).post(wizard::step))
         .route("/orgs/{org}/wizard/agreement", post(wizard::agreement))
         .route(
@@ -255,11 +258,12 @@ pub struct OrgNav {
 }
 
 /// The organisation's sections, in the navigation's order: (catalogue key, path after the org).
-pub const ORG_SECTIONS: [(&str, &str); 6] = [
+pub const ORG_SECTIONS: [(&str, &str); 7] = [
     ("web_nav_dashboard", ""),
     ("web_nav_group", "/group"),
     ("web_nav_loss", "/loss"),
     ("web_nav_risks", "/risks"),
+    ("web_nav_reports", "/reports"),
     ("web_nav_settings", "/settings"),
     ("web_nav_audit", "/audit"),
 ];
