@@ -210,3 +210,42 @@ impl RecommendationView {
         }
     }
 }
+
+/// Adds one of the organisation's own KPIs (the API's `POST …/kpis`, `mieruka kpi add`): validated
+/// like the catalogue's (`RawKpi::validate`, every problem listed), its source `own` when not
+/// given and refused when it claims another (an organisation cannot add to the JCIC catalogue).
+pub async fn add_own_kpi(
+    store: &mieruka_store::Store,
+    org: &StoredOrg,
+    mut raw: mieruka_domain::catalogue::RawKpi,
+    now: mieruka_domain::Timestamp,
+) -> crate::Result<mieruka_domain::KpiDefinition> {
+    if raw.source.is_none() {
+        raw.source = Some(Source::Own.code().into());
+    }
+    let def = raw.validate().map_err(|problems| {
+        let reason = problems
+            .iter()
+            .map(|p| match &p.field {
+                Some(f) => format!("{f}: {}", p.reason),
+                None => p.reason.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        match problems.first().and_then(|p| p.field.clone()) {
+            Some(field) => crate::AppError::Invalid { field, reason },
+            None => crate::AppError::Refused(reason),
+        }
+    })?;
+    if def.source != Source::Own {
+        return Err(crate::AppError::invalid(
+            "source",
+            format!(
+                "an organisation's own KPI has source `own`, not `{}`",
+                def.source.code()
+            ),
+        ));
+    }
+    store.add_own_kpi(org.id, &def, now).await?;
+    Ok(def)
+}

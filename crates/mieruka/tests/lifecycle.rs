@@ -789,6 +789,16 @@ targets = [{ rule = "at_least", value = 100, unit = "percent" }]
         &["kpi", "add", "--org", "acme", bad.to_str().unwrap()],
         "name.ja",
     );
+    // An organisation's own KPI cannot pass itself off as one of the JCIC catalogue's.
+    let claimed = env.home().join("claimed.toml");
+    let text = std::fs::read_to_string(&good)
+        .unwrap()
+        .replace("own.soc", "own.claimed");
+    std::fs::write(&claimed, format!("source = \"appendix\"\n{text}")).unwrap();
+    env.fails(
+        &["kpi", "add", "--org", "acme", claimed.to_str().unwrap()],
+        "source `own`",
+    );
     create_plan(&env, "own.soc", &[]);
 }
 

@@ -8,9 +8,9 @@ use mieruka_app::catalog::RecommendationView;
 use mieruka_app::plan::chosen_in;
 use mieruka_app::status::resolve_period;
 use mieruka_domain::Date;
+use mieruka_domain::KpiDefinition;
 use mieruka_domain::catalogue::RawKpi;
 use mieruka_domain::recommend::recommend;
-use mieruka_domain::{KpiDefinition, Source};
 use mieruka_store::periods::StoredPeriod;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -98,29 +98,12 @@ async fn add(
     State(state): State<AppState>,
     who: Principal,
     UrlPath(code): UrlPath<String>,
-    Body(mut raw): Body<RawKpi>,
+    Body(raw): Body<RawKpi>,
 ) -> Result<(StatusCode, Json<KpiDefinition>), ApiError> {
     let org = visible_org(&state, &who, &code).await?;
     who.require(&state.store, org.id, Need::Manage).await?;
-    if raw.source.is_none() {
-        raw.source = Some(Source::Own.code().into());
-    }
-    let def = raw.validate().map_err(|problems| {
-        let reason = problems
-            .iter()
-            .map(|p| match &p.field {
-                Some(f) => format!("{f}: {}", p.reason),
-                None => p.reason.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        ApiError::Invalid {
-            field: problems.first().and_then(|p| p.field.clone()),
-            reason,
-        }
-    })?;
     let store = state.store.with_actor(&who.actor());
-    store.add_own_kpi(org.id, &def, now()).await?;
+    let def = mieruka_app::catalog::add_own_kpi(&store, &org, raw, now()).await?;
     Ok((StatusCode::CREATED, Json(def)))
 }
 

@@ -1,6 +1,6 @@
 //! `mieruka kpi`: an organisation's own KPIs, validated like the catalogue's.
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use mieruka_domain::catalogue::RawKpi;
 use mieruka_domain::i18n::tr;
 
@@ -9,35 +9,18 @@ use crate::cli::KpiCommand;
 use crate::render::table;
 
 /// Reads one own KPI from a TOML or JSON file (by extension; `.json` is JSON, anything else TOML).
-fn read_definition(path: &std::path::Path) -> Result<mieruka_domain::KpiDefinition> {
+fn read_definition(path: &std::path::Path) -> Result<RawKpi> {
     let text = crate::files::read_text_limited(path, &path.display().to_string())?;
     let name = path.display();
-    let raw: RawKpi = if path
+    if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
     {
-        serde_json::from_str(&text).map_err(|e| anyhow!("{name}: {e}"))?
+        serde_json::from_str(&text).map_err(|e| anyhow!("{name}: {e}"))
     } else {
         toml::from_str(&text)
-            .map_err(|e| anyhow!("{name}: {}", mieruka_domain::catalogue::toml_reason(&e)))?
-    };
-    let mut raw = raw;
-    if raw.source.is_none() {
-        raw.source = Some("own".into());
+            .map_err(|e| anyhow!("{name}: {}", mieruka_domain::catalogue::toml_reason(&e)))
     }
-    raw.validate().map_err(|problems| {
-        let list: Vec<String> = problems
-            .iter()
-            .map(|p| {
-                format!(
-                    "field `{}`: {}",
-                    p.field.as_deref().unwrap_or("-"),
-                    p.reason
-                )
-            })
-            .collect();
-        anyhow!("{name}: {}", list.join("; "))
-    })
 }
 
 pub async fn run(ctx: &Ctx, command: KpiCommand) -> Result<()> {
@@ -46,14 +29,13 @@ pub async fn run(ctx: &Ctx, command: KpiCommand) -> Result<()> {
     match command {
         KpiCommand::Add { org, file } => {
             let o = find_org(&store, &org.org).await?;
-            let def = read_definition(&file)?;
-            if def.source != mieruka_domain::Source::Own {
-                bail!(
-                    "{}: field `source`: an organisation's own KPI has source `own`",
-                    file.display()
-                );
-            }
-            store.add_own_kpi(o.id, &def, now()).await?;
+            let raw = read_definition(&file)?;
+            let def = mieruka_app::catalog::add_own_kpi(&store, &o, raw, now())
+                .await
+                .map_err(|e| match e {
+                    mieruka_app::AppError::Store(_) => super::app_error(e),
+                    other => anyhow!("{}: {}", file.display(), other.reason()),
+                })?;
             println!(
                 "{}",
                 tr(
