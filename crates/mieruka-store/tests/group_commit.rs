@@ -207,6 +207,15 @@ async fn a_long_change_cancelled_half_way_leaves_nothing_of_itself() {
         for task in others {
             task.await.unwrap().unwrap();
         }
+        // A caller that gave up after its change was handed over leaves the batch's commit to a
+        // task of its own. One more change, which returns only once its batch has committed
+        // (rolling back first whatever an abandoned turn left), makes the reads below see the
+        // sync's outcome whole, never half-way through that commit.
+        store
+            .with_actor("barrier")
+            .add_unit(org, None, &unit("barrier"), now())
+            .await
+            .unwrap();
         let definitions = store.kpi_definitions(None).await.unwrap().len();
         let catalogue_entries = store
             .audit_entries(None, None, 10_000)
@@ -226,7 +235,7 @@ async fn a_long_change_cancelled_half_way_leaves_nothing_of_itself() {
         }
         assert_eq!(
             unit_codes(&store, org).await.len(),
-            6,
+            7,
             "the others are kept"
         );
         store.verify_audit().await.unwrap();
