@@ -42,16 +42,18 @@ pub struct GridCellView {
     pub kpis: Vec<String>,
 }
 
+/// A kind of measure's name in both languages.
+fn kind_name(kind: MeasureKind) -> Text {
+    Text::new(kind.label(Lang::Ja), kind.label(Lang::En))
+}
+
 impl From<&Grid<'_>> for GridView {
     fn from(grid: &Grid<'_>) -> GridView {
         let rows = grid
             .rows()
             .map(|(kind, cells)| GridRow {
                 measure_kind: kind,
-                name: Text {
-                    ja: kind.label(Lang::Ja).into(),
-                    en: kind.label(Lang::En).into(),
-                },
+                name: kind_name(kind),
                 cells: Maturity::ALL
                     .iter()
                     .zip(cells)
@@ -76,10 +78,7 @@ impl GridView {
         GridView {
             rows: vec![GridRow {
                 measure_kind: kind,
-                name: Text {
-                    ja: kind.label(Lang::Ja).into(),
-                    en: kind.label(Lang::En).into(),
-                },
+                name: kind_name(kind),
                 cells: Maturity::ALL
                     .iter()
                     .map(|m| GridCellView {
